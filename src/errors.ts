@@ -1,0 +1,70 @@
+/**
+ * The one catalogue of mesh-admission's own error codes. Every error that leaves the process
+ * (HTTP answer, log line, CLI stderr, /debug/config) is built here so codes stay stable and messages
+ * stay consistent. Where Istio has a wire message users already grep for, the message text is
+ * Istio's and the code is ours.
+ *
+ * Append new codes; never renumber or reuse one.
+ */
+export const ERROR_CATALOGUE = {
+  // --- HTTP / AdmissionReview envelope (MA1xx) ---
+  MA100_EMPTY_BODY: { http: 400, message: () => 'no body found' },
+  MA101_BODY_TOO_LARGE: { http: 400, message: (limit: number) => `Request entity too large: limit is ${limit}` },
+  MA102_BAD_CONTENT_TYPE: { http: 415, message: () => 'invalid Content-Type, want `application/json`' },
+  MA103_UNDECODABLE_REVIEW: { http: 200, message: (why: string) => `could not decode body: ${why}` },
+  MA104_NO_REQUEST: { http: 200, message: () => 'could not decode body: AdmissionReview has no request' },
+  MA105_INTERNAL: { http: 500, message: (why: string) => `internal error: ${why}` },
+
+  // --- injection (MA2xx) ---
+  MA200_UNMARSHAL_POD: { http: 200, message: (why: string) => `could not unmarshal raw object: ${why}` },
+  MA201_TEMPLATE_RUN: { http: 200, message: (why: string) => `failed to run injection template: ${why}` },
+  MA202_TEMPLATE_NOT_FOUND: {
+    http: 200,
+    message: (name: string, have: string[]) => `requested template "${name}" not found; have ${have.join(', ')}`,
+  },
+  MA203_INVALID_ANNOTATION: {
+    http: 200,
+    message: (value: string, name: string, why: string) => `invalid value '${value}' for annotation '${name}': ${why}`,
+  },
+
+  // --- configuration load / reload (MA3xx) ---
+  MA300_CONFIG_UNREADABLE: { http: 0, message: (what: string, why: string) => `cannot read ${what}: ${why}` },
+  MA301_CONFIG_INVALID: { http: 0, message: (what: string, why: string) => `invalid ${what}: ${why}` },
+  MA302_CANARY_FAILED: { http: 0, message: (why: string) => `canary injection failed: ${why}` },
+
+  // --- certificates (MA4xx) ---
+  MA400_CERT_UNREADABLE: { http: 0, message: (file: string, why: string) => `cannot read certificate ${file}: ${why}` },
+  MA401_CERT_INVALID: { http: 0, message: (why: string) => `invalid certificate or key: ${why}` },
+
+  // --- CLI (MA5xx) ---
+  MA500_USAGE: { http: 0, message: (why: string) => `usage: ${why}` },
+  MA501_INPUT_UNREADABLE: { http: 0, message: (file: string, why: string) => `cannot read ${file}: ${why}` },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+type MessageArgs<C extends ErrorCode> = Parameters<(typeof ERROR_CATALOGUE)[C]['message']>;
+
+/** An error carrying a catalogue code; `message` is the catalogue's text. */
+export class AdmissionError extends Error {
+  readonly code: ErrorCode;
+  readonly httpStatus: number;
+  constructor(code: ErrorCode, message: string, httpStatus: number) {
+    super(message);
+    this.name = 'AdmissionError';
+    this.code = code;
+    this.httpStatus = httpStatus;
+  }
+}
+
+export function admissionError<C extends ErrorCode>(code: C, ...args: MessageArgs<C>): AdmissionError {
+  const entry = ERROR_CATALOGUE[code];
+  const message = (entry.message as (...a: MessageArgs<C>) => string)(...args);
+  return new AdmissionError(code, message, entry.http);
+}
+
+/** Any thrown value as a message, without losing non-Error throws. */
+export function describeError(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
