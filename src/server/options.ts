@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { admissionError } from '../errors.js';
+
+/** Command-line options of `npm start`, shaped like istiod's where istiod has an equivalent. */
+export interface ServeOptions {
+  port: number;
+  host: string;
+  injectConfigDir: string;
+  meshConfig?: string;
+  injectConfigMap?: string;
+  meshConfigMap?: string;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  certsDir: string;
+  service: string;
+  namespace: string;
+  logLevel: string;
+  revision: string;
+  schemaValidation: boolean;
+}
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+
+export const SERVE_USAGE = `usage: npm start -- [options]
+  --port N                  HTTPS port (default 15017)
+  --host ADDR               listen address (default 127.0.0.1)
+  --inject-config-dir DIR   directory with files 'config' and 'values' (the istio-sidecar-injector
+                            ConfigMap layout); default: the project's templates/
+  --mesh-config FILE        MeshConfig YAML (the 'mesh' key of the istio ConfigMap)
+  --inject-configmap NS/NAME  watch this ConfigMap through the Kubernetes API instead of a directory
+  --mesh-configmap NS/NAME  watch the mesh ConfigMap (key 'mesh') through the Kubernetes API
+  --tls-cert-file F --tls-key-file F   serving certificate (reloaded when the files change);
+                            default: certs/tls.crt + certs/tls.key, generated when missing
+  --certs-dir DIR           where dev certificates live (default certs/)
+  --service NAME --namespace NS   the Service the certificate must be valid for (default mesh-admission)
+  --revision REV            istio.io/rev this instance serves (default 'default')
+  --schema-validation       also check Istio resources against the CRD schemas (the API server normally does)
+  --log-level LEVEL         trace|debug|info|warn|error (default info)`;
+
+export function parseServeOptions(argv: string[]): ServeOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string', default: '15017' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'inject-config-dir': { type: 'string', default: resolve(PROJECT_ROOT, 'templates') },
+      'mesh-config': { type: 'string' },
+      'inject-configmap': { type: 'string' },
+      'mesh-configmap': { type: 'string' },
+      'tls-cert-file': { type: 'string' },
+      'tls-key-file': { type: 'string' },
+      'certs-dir': { type: 'string', default: resolve(PROJECT_ROOT, 'certs') },
+      service: { type: 'string', default: 'mesh-admission' },
+      namespace: { type: 'string', default: 'mesh-admission' },
+      revision: { type: 'string', default: 'default' },
+      'schema-validation': { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'info' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) throw admissionError('MA500_USAGE', `\n${SERVE_USAGE}`);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw admissionError('MA500_USAGE', `--port must be an integer 0..65535, got '${values.port}'`);
+  }
+  if ((values['tls-cert-file'] === undefined) !== (values['tls-key-file'] === undefined)) {
+    throw admissionError('MA500_USAGE', '--tls-cert-file and --tls-key-file go together');
+  }
+  return {
+    port,
+    host: values.host,
+    injectConfigDir: resolve(values['inject-config-dir']),
+    meshConfig: values['mesh-config'],
+    injectConfigMap: values['inject-configmap'],
+    meshConfigMap: values['mesh-configmap'],
+    tlsCertFile: values['tls-cert-file'],
+    tlsKeyFile: values['tls-key-file'],
+    certsDir: resolve(values['certs-dir']),
+    service: values.service,
+    namespace: values.namespace,
+    logLevel: values['log-level'],
+    revision: values.revision,
+    schemaValidation: values['schema-validation'],
+  };
+}
