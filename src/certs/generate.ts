@@ -1,0 +1,152 @@
+import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { generate } from 'selfsigned';
+import { admissionError, describeError } from '../errors.js';
+
+export interface PemPair {
+  certPem: string;
+  keyPem: string;
+}
+
+export interface CAOptions {
+  commonName?: string;
+  validityDays?: number;
+  /** Start of validity; defaults to one minute ago so clock skew between nodes does not reject a fresh cert. */
+  notBefore?: Date;
+}
+
+export interface ServingCertOptions {
+  dnsNames: string[];
+  ipAddresses: string[];
+  validityDays?: number;
+  notBefore?: Date;
+  commonName?: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+// A small backdate: kube-apiserver hosts with a slightly slow clock would otherwise reject a just-issued cert.
+const BACKDATE_MS = 60 * 1000;
+
+function validityWindow(notBefore: Date | undefined, validityDays: number): { notBeforeDate: Date; notAfterDate: Date } {
+  if (!Number.isFinite(validityDays) || validityDays <= 0) {
+    throw admissionError('MA401_CERT_INVALID', `validityDays must be a positive number, got ${validityDays}`);
+  }
+  const start = notBefore ?? new Date(Date.now() - BACKDATE_MS);
+  return { notBeforeDate: start, notAfterDate: new Date(start.getTime() + validityDays * DAY_MS) };
+}
+
+/**
+ * A self-signed CA on EC P-256 with SHA-256. SHA-256 is forced because selfsigned defaults to SHA-1,
+ * which Go's TLS stack (and so kube-apiserver) refuses.
+ */
+export async function generateCA(opts: CAOptions = {}): Promise<PemPair> {
+  const commonName = opts.commonName ?? `mesh-admission-ca-${randomBytes(4).toString('hex')}`;
+  const window = validityWindow(opts.notBefore, opts.validityDays ?? 3650);
+  const out = await generate([{ name: 'commonName', value: commonName }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    ...window,
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
+  });
+  return { certPem: out.cert, keyPem: out.private };
+}
+
+/** A leaf serving cert signed by `ca`, usable for TLS server auth on every given DNS name and IP. */
+export async function issueServingCert(ca: PemPair, opts: ServingCertOptions): Promise<PemPair> {
+  if (opts.dnsNames.length === 0 && opts.ipAddresses.length === 0) {
+    throw admissionError('MA401_CERT_INVALID', 'a serving certificate needs at least one DNS name or IP address');
+  }
+  for (const ip of opts.ipAddresses) {
+    if (isIP(ip) === 0) throw admissionError('MA401_CERT_INVALID', `not an IP address: "${ip}"`);
+  }
+  for (const name of opts.dnsNames) {
+    if (name.length === 0 || /\s/.test(name)) throw admissionError('MA401_CERT_INVALID', `not a DNS name: "${name}"`);
+  }
+  const window = validityWindow(opts.notBefore, opts.validityDays ?? 365);
+  const commonName = opts.commonName ?? opts.dnsNames[0] ?? opts.ipAddresses[0]!;
+  const altNames = [
+    ...opts.dnsNames.map((value) => ({ type: 2 as const, value })),
+    ...opts.ipAddresses.map((ip) => ({ type: 7 as const, ip })),
+  ];
+  let out;
+  try {
+    out = await generate([{ name: 'commonName', value: commonName }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      ...window,
+      ca: { key: ca.keyPem, cert: ca.certPem },
+      extensions: [
+        { name: 'basicConstraints', cA: false, critical: true },
+        { name: 'keyUsage', digitalSignature: true, critical: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        { name: 'subjectAltName', altNames },
+      ],
+    });
+  } catch (e) {
+    throw admissionError('MA401_CERT_INVALID', `cannot sign with the given CA: ${describeError(e)}`);
+  }
+  return { certPem: out.cert, keyPem: out.private };
+}
+
+/** All PEM CERTIFICATE blocks in a string (a bundle may hold several CAs during a rotation overlap). */
+export function splitPemCertificates(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+}
+
+/** Parse the first certificate of a PEM string, with a catalogue error instead of an OpenSSL crash message. */
+export function parseCertificate(pem: string): X509Certificate {
+  const first = splitPemCertificates(pem)[0];
+  if (first === undefined) throw admissionError('MA401_CERT_INVALID', 'no PEM CERTIFICATE block found');
+  try {
+    return new X509Certificate(first);
+  } catch (e) {
+    throw admissionError('MA401_CERT_INVALID', `certificate does not parse: ${describeError(e)}`);
+  }
+}
+
+/** The notAfter of the first certificate in `pem`. */
+export function certExpiry(pem: string): Date {
+  return new Date(parseCertificate(pem).validTo);
+}
+
+/** The notBefore of the first certificate in `pem`. */
+export function certNotBefore(pem: string): Date {
+  return new Date(parseCertificate(pem).validFrom);
+}
+
+/**
+ * True when `keyPem` is the private key for the first certificate of `certPem`. A watcher uses this to refuse
+ * a half-rotated pair (new cert next to old key), which would make every TLS handshake fail.
+ */
+export function keyMatchesCert(certPem: string, keyPem: string): boolean {
+  let cert: X509Certificate;
+  try {
+    cert = parseCertificate(certPem);
+    return cert.checkPrivateKey(createPrivateKey(keyPem));
+  } catch {
+    return false;
+  }
+}
+
+/** Throws a specific error unless the pair parses, matches, and is currently within its validity window. */
+export function assertUsablePair(certPem: string, keyPem: string, now: Date = new Date()): X509Certificate {
+  const cert = parseCertificate(certPem);
+  try {
+    createPrivateKey(keyPem);
+  } catch (e) {
+    throw admissionError('MA401_CERT_INVALID', `private key does not parse: ${describeError(e)}`);
+  }
+  if (!keyMatchesCert(certPem, keyPem)) {
+    throw admissionError('MA401_CERT_INVALID', 'private key does not match the certificate');
+  }
+  const from = new Date(cert.validFrom);
+  const to = new Date(cert.validTo);
+  if (now < from) throw admissionError('MA401_CERT_INVALID', `certificate not valid before ${from.toISOString()}`);
+  if (now >= to) throw admissionError('MA401_CERT_INVALID', `certificate expired at ${to.toISOString()}`);
+  return cert;
+}
