@@ -1,0 +1,384 @@
+/**
+ * Istio decodes `spec` with legacy golang/protobuf jsonpb. We do not carry proto descriptors, so the
+ * decoding is split in two:
+ *  - normalizeSpec() renames snake_case proto names to lowerCamel JSON names up front (jsonpb accepts
+ *    both; when both are present the JSON name wins), leaving keys of map-typed and Struct-typed
+ *    fields alone because those keys are user data;
+ *  - the typed readers below are called by the kind validators and throw DecodeError with jsonpb's
+ *    message when a value has the wrong JSON type, an unknown enum name or a bad Go duration. The
+ *    webhook turns a DecodeError into `error decoding configuration: ...`.
+ * Unknown spec fields are simply never read, which matches jsonpb's AllowUnknownFields retry.
+ */
+
+export class DecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DecodeError';
+  }
+}
+
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Fields whose value is a proto map: their keys are data, their values are still decoded. */
+const MAP_FIELDS = new Set([
+  'labels',
+  'matchLabels',
+  'sourceLabels',
+  'annotations',
+  'headers',
+  'queryParams',
+  'withoutHeaders',
+  'set',
+  'add',
+  'to',
+  'portLevelMtls',
+  'tagOverrides',
+  'customTags',
+  'environmentVariables',
+]);
+
+/** Fields of type google.protobuf.Struct (or opaque JSON): nothing inside is renamed. */
+const OPAQUE_FIELDS = new Set(['pluginConfig', 'value', 'config']);
+
+/** protoc's JSON name: drop each underscore and upper-case the letter after it. */
+export function snakeToCamel(name: string): string {
+  if (!name.includes('_')) return name;
+  let out = '';
+  let upper = false;
+  for (const ch of name) {
+    if (ch === '_') {
+      upper = true;
+      continue;
+    }
+    out += upper && ch >= 'a' && ch <= 'z' ? ch.toUpperCase() : ch;
+    upper = false;
+  }
+  return out;
+}
+
+function normalizeValue(v: unknown, fieldName: string | undefined): unknown {
+  if (fieldName !== undefined && OPAQUE_FIELDS.has(fieldName)) return v;
+  if (Array.isArray(v)) return v.map((e) => normalizeValue(e, undefined));
+  if (!isObject(v)) return v;
+  // `ports` is a list of messages on Gateway/SE but map<string,uint32> on WorkloadEntry/endpoints.
+  const isMap = fieldName !== undefined && (MAP_FIELDS.has(fieldName) || fieldName === 'ports');
+  if (isMap) {
+    const out: JsonObject = {};
+    for (const [k, val] of Object.entries(v)) out[k] = normalizeValue(val, undefined);
+    return out;
+  }
+  return normalizeMessage(v);
+}
+
+function normalizeMessage(v: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  // First the snake/original names, then the exact JSON names, so JSON names win like in jsonpb.
+  for (const [k, val] of Object.entries(v)) {
+    const camel = snakeToCamel(k);
+    if (camel !== k) out[camel] = normalizeValue(val, camel);
+  }
+  for (const [k, val] of Object.entries(v)) {
+    if (snakeToCamel(k) === k) out[k] = normalizeValue(val, k);
+  }
+  return out;
+}
+
+/** Decode a raw `spec`. Missing or null spec is an empty message, as in jsonpb. */
+export function normalizeSpec(raw: unknown): JsonObject {
+  if (raw === undefined || raw === null) return {};
+  if (!isObject(raw)) {
+    throw new DecodeError(`json: cannot unmarshal ${jsonTypeName(raw)} into Go value of type map[string]json.RawMessage`);
+  }
+  return normalizeMessage(raw);
+}
+
+/** The word encoding/json uses for a JSON value's type in UnmarshalTypeError. */
+export function jsonTypeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  switch (typeof v) {
+    case 'string':
+      return 'string';
+    case 'number':
+    case 'bigint':
+      return 'number';
+    case 'boolean':
+      return 'bool';
+    default:
+      return 'object';
+  }
+}
+
+function typeMismatch(v: unknown, goType: string): DecodeError {
+  return new DecodeError(`json: cannot unmarshal ${jsonTypeName(v)} into Go value of type ${goType}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scalar readers. `null` means unset (the readers return undefined), like jsonpb.
+
+export function readString(o: JsonObject, key: string): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw typeMismatch(v, 'string');
+  return v;
+}
+
+export function readBool(o: JsonObject, key: string): boolean | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw typeMismatch(v, 'bool');
+  return v;
+}
+
+export type IntKind = 'int32' | 'uint32' | 'int64' | 'uint64';
+export type NumKind = IntKind | 'float32' | 'float64';
+
+const INT_RANGE: Record<IntKind, [number, number]> = {
+  int32: [-2147483648, 2147483647],
+  uint32: [0, 4294967295],
+  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  uint64: [0, Number.MAX_SAFE_INTEGER],
+};
+
+const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
+
+/** jsonpb numbers: a JSON number, or a quoted number (legacy trimQuote behaviour). */
+export function toNumber(v: unknown, kind: NumKind): number {
+  let n: number;
+  if (typeof v === 'number') {
+    n = v;
+  } else if (typeof v === 'string') {
+    if ((kind === 'float32' || kind === 'float64') && ['NaN', 'Infinity', '-Infinity'].includes(v)) return Number(v);
+    if (!JSON_NUMBER.test(v)) {
+      const c = v.length === 0 ? undefined : v[0];
+      throw new DecodeError(
+        c === undefined ? 'unexpected end of JSON input' : `invalid character '${c}' looking for beginning of value`,
+      );
+    }
+    n = Number(v);
+  } else {
+    throw typeMismatch(v, kind === 'float32' ? 'float32' : kind === 'float64' ? 'float64' : kind);
+  }
+  if (kind === 'float32' || kind === 'float64') return n;
+  const [lo, hi] = INT_RANGE[kind];
+  if (!Number.isInteger(n) || n < lo || n > hi) {
+    throw new DecodeError(`json: cannot unmarshal number ${String(n)} into Go value of type ${kind}`);
+  }
+  return n;
+}
+
+export function readNumber(o: JsonObject, key: string, kind: NumKind): number | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  return toNumber(v, kind);
+}
+
+/**
+ * An enum field: returns the canonical value name. Numbers are accepted (open enums); unknown
+ * numbers come back as their decimal string, which is also what Go's String() prints.
+ */
+export function readEnum(o: JsonObject, key: string, enumName: string, values: readonly string[]): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') {
+    if (!values.includes(v)) throw new DecodeError(`unknown value ${goQuote(JSON.stringify(v))} for enum ${enumName}`);
+    return v;
+  }
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
+      throw new DecodeError(`json: cannot unmarshal number ${String(v)} into Go value of type protoreflect.EnumNumber`);
+    }
+    return values[v] ?? String(v);
+  }
+  throw typeMismatch(v, 'protoreflect.EnumNumber');
+}
+
+export function readMessage(o: JsonObject, key: string): JsonObject | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (!isObject(v)) throw typeMismatch(v, 'map[string]json.RawMessage');
+  return v;
+}
+
+function readArray(o: JsonObject, key: string): unknown[] | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) throw typeMismatch(v, '[]json.RawMessage');
+  return v;
+}
+
+/** Repeated message: a null element decodes to an empty message in jsonpb. */
+export function readMessageList(o: JsonObject, key: string): JsonObject[] | undefined {
+  const arr = readArray(o, key);
+  if (arr === undefined) return undefined;
+  return arr.map((e) => {
+    if (e === null) return {};
+    if (!isObject(e)) throw typeMismatch(e, 'map[string]json.RawMessage');
+    return e;
+  });
+}
+
+/** Repeated string: a null element decodes to "". */
+export function readStringList(o: JsonObject, key: string): string[] | undefined {
+  const arr = readArray(o, key);
+  if (arr === undefined) return undefined;
+  return arr.map((e) => {
+    if (e === null) return '';
+    if (typeof e !== 'string') throw typeMismatch(e, 'string');
+    return e;
+  });
+}
+
+export function readNumberList(o: JsonObject, key: string, kind: NumKind): number[] | undefined {
+  const arr = readArray(o, key);
+  if (arr === undefined) return undefined;
+  return arr.map((e) => (e === null ? 0 : toNumber(e, kind)));
+}
+
+/** map<string,string>: null values decode to "". */
+export function readStringMap(o: JsonObject, key: string): Record<string, string> | undefined {
+  const m = readMessage(o, key);
+  if (m === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m)) {
+    if (v === null) out[k] = '';
+    else if (typeof v !== 'string') throw typeMismatch(v, 'string');
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** map<string, Message>. A null value stays null so validators can report it. */
+export function readMessageMap(o: JsonObject, key: string): Record<string, JsonObject | null> | undefined {
+  const m = readMessage(o, key);
+  if (m === undefined) return undefined;
+  const out: Record<string, JsonObject | null> = {};
+  for (const [k, v] of Object.entries(m)) {
+    if (v === null) out[k] = null;
+    else if (!isObject(v)) throw typeMismatch(v, 'map[string]json.RawMessage');
+    else out[k] = v;
+  }
+  return out;
+}
+
+export function readNumberMap(o: JsonObject, key: string, kind: NumKind): Record<string, number> | undefined {
+  const m = readMessage(o, key);
+  if (m === undefined) return undefined;
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(m)) out[k] = v === null ? 0 : toNumber(v, kind);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Durations
+
+/** A google.protobuf.Duration as jsonpb stores it. */
+export interface Duration {
+  readonly seconds: number;
+  readonly nanos: number;
+}
+
+/** strconv.Quote for the common (ASCII) case. */
+export function goQuote(s: string): string {
+  return JSON.stringify(s);
+}
+
+const UNIT_NS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1000n,
+  'µs': 1000n,
+  'μs': 1000n,
+  ms: 1000000n,
+  s: 1000000000n,
+  m: 60000000000n,
+  h: 3600000000000n,
+};
+
+const MAX_DURATION = (1n << 63n) - 1n;
+
+/** Go's time.ParseDuration, returning nanoseconds; throws Error with Go's text. */
+export function parseGoDuration(orig: string): bigint {
+  const invalid = (): Error => new Error(`time: invalid duration ${goQuote(orig)}`);
+  let s = orig;
+  let neg = false;
+  if (s !== '' && (s[0] === '-' || s[0] === '+')) {
+    neg = s[0] === '-';
+    s = s.slice(1);
+  }
+  if (s === '0') return 0n;
+  if (s === '') throw invalid();
+  let total = 0n;
+  const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+  while (s !== '') {
+    if (!(s[0] === '.' || isDigit(s[0]))) throw invalid();
+    let i = 0;
+    let v = 0n;
+    while (isDigit(s[i])) {
+      v = v * 10n + BigInt(s.charCodeAt(i) - 48);
+      if (v > 1n << 63n) throw invalid();
+      i++;
+    }
+    const pre = i > 0;
+    s = s.slice(i);
+    let frac = 0n;
+    let scale = 1n;
+    let post = false;
+    if (s[0] === '.') {
+      s = s.slice(1);
+      let j = 0;
+      let overflow = false;
+      while (isDigit(s[j])) {
+        if (!overflow) {
+          const next = frac * 10n + BigInt(s.charCodeAt(j) - 48);
+          if (next > 1n << 63n) overflow = true;
+          else {
+            frac = next;
+            scale *= 10n;
+          }
+        }
+        j++;
+      }
+      post = j > 0;
+      s = s.slice(j);
+    }
+    if (!pre && !post) throw invalid();
+    let u = 0;
+    while (u < s.length && s[u] !== '.' && !isDigit(s[u])) u++;
+    if (u === 0) throw new Error(`time: missing unit in duration ${goQuote(orig)}`);
+    const unitName = s.slice(0, u);
+    s = s.slice(u);
+    const unit = UNIT_NS[unitName];
+    if (unit === undefined) throw new Error(`time: unknown unit ${goQuote(unitName)} in duration ${goQuote(orig)}`);
+    if (v > (1n << 63n) / unit) throw invalid();
+    v *= unit;
+    if (frac > 0n) {
+      // Go does this in float64; the truncation matches for all realistic inputs.
+      v += BigInt(Math.trunc(Number(frac) * (Number(unit) / Number(scale))));
+      if (v > 1n << 63n) throw invalid();
+    }
+    total += v;
+    if (total > 1n << 63n) throw invalid();
+  }
+  if (neg) return -total;
+  if (total > MAX_DURATION) throw invalid();
+  return total;
+}
+
+export function readDuration(o: JsonObject, key: string): Duration | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw typeMismatch(v, 'string');
+  let ns: bigint;
+  try {
+    ns = parseGoDuration(v);
+  } catch (e) {
+    throw new DecodeError(`bad Duration: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const seconds = ns / 1000000000n;
+  const nanos = ns % 1000000000n;
+  return { seconds: Number(seconds), nanos: Number(nanos) };
+}

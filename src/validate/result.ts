@@ -1,0 +1,120 @@
+/**
+ * Istio builds its validation errors with hashicorp/go-multierror. The exact wire text depends on
+ * whether an error is a plain error or a multierror (even a multierror of one element prints
+ * "1 error occurred"), so we model that distinction instead of keeping a flat string list.
+ */
+export interface ErrTree {
+  /** false: a plain Go error (exactly one message). true: a *multierror.Error. */
+  readonly multi: boolean;
+  readonly msgs: readonly string[];
+}
+
+export function plainErr(msg: string): ErrTree {
+  return { multi: false, msgs: [msg] };
+}
+
+/**
+ * multierror.Append semantics as used through Istio's appendErrors helper: nil + x = x (kept as is,
+ * so a multierror stays a multierror); otherwise the left side becomes a multierror and a
+ * multierror on the right is flattened one level into it.
+ */
+export function appendErr(a: ErrTree | undefined, b: ErrTree | undefined): ErrTree | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return { multi: true, msgs: [...a.msgs, ...b.msgs] };
+}
+
+/** go-multierror's default ListFormatFunc, or the plain message. */
+export function formatErr(e: ErrTree): string {
+  if (!e.multi) return e.msgs[0] ?? '';
+  if (e.msgs.length === 1) return `1 error occurred:\n\t* ${e.msgs[0]}\n\n`;
+  const points = e.msgs.map((m) => `* ${m}`);
+  return `${e.msgs.length} errors occurred:\n\t${points.join('\n\t')}\n\n`;
+}
+
+/** multierror.Prefix: every element (or the plain error) gets "<prefix> " in front. */
+export function prefixErr(e: ErrTree, prefix: string): ErrTree {
+  return { multi: e.multi, msgs: e.msgs.map((m) => `${prefix} ${m}`) };
+}
+
+/** toKubeWarnings: one string per multierror element, or the single message. */
+export function errToList(e: ErrTree | undefined): string[] {
+  if (e === undefined) return [];
+  return [...e.msgs];
+}
+
+/**
+ * The (warning, error) pair Istio's validators return (agent.Validation). Mutable accumulator;
+ * every add* call follows Istio's AppendValidation rules.
+ */
+export class ValidationResult {
+  err: ErrTree | undefined;
+  warn: ErrTree | undefined;
+
+  constructor(err?: ErrTree, warn?: ErrTree) {
+    this.err = err;
+    this.warn = warn;
+  }
+
+  static error(msg: string): ValidationResult {
+    return new ValidationResult(plainErr(msg));
+  }
+
+  static warning(msg: string): ValidationResult {
+    return new ValidationResult(undefined, plainErr(msg));
+  }
+
+  get ok(): boolean {
+    return this.err === undefined;
+  }
+
+  /** Append a plain error message (no-op for undefined, mirroring appendErrors(nil)). */
+  addError(msg: string | undefined): this {
+    if (msg !== undefined) this.err = appendErr(this.err, plainErr(msg));
+    return this;
+  }
+
+  addWarning(msg: string | undefined): this {
+    if (msg !== undefined) this.warn = appendErr(this.warn, plainErr(msg));
+    return this;
+  }
+
+  /** Append an error that is already an ErrTree (e.g. a nested multierror). */
+  addErrTree(e: ErrTree | undefined): this {
+    this.err = appendErr(this.err, e);
+    return this;
+  }
+
+  /** AppendValidation(v, other): errors and warnings each appended. */
+  merge(other: ValidationResult | undefined): this {
+    if (other === undefined) return this;
+    this.err = appendErr(this.err, other.err);
+    this.warn = appendErr(this.warn, other.warn);
+    return this;
+  }
+
+  /** appendErrors(err, validation): only the error half survives; warnings are lost, as in Go. */
+  mergeErrorsOnly(other: ValidationResult | undefined): this {
+    if (other !== undefined) this.err = appendErr(this.err, other.err);
+    return this;
+  }
+
+  errorMessage(): string | undefined {
+    return this.err === undefined ? undefined : formatErr(this.err);
+  }
+
+  warnings(): string[] {
+    return errToList(this.warn);
+  }
+}
+
+/** The object metadata a kind validator may look at. */
+export interface ObjectMetaLite {
+  name: string;
+  namespace: string;
+  annotations: Record<string, string>;
+  labels: Record<string, string>;
+}
+
+/** The spec arrives already normalised by decode.ts (lowerCamel names). */
+export type KindValidator = (spec: Record<string, unknown>, meta: ObjectMetaLite) => ValidationResult;
