@@ -26,6 +26,10 @@ export const ERROR_CATALOGUE = {
     http: 200,
     message: (value: string, name: string, why: string) => `invalid value '${value}' for annotation '${name}': ${why}`,
   },
+  MA204_INVALID_PROMETHEUS_SCRAPE: {
+    http: 200,
+    message: (what: 'configuration' | 'targets', why: string) => `invalid prometheus scrape ${what}: ${why}`,
+  },
 
   // --- configuration load / reload (MA3xx) ---
   MA300_CONFIG_UNREADABLE: { http: 0, message: (what: string, why: string) => `cannot read ${what}: ${why}` },
