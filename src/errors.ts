@@ -43,6 +43,20 @@ export const ERROR_CATALOGUE = {
   // --- CLI (MA5xx) ---
   MA500_USAGE: { http: 0, message: (why: string) => `usage: ${why}` },
   MA501_INPUT_UNREADABLE: { http: 0, message: (file: string, why: string) => `cannot read ${file}: ${why}` },
+
+  // --- CRD schema layer (MA6xx) ---
+  MA600_CRD_SCHEMAS_UNAVAILABLE: { http: 0, message: (source: string, why: string) => `CRD schemas unavailable from ${source}: ${why}` },
+  MA601_CRD_UNKNOWN_KIND: {
+    http: 0,
+    message: (group: string, version: string, kind: string) =>
+      `unrecognized type ${group}/${version}, Kind=${kind}: no CustomResourceDefinition schema for it`,
+  },
+  MA602_CRD_VERSION_NOT_SERVED: {
+    http: 0,
+    message: (version: string, kind: string, group: string, served: string[]) =>
+      `version "${version}" of ${kind}.${group} is not served (served: ${served.join(', ') || 'none'})`,
+  },
+  MA603_NOT_A_RESOURCE: { http: 0, message: (why: string) => `not a Kubernetes resource: ${why}` },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
