@@ -57,6 +57,10 @@ export const ERROR_CATALOGUE = {
       `version "${version}" of ${kind}.${group} is not served (served: ${served.join(', ') || 'none'})`,
   },
   MA603_NOT_A_RESOURCE: { http: 0, message: (why: string) => `not a Kubernetes resource: ${why}` },
+  // --- Kubernetes API integration (MA7xx) ---
+  MA700_KUBE_CONFIG: { http: 0, message: (why: string) => `cannot configure the Kubernetes client: ${why}` },
+  MA701_KUBE_API: { http: 0, message: (op: string, why: string) => `Kubernetes API ${op} failed: ${why}` },
+  MA702_WEBHOOK_NOT_READY: { http: 0, message: (why: string) => `webhook is not ready, retry: ${why}` },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
