@@ -1,2 +1,60 @@
+import { readNumber, readNumberMap, readString, readStringMap, type JsonObject } from '../decode.js';
 import { ValidationResult, type KindValidator } from '../result.js';
-export const validateWorkloadEntry: KindValidator = () => new ValidationResult(); // placeholder until the real validator lands
+import { fqdnError, goQuote, isDNS1123Label, isIP, labelsError, portError } from '../common/extra-d.js';
+
+const UNIX_PREFIX = 'unix://';
+
+/** ValidateUnixAddress: an abstract (@name) socket or an absolute file path. */
+export function unixAddressError(addr: string): string | undefined {
+  if (addr.length === 0) return 'unix address must not be empty';
+  if (addr.startsWith('@')) return undefined;
+  if (!addr.startsWith('/') || addr.endsWith('/')) return `${addr} is not an absolute path to a file`;
+  return undefined;
+}
+
+/** net.ParseIP accepts no IPv6 zone, unlike netip. */
+function isPlainIP(addr: string): boolean {
+  return !addr.includes('%') && isIP(addr);
+}
+
+export interface WorkloadEntryFields {
+  address: string;
+  network: string;
+  ports: Record<string, number>;
+  labels: Record<string, string> | undefined;
+}
+
+export function readWorkloadEntry(o: JsonObject): WorkloadEntryFields {
+  const address = readString(o, 'address') ?? '';
+  const network = readString(o, 'network') ?? '';
+  const ports = readNumberMap(o, 'ports', 'uint32') ?? {};
+  const labels = readStringMap(o, 'labels');
+  readString(o, 'locality');
+  readNumber(o, 'weight', 'uint32');
+  readString(o, 'serviceAccount');
+  return { address, network, ports, labels };
+}
+
+/** validateWorkloadEntry as the WorkloadEntry kind calls it: FQDN addresses allowed, no SE ports. */
+export function checkWorkloadEntry(we: WorkloadEntryFields): ValidationResult {
+  const res = new ValidationResult();
+  const addr = we.address;
+  if (addr === '') {
+    if (we.network === '') return res.addError('address is required');
+    res.addWarning(`address is unset with network ${goQuote(we.network)}`);
+  }
+  if (addr.startsWith(UNIX_PREFIX)) {
+    res.addError(unixAddressError(addr.slice(UNIX_PREFIX.length)));
+    if (Object.keys(we.ports).length !== 0) res.addError(`unix endpoint ${addr} must not include ports`);
+  } else if (addr !== '' && !isPlainIP(addr) && fqdnError(addr) !== undefined) {
+    res.addError(`endpoint address ${goQuote(addr)} is not a valid FQDN or an IP address`);
+  }
+  for (const [name, port] of Object.entries(we.ports)) {
+    if (!isDNS1123Label(name)) res.addError(`invalid port name: ${name}`);
+    res.addError(portError(port));
+  }
+  res.addErrTree(labelsError(we.labels));
+  return res;
+}
+
+export const validateWorkloadEntry: KindValidator = (spec) => checkWorkloadEntry(readWorkloadEntry(spec));
