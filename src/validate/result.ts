@@ -118,3 +118,10 @@ export interface ObjectMetaLite {
 
 /** The spec arrives already normalised by decode.ts (lowerCamel names). */
 export type KindValidator = (spec: Record<string, unknown>, meta: ObjectMetaLite) => ValidationResult;
+
+/** A sequence of plain errors joined with appendErrors: nothing, one plain error, or a multierror. */
+export function errFromList(msgs: readonly string[]): ErrTree | undefined {
+  if (msgs.length === 0) return undefined;
+  if (msgs.length === 1) return plainErr(msgs[0] ?? '');
+  return { multi: true, msgs: [...msgs] };
+}
