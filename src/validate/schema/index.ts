@@ -127,6 +127,12 @@ export function validateAgainstCrd(obj: unknown): CrdValidationResult {
   return v.validate(obj);
 }
 
+/** The default validator itself, or why it could not be built (e.g. the CRD file is missing). */
+export function defaultCrdValidator(): { ok: true; validator: CrdValidator } | { ok: false; error: string } {
+  const v = getDefault();
+  return 'failure' in v ? { ok: false, error: v.failure } : { ok: true, validator: v };
+}
+
 /** The group/version/kinds the default validator knows (empty when the CRDs could not be read). */
 export function listSupportedKinds(): GroupVersionKind[] {
   const v = getDefault();

@@ -1,0 +1,234 @@
+import { parseAllDocuments } from 'yaml';
+import { admissionError, describeError } from '../errors.js';
+import { defaultCrdValidator, loadCrdValidatorFromFile, type CrdValidator } from '../validate/schema/index.js';
+import { validateObject } from '../validate/webhook.js';
+
+/**
+ * `validate -f FILE...`: offline validation in the spirit of `istioctl validate`. Each document
+ * goes through the apiserver's CRD schema stage (OpenAPI + CEL) and then the webhook's rules, so
+ * one run answers "would `kubectl apply` accept this?".
+ */
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readFile: (p: string) => string;
+  readStdin: () => Promise<string>;
+}
+
+export const VALIDATE_USAGE = `Usage: validate -f FILE [-f FILE...] [--schema-only | --webhook-only] [-n NAMESPACE] [--crds FILE]
+
+Validates every document of every file (multi-document YAML or JSON; "-" reads standard input)
+against Istio's CRD schemas and then the validation webhook's rules.
+
+  -f, --filename FILE   file to validate; repeat it or separate names with commas
+      --schema-only     only the CRD schema stage (OpenAPI v3 + x-kubernetes-validations)
+      --webhook-only    only the validation webhook's rules
+  -n, --namespace NS    namespace for documents that have none (default "default")
+      --crds FILE       CRD definitions to use instead of the default (MESH_ADMISSION_CRDS)
+  -h, --help            show this help
+
+Exit status: 0 all documents valid, 1 some document invalid, 2 unusable input or arguments.`;
+
+interface Options {
+  files: string[];
+  schema: boolean;
+  webhook: boolean;
+  namespace: string;
+  crds?: string;
+  help: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): Options {
+  const opts: Options = { files: [], schema: true, webhook: true, namespace: 'default', help: false };
+  let schemaOnly = false;
+  let webhookOnly = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const next = argv[i + 1];
+      if (next === undefined) throw new UsageError(`${name} needs a value`);
+      i++;
+      return next;
+    };
+    switch (name) {
+      case '-f':
+      case '--filename':
+        opts.files.push(...value().split(',').filter((f) => f !== ''));
+        break;
+      case '-n':
+      case '--namespace':
+        opts.namespace = value();
+        break;
+      case '--crds':
+        opts.crds = value();
+        break;
+      case '--schema-only':
+        schemaOnly = true;
+        break;
+      case '--webhook-only':
+        webhookOnly = true;
+        break;
+      case '-h':
+      case '--help':
+        opts.help = true;
+        break;
+      default:
+        throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+    }
+  }
+  if (schemaOnly && webhookOnly) throw new UsageError('--schema-only and --webhook-only exclude each other');
+  if (!opts.help && opts.files.length === 0) throw new UsageError('at least one -f FILE is required');
+  opts.schema = !webhookOnly;
+  opts.webhook = !schemaOnly;
+  return opts;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `kind: List` manifests (kubectl get -o yaml) carry the real objects in `items`. */
+function flattenLists(doc: unknown): unknown[] {
+  if (isRecord(doc) && typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items)) {
+    return doc.items.flatMap(flattenLists);
+  }
+  return [doc];
+}
+
+function describe(obj: unknown, defaultNamespace: string): string {
+  if (!isRecord(obj)) return '<not a mapping>';
+  const kind = typeof obj.kind === 'string' && obj.kind !== '' ? obj.kind : '<no kind>';
+  const meta = isRecord(obj.metadata) ? obj.metadata : {};
+  const ns = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : defaultNamespace;
+  const name = typeof meta.name === 'string' && meta.name !== '' ? meta.name : '<no name>';
+  return `${kind} ${ns}/${name}`;
+}
+
+/** Like istioctl, a document without a namespace is validated as if in --namespace. */
+function withNamespace(obj: Record<string, unknown>, namespace: string): Record<string, unknown> {
+  const meta = isRecord(obj.metadata) ? obj.metadata : {};
+  if (typeof meta.namespace === 'string' && meta.namespace !== '') return obj;
+  return { ...obj, metadata: { ...meta, namespace } };
+}
+
+function isIstioGroup(obj: Record<string, unknown>): boolean {
+  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+  const slash = apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  return group === 'istio.io' || group.endsWith('.istio.io');
+}
+
+/** Multi-line multierror texts become one line so each invalid document is one line. */
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*(\*\s*)?/g, (_m, star: string | undefined) => (star ? ' * ' : ' ')).trim();
+}
+
+interface Tally {
+  documents: number;
+  invalid: number;
+  skipped: number;
+}
+
+function validateDocument(obj: unknown, source: string, opts: Options, crds: CrdValidator | undefined, io: CliIo, tally: Tally): void {
+  tally.documents++;
+  const what = describe(obj, opts.namespace);
+  if (!isRecord(obj)) {
+    tally.invalid++;
+    io.stderr(`Error: ${source}: ${what}: ${admissionError('MA603_NOT_A_RESOURCE', 'the document is not a mapping').message}\n`);
+    return;
+  }
+  if (!isIstioGroup(obj)) {
+    tally.skipped++;
+    io.stderr(`Skipped: ${source}: ${what}: not an Istio resource (apiVersion ${JSON.stringify(obj.apiVersion ?? '')})\n`);
+    return;
+  }
+  const target = withNamespace(obj, opts.namespace);
+  const problems: string[] = [];
+  if (crds) problems.push(...crds.validate(target).errors);
+  // The apiserver never calls the webhook for an object its schema stage rejected.
+  if (opts.webhook && problems.length === 0) {
+    const outcome = validateObject(target);
+    if (!outcome.allowed) problems.push(outcome.message ?? 'denied');
+    for (const w of outcome.warnings) io.stderr(`Warning: ${source}: ${what}: ${oneLine(w)}\n`);
+  }
+  if (problems.length > 0) {
+    tally.invalid++;
+    io.stderr(`Error: ${source}: ${what} is invalid: ${problems.map(oneLine).join('; ')}\n`);
+  }
+}
+
+export async function validateCommand(argv: string[], io: CliIo): Promise<number> {
+  let opts: Options;
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`${admissionError('MA500_USAGE', e.message).message}\n${VALIDATE_USAGE}\n`);
+    return 2;
+  }
+  if (opts.help) {
+    io.stdout(`${VALIDATE_USAGE}\n`);
+    return 0;
+  }
+
+  let crds: CrdValidator | undefined;
+  if (opts.schema) {
+    if (opts.crds !== undefined) {
+      try {
+        crds = loadCrdValidatorFromFile(opts.crds);
+      } catch (e) {
+        io.stderr(`Error: ${admissionError('MA600_CRD_SCHEMAS_UNAVAILABLE', opts.crds, describeError(e)).message}\n`);
+        return 2;
+      }
+    } else {
+      const d = defaultCrdValidator();
+      if (!d.ok) {
+        io.stderr(`Error: ${d.error}\n(use --crds FILE, set MESH_ADMISSION_CRDS, or pass --webhook-only)\n`);
+        return 2;
+      }
+      crds = d.validator;
+    }
+  }
+
+  const tally: Tally = { documents: 0, invalid: 0, skipped: 0 };
+  let unreadable = 0;
+  let stdinText: string | undefined;
+  for (const file of opts.files) {
+    const source = file === '-' ? '<stdin>' : file;
+    let text: string;
+    try {
+      text = file === '-' ? (stdinText ??= await io.readStdin()) : io.readFile(file);
+    } catch (e) {
+      unreadable++;
+      io.stderr(`Error: ${admissionError('MA501_INPUT_UNREADABLE', source, describeError(e)).message}\n`);
+      continue;
+    }
+    const docs = parseAllDocuments(text);
+    docs.forEach((doc, index) => {
+      const where = docs.length > 1 ? `${source}#${index}` : source;
+      if (doc.errors.length > 0) {
+        unreadable++;
+        const why = doc.errors.map((e) => e.message.split('\n')[0]).join('; ');
+        io.stderr(`Error: ${admissionError('MA501_INPUT_UNREADABLE', where, `not valid YAML: ${why}`).message}\n`);
+        return;
+      }
+      const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+      if (value === null || value === undefined) return;
+      for (const obj of flattenLists(value)) validateDocument(obj, where, opts, crds, io, tally);
+    });
+  }
+
+  const valid = tally.documents - tally.invalid - tally.skipped;
+  io.stdout(
+    `${tally.documents} document(s) in ${opts.files.length} file(s): ${valid} valid, ${tally.invalid} invalid` +
+      `${tally.skipped ? `, ${tally.skipped} skipped` : ''}${unreadable ? `, ${unreadable} unreadable` : ''}\n`,
+  );
+  if (unreadable > 0) return 2;
+  return tally.invalid > 0 ? 1 : 0;
+}
