@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { announceSkip, conformanceAvailable } from '../../conformance/corpus.js';
 import { applyProbeRewrite } from '../../../src/inject/postprocess/probes.js';
+import { validateAnnotations } from '../../../src/inject/postprocess/validate-annotations.js';
 import { applyPrometheusMerge, sanitizeLabelName } from '../../../src/inject/postprocess/prometheus.js';
 import type { Container, Pod } from '../../../src/inject/postprocess/pod.js';
 import { allContainers, goldenPairs, readPods } from './golden.js';
@@ -117,5 +118,26 @@ describe.skipIf(!available)('post-processing against Istio goldens', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+});
+
+describe.skipIf(!available)('annotation validation against Istio error cases', () => {
+  // Istio's TestInjection only checks that the lowercased error names the file's subject.
+  const subjects = ['includeipranges', 'excludeipranges', 'includeinboundports', 'excludeinboundports', 'excludeoutboundports'];
+  it.each(subjects)('traffic-annotations-bad-%s.yaml is denied naming %s', (subject) => {
+    const pods = readPods(`traffic-annotations-bad-${subject}.yaml`);
+    expect(pods.length).toBeGreaterThan(0);
+    for (const p of pods) {
+      const errs = validateAnnotations(p.metadata?.annotations);
+      expect(errs).toHaveLength(1);
+      expect(errs[0]!.toLowerCase()).toContain(subject);
+    }
+  });
+
+  it('accepts the annotations of every pod Istio injected successfully', () => {
+    const rejected = goldenPairs().flatMap(({ input }) =>
+      readPods(input).flatMap((p) => validateAnnotations(p.metadata?.annotations).map((e) => `${input}: ${e}`)),
+    );
+    expect(rejected).toEqual([]);
   });
 });
