@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { admissionError, describeError } from '../errors.js';
 
@@ -14,6 +15,7 @@ export interface KubeClientOptions {
 }
 
 const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+const SA_CA = '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';
 
 /** How the KubeConfig was obtained, for the startup log line. */
 export type KubeConfigOrigin = 'options' | 'file' | 'in-cluster' | 'KUBECONFIG' | 'default';
@@ -58,8 +60,18 @@ export function loadKubeConfig(
       if (opts.context !== undefined) kc.setCurrentContext(opts.context);
       return { kc, origin: 'file' };
     }
-    if (env['KUBERNETES_SERVICE_HOST'] !== undefined && fileExists(SA_TOKEN)) {
-      kc.loadFromCluster();
+    const host = env['KUBERNETES_SERVICE_HOST'];
+    if (host !== undefined && fileExists(SA_TOKEN)) {
+      const port = env['KUBERNETES_SERVICE_PORT'] ?? '443';
+      const hostPart = isIPv6(host) ? `[${host}]` : host;
+      // Same shape as client-node's loadFromCluster, but from the env we were given: the tokenFile provider
+      // re-reads the projected token, which the kubelet rotates hourly.
+      kc.loadFromOptions({
+        clusters: [{ name: 'in-cluster', server: `https://${hostPart}:${port}`, caFile: SA_CA, skipTLSVerify: false }],
+        users: [{ name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile: SA_TOKEN } } }],
+        contexts: [{ name: 'in-cluster', cluster: 'in-cluster', user: 'in-cluster' }],
+        currentContext: 'in-cluster',
+      });
       return { kc, origin: 'in-cluster' };
     }
     const origin: KubeConfigOrigin = env['KUBECONFIG'] ? 'KUBECONFIG' : 'default';
