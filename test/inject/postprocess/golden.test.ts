@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { announceSkip, conformanceAvailable } from '../../conformance/corpus.js';
 import { applyProbeRewrite } from '../../../src/inject/postprocess/probes.js';
 import { validateAnnotations } from '../../../src/inject/postprocess/validate-annotations.js';
+import { reorderPod } from '../../../src/inject/postprocess/reorder.js';
 import { applyPrometheusMerge, sanitizeLabelName } from '../../../src/inject/postprocess/prometheus.js';
 import type { Container, Pod } from '../../../src/inject/postprocess/pod.js';
-import { allContainers, goldenPairs, readPods } from './golden.js';
+import { allContainers, allGoldens, goldenPairs, readPods } from './golden.js';
 
 /**
  * Istio's goldens show the pod after the whole pipeline. To check one post-processing step in
@@ -139,5 +140,38 @@ describe.skipIf(!available)('annotation validation against Istio error cases', (
       readPods(input).flatMap((p) => validateAnnotations(p.metadata?.annotations).map((e) => `${input}: ${e}`)),
     );
     expect(rejected).toEqual([]);
+  });
+});
+
+describe.skipIf(!available)('container order against Istio goldens', () => {
+  const INJECTED = new Set(['istio-init', 'istio-validation', 'istio-proxy', 'enable-core-dump']);
+  // Scramble only Istio's containers (reversed, after the user's): the user's relative order is
+  // something reorderPod must keep, not restore.
+  const scramble = (list: Container[] | undefined) =>
+    list && [...list.filter((c) => !INJECTED.has(c.name ?? '')), ...list.filter((c) => INJECTED.has(c.name ?? '')).reverse()];
+
+  it('reorderPod restores the golden order of containers and init containers', () => {
+    const failures: string[] = [];
+    let checked = 0;
+    let holdSeen = false;
+    for (const golden of allGoldens()) {
+      readPods(golden).forEach((g, i) => {
+        if (!proxyOf(g)) return;
+        checked++;
+        if (g.spec?.containers?.[0]?.name === 'istio-proxy') holdSeen = true;
+        const hold = g.spec?.containers?.[0]?.name === 'istio-proxy';
+        const pod = structuredClone(g);
+        pod.spec!.containers = scramble(pod.spec!.containers);
+        if (pod.spec!.initContainers) pod.spec!.initContainers = scramble(pod.spec!.initContainers);
+        const got = reorderPod(pod, { holdApplicationUntilProxyStarts: hold });
+        const names = (p: Pod) => [p.spec?.containers?.map((c) => c.name), p.spec?.initContainers?.map((c) => c.name)];
+        if (JSON.stringify(names(got)) !== JSON.stringify(names(g))) {
+          failures.push(`${golden}#${i}: ${JSON.stringify(names(got))} != ${JSON.stringify(names(g))}`);
+        }
+      });
+    }
+    expect(checked).toBeGreaterThan(50);
+    expect(holdSeen).toBe(true);
+    expect(failures).toEqual([]);
   });
 });

@@ -45,3 +45,11 @@ export function goldenPairs(): { input: string; golden: string }[] {
 export function allContainers(pod: Pod): Container[] {
   return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
 }
+
+/** Every golden in the corpus, whatever settings produced it. */
+export function allGoldens(): string[] {
+  if (!existsSync(INJECT_TESTDATA)) return [];
+  return readdirSync(INJECT_TESTDATA)
+    .filter((f) => f.endsWith('.injected'))
+    .sort();
+}
