@@ -52,4 +52,6 @@ export interface AdmissionDecision {
   warnings?: string[];
   /** For logs and metrics: why this decision (e.g. `injected`, `skipped:hostNetwork`, `invalid_resource`). */
   reason: string;
+  /** For logs only: a human explanation (why skipped, what was odd). Never sent to the API server. */
+  detail?: string;
 }

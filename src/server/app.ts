@@ -142,6 +142,7 @@ export function buildServer(opts: ServerOptions) {
         allowed: d.allowed,
         decision: d.reason,
         ...(d.message ? { message: d.message } : {}),
+        ...(d.detail ? { detail: d.detail } : {}),
         ...(r.dryRun ? { dryRun: true } : {}),
         durationMs: Math.round(ms * 1000) / 1000,
       },

@@ -1,0 +1,90 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { admissionError, describeError } from '../errors.js';
+import { compileInjectionSettings } from '../inject/engine.js';
+import { kubeInject } from '../inject/kube-inject.js';
+import { parseInjectConfigFile } from '../inject/settings/injection-config.js';
+import { stringify as toYamlText } from 'yaml';
+import type { CliIO } from './io.js';
+
+const DEFAULT_TEMPLATES_DIR = resolve(import.meta.dirname, '../../templates');
+
+export const KUBE_INJECT_USAGE = `usage: npm run -s cli -- kube-inject -f FILE|- [options]
+  -f, --filename FILE        input YAML (- for stdin); required
+  -o, --output FILE          write here instead of stdout
+  --injectConfigFile F       the ConfigMap's 'config' YAML, or a bare template (then it is 'sidecar')
+  --valuesFile F             the ConfigMap's 'values' JSON
+  --meshConfigFile F         MeshConfig YAML (the istio ConfigMap's 'mesh' key)
+  -r, --revision REV         revision written into the pods (default: none, shown as "default")
+  --native-sidecars BOOL     inject istio-proxy as a native sidecar (default true; Kubernetes >= 1.29)
+Without --injectConfigFile/--valuesFile the project's templates/ are used.`;
+
+/** `kube-inject`, like `istioctl kube-inject` with local files (no cluster needed). */
+export async function kubeInjectCommand(argv: string[], io: CliIO): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        filename: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        injectConfigFile: { type: 'string' },
+        valuesFile: { type: 'string' },
+        meshConfigFile: { type: 'string' },
+        revision: { type: 'string', short: 'r', default: '' },
+        'native-sidecars': { type: 'string', default: 'true' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    io.stderr(`${describeError(e)}\n${KUBE_INJECT_USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout(`${KUBE_INJECT_USAGE}\n`);
+    return 0;
+  }
+  if (!values.filename) {
+    io.stderr(`${admissionError('MA500_USAGE', '-f/--filename is required').message}\n${KUBE_INJECT_USAGE}\n`);
+    return 2;
+  }
+  const read = (file: string, what: string): string => {
+    try {
+      return io.readFile(file);
+    } catch (e) {
+      throw admissionError('MA501_INPUT_UNREADABLE', `${what} ${file}`, describeError(e));
+    }
+  };
+  let input: string;
+  let settings;
+  try {
+    input = values.filename === '-' ? await io.readStdin() : read(values.filename, 'input');
+    const configText = values.injectConfigFile ? read(values.injectConfigFile, '--injectConfigFile') : read(`${DEFAULT_TEMPLATES_DIR}/config`, 'default config');
+    // A bare template is accepted too; re-serialise it as a config so the engine sees one format.
+    const config = parseInjectConfigFile(configText);
+    settings = compileInjectionSettings(
+      {
+        config: toYamlText({ ...config, policy: 'enabled' }),
+        values: values.valuesFile ? read(values.valuesFile, '--valuesFile') : read(`${DEFAULT_TEMPLATES_DIR}/values`, 'default values'),
+        ...(values.meshConfigFile ? { mesh: read(values.meshConfigFile, '--meshConfigFile') } : {}),
+      },
+      { revision: values.revision === 'default' ? '' : values.revision, nativeSidecars: values['native-sidecars'] !== 'false' },
+    );
+  } catch (e) {
+    io.stderr(`${describeError(e)}\n`);
+    return 2;
+  }
+  let result;
+  try {
+    result = kubeInject(settings, input);
+  } catch (e) {
+    io.stderr(`Error: ${describeError(e)}\n`);
+    return 1;
+  }
+  for (const w of result.warnings) io.stderr(w);
+  if (values.output) writeFileSync(values.output, result.output);
+  else io.stdout(result.output);
+  return 0;
+}

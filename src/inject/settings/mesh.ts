@@ -1,0 +1,221 @@
+import { parse as parseYaml } from 'yaml';
+import {
+  PROXY_CONFIG_FIELDS,
+  canonicalProtoKeys,
+  isPlainObject,
+  protoJson,
+} from './proto-fields.js';
+
+/** MeshConfig / ProxyConfig in proto-JSON form (camelCase keys, enums by name, durations as "45s"). */
+export type MeshConfig = Record<string, unknown> & { defaultConfig: ProxyConfig };
+export type ProxyConfig = Record<string, unknown>;
+
+/** Istio's mesh.DefaultProxyConfig(). */
+export function defaultProxyConfig(): ProxyConfig {
+  return {
+    configPath: './etc/istio/proxy',
+    binaryPath: '/usr/local/bin/envoy',
+    serviceCluster: 'istio-proxy',
+    drainDuration: '45s',
+    discoveryAddress: 'istiod.istio-system.svc:15012',
+    proxyAdminPort: 15000,
+    controlPlaneAuthPolicy: 'MUTUAL_TLS',
+    statNameLength: 189,
+    statusPort: 15020,
+    terminationDrainDuration: '5s',
+  };
+}
+
+/** Istio's mesh.DefaultMeshConfig(), as proto JSON. */
+export function defaultMeshConfig(): MeshConfig {
+  return {
+    enableTracing: true,
+    accessLogFile: '',
+    accessLogEncoding: 'TEXT',
+    accessLogFormat: '',
+    enableEnvoyAccessLogService: false,
+    protocolDetectionTimeout: '0s',
+    ingressService: 'istio-ingressgateway',
+    ingressControllerMode: 'STRICT',
+    ingressClass: 'istio',
+    trustDomain: 'cluster.local',
+    trustDomainAliases: [],
+    enableAutoMtls: true,
+    outboundTrafficPolicy: { mode: 'ALLOW_ANY' },
+    inboundTrafficPolicy: { mode: 'PASSTHROUGH' },
+    localityLbSetting: { enabled: true },
+    certificates: [],
+    defaultConfig: defaultProxyConfig(),
+    rootNamespace: 'istio-system',
+    proxyListenPort: 15001,
+    proxyInboundListenPort: 15006,
+    connectTimeout: '10s',
+    defaultServiceExportTo: ['*'],
+    defaultVirtualServiceExportTo: ['*'],
+    defaultDestinationRuleExportTo: ['*'],
+    dnsRefreshRate: '60s',
+    serviceSettings: [],
+    enablePrometheusMerge: true,
+    defaultProviders: {},
+    extensionProviders: [
+      { name: 'prometheus', prometheus: {} },
+      { name: 'stackdriver', stackdriver: {} },
+      { name: 'envoy', envoyFileAccessLog: { path: '/dev/stdout' } },
+    ],
+  };
+}
+
+function snakeToCamel(k: string): string {
+  return k.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+function parseYamlObject(text: string, what: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { version: '1.1' });
+  } catch (e) {
+    throw new Error(`could not parse ${what}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (!isPlainObject(doc)) throw new Error(`could not parse ${what}: expected a mapping`);
+  return doc;
+}
+
+/**
+ * mesh.MergeProxyConfig: the YAML's top-level fields replace the current ones (jsonpb's merge into a
+ * non-empty message), except proxyMetadata, whose keys merge.
+ */
+export function mergeProxyConfig(yamlText: string, base: ProxyConfig): ProxyConfig {
+  const overlay = canonicalProtoKeys(PROXY_CONFIG_FIELDS, parseYamlObject(yamlText, 'proxy config'));
+  const out: ProxyConfig = { ...base, ...overlay };
+  const baseMeta = base.proxyMetadata;
+  const newMeta = overlay.proxyMetadata;
+  if (isPlainObject(baseMeta) || isPlainObject(newMeta)) {
+    out.proxyMetadata = { ...(isPlainObject(baseMeta) ? baseMeta : {}), ...(isPlainObject(newMeta) ? newMeta : {}) };
+  }
+  return out;
+}
+
+/**
+ * mesh.ApplyMeshConfig: top-level fields override the defaults; defaultConfig merges over the
+ * default ProxyConfig; extension providers merge by name; trust domain aliases union.
+ */
+export function applyMeshConfig(yamlText: string, defaults: MeshConfig = defaultMeshConfig()): MeshConfig {
+  const raw = parseYamlObject(yamlText, 'mesh config');
+  const overlay: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) overlay[snakeToCamel(k)] = v;
+  const out: MeshConfig = { ...defaults, ...overlay, defaultConfig: defaults.defaultConfig };
+  if (isPlainObject(overlay.defaultConfig)) {
+    out.defaultConfig = mergeProxyConfig(JSON.stringify(overlay.defaultConfig), defaults.defaultConfig);
+  }
+  if (isPlainObject(overlay.defaultProviders)) {
+    out.defaultProviders = { ...(defaults.defaultProviders as object), ...overlay.defaultProviders };
+  } else {
+    out.defaultProviders = defaults.defaultProviders;
+  }
+  const providers = Array.isArray(defaults.extensionProviders) ? [...(defaults.extensionProviders as unknown[])] : [];
+  if (Array.isArray(overlay.extensionProviders)) {
+    for (const p of overlay.extensionProviders) {
+      if (!isPlainObject(p)) continue;
+      const i = providers.findIndex((e) => isPlainObject(e) && e.name === p.name);
+      if (i >= 0) providers[i] = p;
+      else providers.push(p);
+    }
+  }
+  out.extensionProviders = providers;
+  const aliases = new Set<string>([
+    ...((Array.isArray(overlay.trustDomainAliases) ? overlay.trustDomainAliases : []) as string[]),
+    ...((Array.isArray(defaults.trustDomainAliases) ? defaults.trustDomainAliases : []) as string[]),
+  ]);
+  out.trustDomainAliases = [...aliases].sort();
+  return out;
+}
+
+/** template.go cleanProxyConfig: blank the fields equal to DefaultProxyConfig so PROXY_CONFIG stays small. */
+export function cleanProxyConfig(pc: ProxyConfig): ProxyConfig {
+  const d = defaultProxyConfig();
+  const out: ProxyConfig = { ...pc };
+  for (const k of [
+    'configPath',
+    'binaryPath',
+    'controlPlaneAuthPolicy',
+    'serviceCluster',
+    'drainDuration',
+    'terminationDrainDuration',
+    'discoveryAddress',
+    'proxyAdminPort',
+    'statNameLength',
+    'statusPort',
+  ]) {
+    if (out[k] !== undefined && sameDuration(out[k], d[k])) delete out[k];
+  }
+  for (const k of ['envoyMetricsService', 'envoyAccessLogService', 'tracing', 'concurrency']) {
+    if (out[k] === null || (out[k] === undefined && d[k] === undefined)) delete out[k];
+  }
+  if (isPlainObject(out.proxyMetadata) && Object.keys(out.proxyMetadata).length === 0) delete out.proxyMetadata;
+  return out;
+}
+
+function sameDuration(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a === 'string' && typeof b === 'string') {
+    const pa = parseProtoDuration(a);
+    const pb = parseProtoDuration(b);
+    return pa !== undefined && pa === pb;
+  }
+  return false;
+}
+
+/** A proto-JSON or Go duration string in nanoseconds (bigint), or undefined if it is not one. */
+export function parseProtoDuration(s: string): bigint | undefined {
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
+  if (s === '0') return 0n;
+  let total = 0n;
+  let matched = 0;
+  let neg = false;
+  let str = s;
+  if (str.startsWith('-')) {
+    neg = true;
+    str = str.slice(1);
+  }
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(str)) !== null) {
+    matched = re.lastIndex;
+    const unit = { ns: 1n, us: 1000n, µs: 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n }[
+      m[2] as 'ns'
+    ];
+    const [int, frac = ''] = m[1]!.split('.');
+    total += BigInt(int || '0') * unit;
+    if (frac) total += (BigInt(frac.padEnd(18, '0').slice(0, 18)) * unit) / 10n ** 18n;
+  }
+  if (matched !== str.length || matched === 0) return undefined;
+  return neg ? -total : total;
+}
+
+/** The PROXY_CONFIG env value: jsonpb of the cleaned ProxyConfig. */
+export function proxyConfigJson(pc: ProxyConfig): string {
+  const cleaned = cleanProxyConfig(pc);
+  // jsonpb prints durations canonically ("23s", "1.500s")
+  for (const k of ['drainDuration', 'terminationDrainDuration', 'discoveryRefreshDelay', 'fileFlushInterval']) {
+    const v = cleaned[k];
+    if (typeof v === 'string') {
+      const ns = parseProtoDuration(v);
+      if (ns !== undefined) cleaned[k] = protoDurationString(ns);
+    }
+  }
+  return protoJson(PROXY_CONFIG_FIELDS, cleaned);
+}
+
+export function protoDurationString(ns: bigint): string {
+  const neg = ns < 0n;
+  const abs = neg ? -ns : ns;
+  const secs = abs / 1_000_000_000n;
+  const nanos = abs % 1_000_000_000n;
+  let frac = '';
+  if (nanos !== 0n) {
+    const n9 = nanos.toString().padStart(9, '0');
+    frac = n9.endsWith('000000') ? `.${n9.slice(0, 3)}` : n9.endsWith('000') ? `.${n9.slice(0, 6)}` : `.${n9}`;
+  }
+  return `${neg ? '-' : ''}${secs}${frac}s`;
+}

@@ -1,0 +1,34 @@
+import { goStruct } from '../gotemplate/values.js';
+import type { JsonObject } from '../k8s/json.js';
+import { isJsonObject } from '../k8s/json.js';
+import { k8sView, meshView, protoView } from './go-view.js';
+import { proxyImage, proxyInitImage } from './images.js';
+import type { InjectionParams, InjectionSettings } from './types.js';
+
+/**
+ * SidecarTemplateData: what `.` is in Istio's injection templates. Field names and Go types are
+ * Istio's, so customised templates written for istiod run unchanged.
+ */
+export function buildTemplateData(settings: InjectionSettings, params: InjectionParams, stripped: JsonObject) {
+  const metadata = isJsonObject(stripped.metadata) ? stripped.metadata : {};
+  const annotations = isJsonObject(metadata.annotations) ? (metadata.annotations as Record<string, string>) : {};
+  const inbound = settings.mesh.inboundTrafficPolicy;
+  const inboundMode = isJsonObject(inbound as JsonObject) && (inbound as JsonObject).mode === 'LOCALHOST' ? 'localhost' : 'passthrough';
+  return goStruct('*inject.SidecarTemplateData', {
+    TypeMeta: goStruct('v1.TypeMeta', { Kind: params.typeMeta.kind, APIVersion: params.typeMeta.apiVersion }),
+    DeploymentMeta: goStruct('types.NamespacedName', { Namespace: params.deployMeta.namespace, Name: params.deployMeta.name }),
+    ObjectMeta: k8sView('ObjectMeta', metadata),
+    Spec: k8sView('PodSpec', stripped.spec),
+    ProxyConfig: protoView('ProxyConfig', params.proxyConfig),
+    MeshConfig: meshView(settings.mesh),
+    Values: settings.values,
+    Revision: settings.revision,
+    NativeSidecars: settings.nativeSidecars,
+    ProxyImage: proxyImage(settings.values, params.proxyConfig.image, annotations),
+    ProxyInitImage: proxyInitImage(settings.values, annotations),
+    ProxyUID: params.proxyUID,
+    ProxyGID: params.proxyGID,
+    InboundTrafficPolicyMode: inboundMode,
+    CompliancePolicy: settings.compliancePolicy,
+  });
+}

@@ -1,0 +1,93 @@
+import { admissionError, describeError } from '../errors.js';
+import type { AdmissionDecision, AdmissionRequest } from '../admission/types.js';
+import { isJsonObject, type JsonObject } from '../k8s/json.js';
+import { normalizeAs } from '../k8s/normalize.js';
+import { TEMPLATE_HASH_ANNOTATION } from '../config/types.js';
+import { decideInjection } from './decide.js';
+import { deployMetaFromPod } from './owner.js';
+import { createPatch } from './patch.js';
+import { annotationsOf, labelsOf, runInjection } from './pipeline.js';
+import { parseInjectPath } from './postprocess/index.js';
+import { mergeProxyConfig, type ProxyConfig } from './settings/mesh.js';
+import type { InjectionSettings } from './types.js';
+
+const PROXY_CONFIG_ANNOTATION = 'proxy.istio.io/config';
+export const DEFAULT_PROXY_UID = 1337n;
+
+/** ProxyConfig for a pod: mesh defaultConfig < the pod's proxy.istio.io/config annotation. */
+export function effectiveProxyConfig(settings: InjectionSettings, annotations: Record<string, string>): ProxyConfig {
+  const base = settings.mesh.defaultConfig;
+  const ann = annotations[PROXY_CONFIG_ANNOTATION];
+  if (ann === undefined) return base;
+  try {
+    return mergeProxyConfig(ann, base);
+  } catch {
+    // istiod logs and falls back; validateAnnotations then reports the bad annotation to the user.
+    return base;
+  }
+}
+
+export interface WebhookInjectOptions {
+  /** Stamp the configuration hash on injected pods (our own annotation). */
+  stampHash?: boolean;
+}
+
+/** The mutating webhook: AdmissionRequest in, allow/deny with a JSON Patch out. */
+export function injectAdmission(settings: InjectionSettings, request: AdmissionRequest, path: string, opts: WebhookInjectOptions = {}): AdmissionDecision {
+  const raw = request.object;
+  if (!isJsonObject(raw)) {
+    return { allowed: false, message: admissionError('MA200_UNMARSHAL_POD', 'object is not a JSON object').message, reason: 'error:unmarshal' };
+  }
+  let pod: JsonObject;
+  try {
+    const copy: JsonObject = { ...raw };
+    if (isJsonObject(copy.metadata)) {
+      const m: JsonObject = { ...copy.metadata };
+      // Large and irrelevant to injection; istiod drops it for the same reason.
+      delete m.managedFields;
+      if (!m.namespace && request.namespace) m.namespace = request.namespace;
+      copy.metadata = m;
+    } else if (request.namespace) {
+      copy.metadata = { namespace: request.namespace };
+    }
+    pod = normalizeAs('Pod', copy);
+  } catch (e) {
+    return { allowed: false, message: admissionError('MA200_UNMARSHAL_POD', describeError(e)).message, reason: 'error:unmarshal' };
+  }
+  const metadata = isJsonObject(pod.metadata) ? pod.metadata : {};
+  const annotations = annotationsOf(pod);
+  const labels = labelsOf(pod);
+  const decision = decideInjection(settings.config, {
+    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : '',
+    labels,
+    annotations,
+    hostNetwork: isJsonObject(pod.spec) && pod.spec.hostNetwork === true,
+  });
+  // istiod only logs selector/label oddities; they go to our log line, not to kubectl as warnings.
+  const detail = [decision.detail, ...decision.warnings].join('; ');
+  if (!decision.inject) return { allowed: true, reason: `skipped:${decision.reason}`, detail };
+
+  const { deployMeta, typeMeta } = deployMetaFromPod(metadata as Parameters<typeof deployMetaFromPod>[0]);
+  try {
+    const result = runInjection(settings, {
+      pod,
+      deployMeta,
+      typeMeta,
+      proxyConfig: effectiveProxyConfig(settings, annotations),
+      proxyEnvs: parseInjectPath(path),
+      defaultTemplates: settings.config.defaultTemplates,
+      aliases: settings.config.aliases,
+      injectedAnnotations: settings.config.injectedAnnotations,
+      proxyUID: DEFAULT_PROXY_UID,
+      proxyGID: DEFAULT_PROXY_UID,
+    });
+    let final = result.pod;
+    if (opts.stampHash && settings.hash) {
+      const m = isJsonObject(final.metadata) ? final.metadata : {};
+      final = { ...final, metadata: { ...m, annotations: { ...annotationsOf(final), [TEMPLATE_HASH_ANNOTATION]: settings.hash } } };
+    }
+    return { allowed: true, patch: createPatch(pod, final), reason: 'injected', detail: `${detail}; templates ${result.templates.join(',')}` };
+  } catch (e) {
+    return { allowed: false, message: describeError(e), reason: 'error:injection' };
+  }
+}

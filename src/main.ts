@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import type { Server as HttpsServer } from 'node:https';
+import { pino } from 'pino';
+import { admissionError, describeError } from './errors.js';
+import { ensureDevCerts } from './certs/dev.js';
+import { watchCertFiles } from './certs/watch.js';
+import { ConfigHolder } from './config/holder.js';
+import { watchConfigDir } from './config/dir-source.js';
+import { watchInjectConfigMaps } from './config/configmap-source.js';
+import { compileInjectionSettings } from './inject/engine.js';
+import { injectAdmission } from './inject/webhook.js';
+import { canaryInject } from './inject/canary.js';
+import type { InjectionSettings } from './inject/types.js';
+import { validateAdmission } from './validate/webhook.js';
+import { buildServer } from './server/app.js';
+import { createMetrics } from './server/metrics.js';
+import { SERVE_USAGE, parseServeOptions, type ServeOptions } from './server/options.js';
+import type { AdmissionDecision } from './admission/types.js';
+import { loadKubeConfig } from './kube/client.js';
+
+function parseRef(ref: string, flag: string): { namespace: string; name: string } {
+  const [namespace, name] = ref.split('/');
+  if (!namespace || !name) throw admissionError('MA500_USAGE', `${flag} wants NAMESPACE/NAME, got '${ref}'`);
+  return { namespace, name };
+}
+
+async function serve(opts: ServeOptions): Promise<void> {
+  const logger = pino({ level: opts.logLevel });
+  const metrics = createMetrics();
+
+  const holder = new ConfigHolder<InjectionSettings>({
+    registry: metrics.registry,
+    build: (raw) => {
+      const settings = compileInjectionSettings(raw, { revision: opts.revision });
+      // A config that cannot inject a plain pod never goes live.
+      canaryInject(settings);
+      return settings;
+    },
+    onActivate: (snap) => logger.info({ hash: snap.hash, source: snap.source }, 'injection configuration activated'),
+  });
+
+  let stopConfig: () => void;
+  if (opts.injectConfigMap) {
+    const { kc } = loadKubeConfig();
+    const source = watchInjectConfigMaps(holder, {
+      kc,
+      inject: parseRef(opts.injectConfigMap, '--inject-configmap'),
+      mesh: opts.meshConfigMap ? { ...parseRef(opts.meshConfigMap, '--mesh-configmap'), key: 'mesh' } : false,
+      onWarning: (message) => logger.warn({ source: opts.injectConfigMap }, message),
+      onResult: (result, src) => logger.info({ result, source: src }, 'configuration offered'),
+    });
+    await source.initial;
+    stopConfig = () => source.close();
+  } else {
+    const source = watchConfigDir(holder, {
+      dir: opts.injectConfigDir,
+      meshFile: opts.meshConfig,
+      onResult: (result, src) => {
+        const st = holder.status();
+        if (result === 'failure') logger.error({ source: src, err: st.lastError?.message }, 'configuration rejected; keeping the last good one');
+      },
+    });
+    await source.initial;
+    stopConfig = () => source.close();
+  }
+  if (!holder.status().loaded) {
+    throw admissionError('MA301_CONFIG_INVALID', 'initial injection configuration', holder.status().lastError?.message ?? 'not loaded');
+  }
+
+  let certFile = opts.tlsCertFile;
+  let keyFile = opts.tlsKeyFile;
+  if (!certFile || !keyFile) {
+    const dev = await ensureDevCerts(opts.certsDir, { service: opts.service, namespace: opts.namespace });
+    certFile = dev.certFile;
+    keyFile = dev.keyFile;
+    logger.info(
+      { certFile, caFile: dev.caFile, generated: dev.generated, caBundle: dev.caBundle },
+      'serving with development certificates; caBundle is the base64 CA for a webhook configuration',
+    );
+  }
+  const tls = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+
+  const injectEngine = (request: Parameters<typeof injectAdmission>[1], path: string): AdmissionDecision =>
+    injectAdmission(holder.current().value, request, path, { stampHash: true });
+  const validateEngine = (request: Parameters<typeof injectAdmission>[1]): AdmissionDecision => {
+    const out = validateAdmission(request);
+    return { allowed: out.allowed, message: out.message, warnings: out.warnings, reason: out.reason ?? (out.allowed ? 'valid' : 'invalid_resource') };
+  };
+
+  const app = buildServer({
+    engines: {
+      inject: injectEngine,
+      validate: validateEngine,
+    },
+    metrics,
+    logger,
+    tls,
+    ready: () => holder.status().loaded,
+    debug: { '/debug/config': () => holder.status() },
+  });
+
+  const certWatch = watchCertFiles(
+    certFile,
+    keyFile,
+    (pair) => {
+      (app.server as unknown as HttpsServer).setSecureContext({ cert: pair.cert, key: pair.key, minVersion: 'TLSv1.2' });
+      logger.info({ certFile }, 'serving certificate reloaded');
+    },
+    (err) => logger.warn({ err: err.message, certFile }, 'serving certificate not reloaded'),
+  );
+
+  await app.listen({ port: opts.port, host: opts.host });
+  logger.info({ port: opts.port, host: opts.host, configHash: holder.current().hash }, 'mesh-admission listening (HTTPS)');
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    certWatch.close();
+    stopConfig();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err: describeError(err) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+try {
+  await serve(parseServeOptions(process.argv.slice(2)));
+} catch (e) {
+  process.stderr.write(`mesh-admission: ${describeError(e)}\n`);
+  if (describeError(e).startsWith('usage:') === false && e instanceof Error && e.name === 'TypeError') process.stderr.write(`${SERVE_USAGE}\n`);
+  process.exit(1);
+}
