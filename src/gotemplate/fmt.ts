@@ -1,0 +1,399 @@
+/** Go's fmt package, as far as templates can reach it: Sprint, Sprintln, Sprintf and %v rendering. */
+import {
+  GoEnum,
+  GoNilPointer,
+  GoStringMap,
+  GoStruct,
+  goTypeName,
+  isPlainMap,
+  sortedKeys,
+} from './values.js';
+
+/** strconv.FormatFloat(f, 'g', -1, 64) with fmt's %v exponent threshold (shortest digits, eprec 6). */
+export function formatFloatV(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
+  const [mant, expStr] = f.toExponential().split('e') as [string, string];
+  const exp = Number(expStr);
+  if (exp < -4 || exp >= 21 || exp >= 6) return goExp(mant, exp);
+  // Plain decimal notation from the shortest digits.
+  return shortestFixed(mant, exp);
+}
+
+function goExp(mant: string, exp: number): string {
+  const sign = exp < 0 ? '-' : '+';
+  const a = Math.abs(exp);
+  return `${mant}e${sign}${a < 10 ? '0' : ''}${a}`;
+}
+
+function shortestFixed(mant: string, exp: number): string {
+  const neg = mant.startsWith('-');
+  const digits = (neg ? mant.slice(1) : mant).replace('.', '');
+  let out: string;
+  if (exp >= 0) {
+    if (digits.length <= exp + 1) out = digits + '0'.repeat(exp + 1 - digits.length);
+    else out = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  } else {
+    out = `0.${'0'.repeat(-exp - 1)}${digits}`;
+  }
+  return neg ? `-${out}` : out;
+}
+
+/** strconv.Quote: Go double-quoted string with Go escapes. */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    switch (ch) {
+      case '"':
+        out += '\\"';
+        continue;
+      case '\\':
+        out += '\\\\';
+        continue;
+      case '\n':
+        out += '\\n';
+        continue;
+      case '\t':
+        out += '\\t';
+        continue;
+      case '\r':
+        out += '\\r';
+        continue;
+      case '\x07':
+        out += '\\a';
+        continue;
+      case '\b':
+        out += '\\b';
+        continue;
+      case '\f':
+        out += '\\f';
+        continue;
+      case '\v':
+        out += '\\v';
+        continue;
+    }
+    if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else if (c === 0xfffd && ch !== '\ufffd') out += '\\ufffd';
+    else if (!isPrintable(c)) {
+      out += c > 0xffff ? `\\U${c.toString(16).padStart(8, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
+    } else out += ch;
+  }
+  return out + '"';
+}
+
+function isPrintable(c: number): boolean {
+  if (c < 0x7f) return c >= 0x20;
+  if (c >= 0x80 && c < 0xa0) return false;
+  if (c === 0xad) return false;
+  if (c >= 0xd800 && c <= 0xdfff) return false;
+  if (c === 0x2028 || c === 0x2029 || c === 0xfeff) return false;
+  return true;
+}
+
+/** The %v rendering of any template value. */
+export function formatValue(v: unknown, top = true): string {
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return v.toString();
+    case 'number':
+      return formatFloatV(v);
+    case 'undefined':
+      return top ? '<no value>' : '<nil>';
+    case 'function':
+      return '0x0';
+  }
+  if (v === null) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map((e) => formatValue(e, false)).join(' ')}]`;
+  if (v instanceof GoStringMap) {
+    return `map[${sortedKeys(v.keys())
+      .map((k) => `${k}:${v.get(k) ?? ''}`)
+      .join(' ')}]`;
+  }
+  if (v instanceof GoEnum) return v.name;
+  if (v instanceof GoNilPointer) {
+    const s = v.methods['String'];
+    if (s) return String(s());
+    return '<nil>';
+  }
+  if (v instanceof GoStruct) {
+    const s = v.methods['String'];
+    if (s) return formatValue(s(), false);
+    const body = `{${Object.values(v.fields)
+      .map((f) => formatValue(f, false))
+      .join(' ')}}`;
+    return v.typeName.startsWith('*') ? `&${body}` : body;
+  }
+  if (isPlainMap(v)) {
+    return `map[${sortedKeys(Object.keys(v))
+      .map((k) => `${k}:${formatValue(v[k], false)}`)
+      .join(' ')}]`;
+  }
+  return String(v);
+}
+
+/** fmt.Sprint: spaces between operands when neither side is a string. */
+export function sprint(args: readonly unknown[]): string {
+  let out = '';
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (i > 0 && typeof a !== 'string' && typeof args[i - 1] !== 'string') out += ' ';
+    out += formatValue(a, false);
+  }
+  return out;
+}
+
+export function sprintln(args: readonly unknown[]): string {
+  return args.map((a) => formatValue(a, false)).join(' ') + '\n';
+}
+
+interface Spec {
+  minus: boolean;
+  plus: boolean;
+  sharp: boolean;
+  space: boolean;
+  zero: boolean;
+  width: number | undefined;
+  prec: number | undefined;
+}
+
+function pad(s: string, spec: Spec, numeric = false): string {
+  if (spec.width === undefined || s.length >= spec.width) return s;
+  const n = spec.width - s.length;
+  if (spec.minus) return s + ' '.repeat(n);
+  if (spec.zero && numeric) {
+    const signLen = s.startsWith('-') || s.startsWith('+') ? 1 : 0;
+    return s.slice(0, signLen) + '0'.repeat(n) + s.slice(signLen);
+  }
+  return ' '.repeat(n) + s;
+}
+
+function badVerb(verb: string, v: unknown): string {
+  if (v === null || v === undefined) return `%!${verb}(<nil>)`;
+  return `%!${verb}(${goTypeName(v)}=${formatValue(v, false)})`;
+}
+
+function stringish(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (v instanceof GoEnum) return v.name;
+  if (v instanceof GoStruct && v.methods['String']) return formatValue(v, false);
+  return undefined;
+}
+
+function intSign(n: bigint, spec: Spec): string {
+  if (n < 0n) return '';
+  if (spec.plus) return '+';
+  if (spec.space) return ' ';
+  return '';
+}
+
+function fmtInt(v: bigint, verb: string, spec: Spec): string {
+  let digits: string;
+  const abs = v < 0n ? -v : v;
+  switch (verb) {
+    case 'd':
+    case 'v':
+      digits = abs.toString();
+      break;
+    case 'x':
+      digits = (spec.sharp ? '0x' : '') + abs.toString(16);
+      break;
+    case 'X':
+      digits = (spec.sharp ? '0X' : '') + abs.toString(16).toUpperCase();
+      break;
+    case 'o':
+      digits = (spec.sharp ? '0' : '') + abs.toString(8);
+      break;
+    case 'b':
+      digits = abs.toString(2);
+      break;
+    default:
+      return badVerb(verb, v);
+  }
+  if (spec.prec !== undefined && digits.length < spec.prec) digits = '0'.repeat(spec.prec - digits.length) + digits;
+  const s = (v < 0n ? '-' : intSign(v, spec)) + digits;
+  return pad(s, spec, spec.prec === undefined);
+}
+
+function fmtFloat(v: number, verb: string, spec: Spec): string {
+  let s: string;
+  if (!Number.isFinite(v)) {
+    s = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
+    if (spec.plus && s === 'NaN') s = '+NaN';
+    return pad(s, { ...spec, zero: false });
+  }
+  switch (verb) {
+    case 'v':
+    case 'g':
+      s = spec.prec === undefined ? formatFloatV(v) : formatG(v, spec.prec);
+      break;
+    case 'f':
+    case 'F':
+      s = v.toFixed(spec.prec ?? 6);
+      break;
+    case 'e':
+    case 'E': {
+      const [m, e] = v.toExponential(spec.prec ?? 6).split('e') as [string, string];
+      s = goExp(m, Number(e));
+      if (verb === 'E') s = s.toUpperCase();
+      break;
+    }
+    default:
+      return badVerb(verb, v);
+  }
+  if (!s.startsWith('-')) {
+    if (spec.plus) s = '+' + s;
+    else if (spec.space) s = ' ' + s;
+  }
+  return pad(s, spec, true);
+}
+
+function formatG(v: number, prec: number): string {
+  const p = prec === 0 ? 1 : prec;
+  const [m, e] = v.toExponential(p - 1).split('e') as [string, string];
+  const exp = Number(e);
+  const trimmed = m.includes('.') ? m.replace(/0+$/, '').replace(/\.$/, '') : m;
+  if (exp < -4 || exp >= p) return goExp(trimmed, exp);
+  return shortestFixed(trimmed, exp);
+}
+
+function fmtString(s: string, verb: string, spec: Spec): string {
+  let out = s;
+  switch (verb) {
+    case 's':
+    case 'v':
+      if (spec.prec !== undefined) out = Array.from(s).slice(0, spec.prec).join('');
+      break;
+    case 'q':
+      out = goQuote(spec.prec !== undefined ? Array.from(s).slice(0, spec.prec).join('') : s);
+      break;
+    case 'x':
+    case 'X': {
+      const hex = Buffer.from(s, 'utf8').toString('hex');
+      out = verb === 'X' ? hex.toUpperCase() : hex;
+      break;
+    }
+    default:
+      return badVerb(verb, s);
+  }
+  return pad(out, spec);
+}
+
+function fmtOne(v: unknown, verb: string, spec: Spec): string {
+  if (verb === 'T') return pad(v === null || v === undefined ? '<nil>' : goTypeName(v), spec);
+  const str = stringish(v);
+  if (str !== undefined && verb !== 'd' && !(v instanceof GoEnum && verb !== 's' && verb !== 'v' && verb !== 'q')) {
+    return fmtString(str, verb, spec);
+  }
+  if (v instanceof GoEnum) return fmtInt(BigInt(v.value), verb, spec);
+  switch (typeof v) {
+    case 'boolean':
+      if (verb === 't' || verb === 'v') return pad(v ? 'true' : 'false', spec);
+      return badVerb(verb, v);
+    case 'bigint':
+      if (verb === 'c') return pad(String.fromCodePoint(Number(v)), spec);
+      if (verb === 'q') return pad(`'${String.fromCodePoint(Number(v))}'`, spec);
+      return fmtInt(v, verb, spec);
+    case 'number':
+      return fmtFloat(v, verb, spec);
+  }
+  if (v === null || v === undefined) {
+    if (verb === 'v' || verb === 's') return pad(verb === 's' ? '%!s(<nil>)' : '<nil>', spec);
+    return `%!${verb}(<nil>)`;
+  }
+  if (Array.isArray(v)) return `[${v.map((e) => fmtOne(e, verb, spec)).join(' ')}]`;
+  if (verb === 'v' || verb === 's') return pad(formatValue(v, false), spec);
+  if (isPlainMap(v)) {
+    return `map[${sortedKeys(Object.keys(v))
+      .map((k) => `${fmtOne(k, verb, spec)}:${fmtOne(v[k], verb, spec)}`)
+      .join(' ')}]`;
+  }
+  return badVerb(verb, v);
+}
+
+/** fmt.Sprintf with Go's verbs, flags, width and precision (including `*`), and its error notation. */
+export function sprintf(format: string, args: readonly unknown[]): string {
+  let out = '';
+  let argi = 0;
+  const n = format.length;
+  let i = 0;
+  while (i < n) {
+    const pct = format.indexOf('%', i);
+    if (pct < 0) {
+      out += format.slice(i);
+      break;
+    }
+    out += format.slice(i, pct);
+    i = pct + 1;
+    if (i >= n) {
+      out += '%!(NOVERB)';
+      break;
+    }
+    const spec: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false, width: undefined, prec: undefined };
+    for (; i < n; i++) {
+      const c = format[i];
+      if (c === '-') spec.minus = true;
+      else if (c === '+') spec.plus = true;
+      else if (c === '#') spec.sharp = true;
+      else if (c === ' ') spec.space = true;
+      else if (c === '0') spec.zero = !spec.minus;
+      else break;
+    }
+    if (format[i] === '*') {
+      i++;
+      const w = args[argi++];
+      if (typeof w === 'bigint') {
+        spec.width = Number(w < 0n ? -w : w);
+        if (w < 0n) spec.minus = true;
+      } else out += '%!(BADWIDTH)';
+    } else {
+      const start = i;
+      while (i < n && format.charCodeAt(i) >= 48 && format.charCodeAt(i) <= 57) i++;
+      if (i > start) spec.width = Number(format.slice(start, i));
+    }
+    if (format[i] === '.') {
+      i++;
+      if (format[i] === '*') {
+        i++;
+        const p = args[argi++];
+        if (typeof p === 'bigint' && p >= 0n) spec.prec = Number(p);
+        else out += '%!(BADPREC)';
+      } else {
+        const start = i;
+        while (i < n && format.charCodeAt(i) >= 48 && format.charCodeAt(i) <= 57) i++;
+        spec.prec = i > start ? Number(format.slice(start, i)) : 0;
+      }
+    }
+    if (i >= n) {
+      out += '%!(NOVERB)';
+      break;
+    }
+    const cp = format.codePointAt(i) ?? 0;
+    const verb = String.fromCodePoint(cp);
+    i += verb.length;
+    if (verb === '%') {
+      out += '%';
+      continue;
+    }
+    if (argi >= args.length) {
+      out += `%!${verb}(MISSING)`;
+      continue;
+    }
+    out += fmtOne(args[argi++], verb, spec);
+  }
+  if (argi < args.length) {
+    out += '%!(EXTRA ';
+    out += args
+      .slice(argi)
+      .map((a) => (a === null || a === undefined ? '<nil>' : `${goTypeName(a)}=${formatValue(a, false)}`))
+      .join(', ');
+    out += ')';
+  }
+  return out;
+}

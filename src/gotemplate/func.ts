@@ -1,0 +1,49 @@
+/** How template functions are described to the engine. */
+
+/**
+ * Go parameter types the engine can check and convert to, the way reflect-based calls do:
+ *  any        interface{} (a missing value arrives as null)
+ *  value      reflect.Value (builtins: the raw value, undefined = invalid)
+ *  string / int / float64 / bool
+ *  stringMap  map[string]string (GoStringMap; nil allowed)
+ *  map        map[string]interface{} (plain object; nil allowed)
+ *  list       []interface{} (array; nil allowed)
+ */
+export type ParamType = 'any' | 'value' | 'string' | 'int' | 'float64' | 'bool' | 'stringMap' | 'map' | 'list';
+
+export interface GoFunc {
+  readonly params: readonly ParamType[];
+  /** Element type of a trailing `...T` parameter. */
+  readonly variadic?: ParamType;
+  /** Throw FuncError (or any Error) for Go's `error` return; the engine wraps it as `error calling NAME: ...`. */
+  readonly fn: (...args: never[]) => unknown;
+  /** `and` / `or`: arguments are evaluated lazily, left to right. */
+  readonly shortCircuit?: 'and' | 'or';
+}
+
+export type FuncMap = Readonly<Record<string, GoFunc>>;
+
+/** An error a template function reports (Go's second return value). */
+export class FuncError extends Error {
+  override readonly name = 'FuncError';
+}
+
+/** Errors from parsing or executing a template, with Go's exact message text. */
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
+  constructor(
+    message: string,
+    readonly phase: 'parse' | 'exec',
+  ) {
+    super(message);
+  }
+}
+
+/** Builds a GoFunc tersely: `f(['int', 'string'], (n, s) => ...)`. */
+export function goFunc<A extends unknown[]>(
+  params: readonly ParamType[],
+  fn: (...args: A) => unknown,
+  variadic?: ParamType,
+): GoFunc {
+  return variadic === undefined ? { params, fn: fn as GoFunc['fn'] } : { params, variadic, fn: fn as GoFunc['fn'] };
+}
