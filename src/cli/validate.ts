@@ -124,6 +124,14 @@ function isIstioGroup(obj: Record<string, unknown>): boolean {
   return group === 'istio.io' || group.endsWith('.istio.io');
 }
 
+/** Kinds from a --crds file outside Istio's groups get the schema stage only (the webhook knows none). */
+function knownToCrds(crds: CrdValidator, obj: Record<string, unknown>): boolean {
+  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+  const slash = apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  return crds.list().some((g) => g.group === group && g.kind === obj.kind);
+}
+
 /** Multi-line multierror texts become one line so each invalid document is one line. */
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*(\*\s*)?/g, (_m, star: string | undefined) => (star ? ' * ' : ' ')).trim();
@@ -143,7 +151,8 @@ function validateDocument(obj: unknown, source: string, opts: Options, crds: Crd
     io.stderr(`Error: ${source}: ${what}: ${admissionError('MA603_NOT_A_RESOURCE', 'the document is not a mapping').message}\n`);
     return;
   }
-  if (!isIstioGroup(obj)) {
+  const istio = isIstioGroup(obj);
+  if (!istio && !(crds && knownToCrds(crds, obj))) {
     tally.skipped++;
     io.stderr(`Skipped: ${source}: ${what}: not an Istio resource (apiVersion ${JSON.stringify(obj.apiVersion ?? '')})\n`);
     return;
@@ -152,7 +161,7 @@ function validateDocument(obj: unknown, source: string, opts: Options, crds: Crd
   const problems: string[] = [];
   if (crds) problems.push(...crds.validate(target).errors);
   // The apiserver never calls the webhook for an object its schema stage rejected.
-  if (opts.webhook && problems.length === 0) {
+  if (opts.webhook && istio && problems.length === 0) {
     const outcome = validateObject(target);
     if (!outcome.allowed) problems.push(outcome.message ?? 'denied');
     for (const w of outcome.warnings) io.stderr(`Warning: ${source}: ${what}: ${oneLine(w)}\n`);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { admissionError, describeError } from '../../errors.js';
 import { parseCrdCatalog, type CrdCatalog, type GroupVersionKind } from './crd-catalog.js';
@@ -88,8 +88,18 @@ export function createCrdValidator(catalog: CrdCatalog): CrdValidator {
   };
 }
 
+const fileCache = new Map<string, { stamp: string; validator: CrdValidator }>();
+
+/** Parsing ~1 MB of CRD YAML costs about half a second, so a file is parsed again only when it changed. */
 export function loadCrdValidatorFromFile(path: string): CrdValidator {
-  return createCrdValidator(parseCrdCatalog(readFileSync(path, 'utf8'), path));
+  const full = resolve(path);
+  const st = statSync(full);
+  const stamp = `${st.size}:${st.mtimeMs}`;
+  const hit = fileCache.get(full);
+  if (hit && hit.stamp === stamp) return hit.validator;
+  const validator = createCrdValidator(parseCrdCatalog(readFileSync(full, 'utf8'), path));
+  fileCache.set(full, { stamp, validator });
+  return validator;
 }
 
 /**

@@ -1,0 +1,191 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { validateCommand } from '../../src/cli/validate.js';
+import { WIDGET_CRD } from '../validate/schema/fixture-crd.js';
+import { announceSkip, CONFORMANCE_DIR } from '../conformance/corpus.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  stdinReads: number;
+}
+
+async function run(argv: string[], stdin = ''): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  let stdinReads = 0;
+  const code = await validateCommand(argv, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    readFile: (p) => readFileSync(p, 'utf8'),
+    readStdin: async () => {
+      stdinReads++;
+      return stdin;
+    },
+  });
+  return { code, stdout, stderr, stdinReads };
+}
+
+let dir = '';
+const file = (name: string, text: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+const GOOD_GATEWAY = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: gw, namespace: edge }
+spec:
+  servers:
+  - port: { number: 80, name: http, protocol: HTTP }
+    hosts: ["*"]
+`;
+const EMPTY_GATEWAY = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: empty }
+spec: {}
+`;
+const ENVOY_FILTER = `apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: { name: ef, namespace: edge }
+spec: {}
+`;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mesh-admission-cli-'));
+});
+
+describe('validate: arguments', () => {
+  it('prints help and exits 0', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: validate -f FILE');
+  });
+
+  it('exits 2 without -f, on unknown flags, and on --schema-only with --webhook-only', async () => {
+    expect((await run([])).stderr).toContain('usage: at least one -f FILE is required');
+    expect((await run([])).code).toBe(2);
+    const unknown = await run(['-f', 'x', '--bogus']);
+    expect([unknown.code, unknown.stderr.split('\n')[0]]).toEqual([2, 'usage: unknown argument "--bogus"']);
+    const both = await run(['-f', 'x', '--schema-only', '--webhook-only']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('exclude each other');
+    expect((await run(['-f'])).stderr).toContain('usage: -f needs a value');
+  });
+});
+
+describe('validate: webhook rules (--webhook-only)', () => {
+  it('exits 0 when every document is valid', async () => {
+    const r = await run(['--webhook-only', '-f', file('good.yaml', GOOD_GATEWAY)]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('1 document(s) in 1 file(s): 1 valid, 0 invalid\n');
+  });
+
+  it('exits 1 with one line per invalid document naming kind, namespace and name', async () => {
+    const p = file('mixed.yaml', `${GOOD_GATEWAY}---\n${EMPTY_GATEWAY}`);
+    const r = await run(['--webhook-only', '-f', p]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`Error: ${p}#1: Gateway default/empty is invalid: configuration is invalid: gateway must have at least one server\n`);
+    expect(r.stdout).toContain('2 document(s) in 1 file(s): 1 valid, 1 invalid');
+  });
+
+  it('uses -n for documents without a namespace', async () => {
+    const r = await run(['--webhook-only', '-n', 'team-a', '-f', file('empty.yaml', EMPTY_GATEWAY)]);
+    expect(r.stderr).toContain('Gateway team-a/empty is invalid');
+  });
+
+  it('prints warnings of valid documents and still exits 0', async () => {
+    const r = await run(['--webhook-only', '-f', file('ef.yaml', ENVOY_FILTER)]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^Warning: .*ef\.yaml: EnvoyFilter edge\/ef: EnvoyFilter exposes internal implementation details/);
+  });
+
+  it('reads "-" from standard input once even when named twice', async () => {
+    const r = await run(['--webhook-only', '-f', '-', '-f', '-'], EMPTY_GATEWAY);
+    expect(r.code).toBe(1);
+    expect(r.stdinReads).toBe(1);
+    expect(r.stderr).toContain('Error: <stdin>: Gateway default/empty is invalid');
+  });
+
+  it('accepts comma-separated file lists and kind: List wrappers', async () => {
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [JSON.parse(JSON.stringify({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'in-list' }, spec: {} }))] });
+    const r = await run(['--webhook-only', '-f', `${file('a.yaml', GOOD_GATEWAY)},${file('list.json', list)}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Gateway default/in-list is invalid');
+    expect(r.stdout).toContain('2 document(s) in 2 file(s): 1 valid, 1 invalid');
+  });
+
+  it('skips non-Istio resources without failing', async () => {
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata: { name: web }\nspec: {}\n';
+    const r = await run(['--webhook-only', '-f', file('svc.yaml', svc)]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('Skipped:');
+    expect(r.stdout).toContain('1 skipped');
+  });
+
+  it('counts a non-mapping document as invalid', async () => {
+    const r = await run(['--webhook-only', '-f', file('scalar.yaml', '- just\n- a list\n')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not a Kubernetes resource: the document is not a mapping');
+  });
+});
+
+describe('validate: unreadable input exits 2', () => {
+  it('on a missing file, while still validating the others', async () => {
+    const r = await run(['--webhook-only', '-f', join(dir, 'missing.yaml'), '-f', file('empty2.yaml', EMPTY_GATEWAY)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot read ${join(dir, 'missing.yaml')}: ENOENT`);
+    expect(r.stderr).toContain('Gateway default/empty is invalid');
+  });
+
+  it('on broken YAML', async () => {
+    const r = await run(['--webhook-only', '-f', file('broken.yaml', 'a: [unclosed\n')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not valid YAML');
+  });
+
+  it('on an unusable --crds file', async () => {
+    const r = await run(['--crds', join(dir, 'no-crds.yaml'), '-f', file('g.yaml', GOOD_GATEWAY)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('CRD schemas unavailable from');
+  });
+});
+
+describe('validate: schema stage with --crds', () => {
+  const widget = (spec: string) => `apiVersion: example.mesh.dev/v1\nkind: Widget\nmetadata: { name: w }\nspec: ${spec}\n`;
+
+  it('reports CRD schema errors and exits 1; kinds known only to --crds get the schema stage only', async () => {
+    const crds = file('widget-crd.yaml', WIDGET_CRD);
+    const bad = file('bad-widget.yaml', widget('{ color: BLUE }'));
+    const r = await run(['--crds', crds, '-f', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`Error: ${bad}: Widget default/w is invalid: spec.color: Unsupported value: "BLUE": supported values: "RED", "GREEN"\n`);
+    const good = await run(['--crds', crds, '-f', file('good-widget.yaml', widget('{ color: RED }'))]);
+    expect([good.code, good.stderr]).toEqual([0, '']);
+  });
+
+  it('--webhook-only ignores --crds, so a Widget is skipped', async () => {
+    const crds = file('widget-crd2.yaml', WIDGET_CRD);
+    const r = await run(['--webhook-only', '--crds', crds, '-f', file('w2.yaml', widget('{ color: BLUE }'))]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('1 skipped');
+  });
+
+  const crdFile = join(CONFORMANCE_DIR, 'istio-validation/crds/crd-all.gen.yaml');
+  const haveIstioCrds = existsSync(crdFile);
+  if (!haveIstioCrds) announceSkip('validate CLI with Istio CRDs');
+  it.skipIf(!haveIstioCrds)('runs the schema stage before the webhook and skips the webhook when the schema rejects', async () => {
+    const se = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: { name: se }\nspec: { resolution: DNS }\n';
+    const r = await run(['--crds', crdFile, '-f', file('se.yaml', se)]);
+    expect(r.code).toBe(1);
+    // Only the apiserver's message: the webhook is never asked about a schema-invalid object.
+    expect(r.stderr).toMatch(/ServiceEntry default\/se is invalid: spec\.hosts: Required value\n$/);
+    const ok = await run(['--crds', crdFile, '-f', file('gw.yaml', GOOD_GATEWAY)]);
+    expect(ok.code).toBe(0);
+  });
+});
