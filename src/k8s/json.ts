@@ -1,0 +1,35 @@
+/** JSON values as they cross the Kubernetes layer (what Go's encoding/json would see). */
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+export function isJsonObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep copy of plain JSON data; faster than structuredClone for the small, deep trees we handle. */
+export function cloneJson<T extends JsonValue>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => cloneJson(x)) as T;
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) out[k] = cloneJson((v as JsonObject)[k]!);
+  return out as T;
+}
+
+/** Go's name for the JSON kind of a value, as used in encoding/json error messages. */
+export function goJsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  switch (typeof v) {
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'bool';
+    default:
+      return 'object';
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * normalizeAs(type, value) = the JSON Go produces for json.Marshal(json.Unmarshal(value, &T{})):
+ * unknown fields dropped, omitempty/omitzero honoured, non-pointer structs always present,
+ * quantities canonicalised, IntOrString kept as int or string, null into a non-pointer = zero value.
+ * Done in one pass (decode and encode fused) because the injector runs it per request.
+ */
+import { K8sError } from './errors.js';
+import { type GoField, type GoType, goStruct, goTypeString, resolveTypeName } from './gotypes.js';
+import { type JsonObject, type JsonValue, goJsonKind, isJsonObject } from './json.js';
+import { canonicalQuantity } from './quantity.js';
+
+/** Decoding context for Go-style error messages: innermost struct + JSON field path from the root. */
+interface Ctx {
+  readonly struct: string;
+  readonly path: string;
+}
+
+const INT_RANGES: Readonly<Record<string, readonly [number, number]>> = {
+  int32: [-2147483648, 2147483647],
+  int64: [Number.MIN_SAFE_INTEGER * 1024, Number.MAX_SAFE_INTEGER * 1024],
+  int: [Number.MIN_SAFE_INTEGER * 1024, Number.MAX_SAFE_INTEGER * 1024],
+};
+
+function typeError(ctx: Ctx, value: unknown, t: GoType, detail?: string): never {
+  const what = detail ?? goJsonKind(value);
+  const where = ctx.path === '' ? `Go value` : `Go struct field ${ctx.struct}.${ctx.path}`;
+  throw new K8sError('type', `json: cannot unmarshal ${what} into ${where} of type ${goTypeString(t)}`);
+}
+
+const sub = (ctx: Ctx, json: string, struct?: string): Ctx => ({
+  struct: struct ?? ctx.struct,
+  path: ctx.path === '' ? json : `${ctx.path}.${json}`,
+});
+
+/** JSON of the zero value of t (what Go marshals for a field nothing was decoded into). */
+function zeroJson(t: GoType): JsonValue {
+  switch (t.k) {
+    case 'scalar':
+      return t.go === 'string' ? '' : t.go === 'bool' ? false : 0;
+    case 'quantity':
+      return '0';
+    case 'intOrString':
+      return 0;
+    case 'struct':
+      return encodeStruct(t.name, {}, { struct: t.name, path: '' });
+    default:
+      return null;
+  }
+}
+
+/** Is the decoded-then-encoded value the Go zero value for omitempty purposes? */
+function isEmptyForOmit(t: GoType, encoded: JsonValue): boolean {
+  switch (t.k) {
+    case 'scalar':
+      return encoded === '' || encoded === 0 || encoded === false;
+    case 'ptr':
+    case 'raw':
+      return encoded === null;
+    case 'bytes':
+      return encoded === null || encoded === '';
+    case 'list':
+      return encoded === null || (Array.isArray(encoded) && encoded.length === 0);
+    case 'map':
+      return encoded === null || (isJsonObject(encoded) && Object.keys(encoded).length === 0);
+    default:
+      // Structs (incl. Quantity, IntOrString, Time) are never "empty" to omitempty.
+      return false;
+  }
+}
+
+function isZeroStruct(t: GoType, encoded: JsonValue): boolean {
+  if (t.k === 'time') return encoded === null;
+  if (t.k === 'struct') return isJsonObject(encoded) && deepEqualJson(encoded, zeroJson(t));
+  return isEmptyForOmit(t, encoded);
+}
+
+function deepEqualJson(a: JsonValue, b: JsonValue): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqualJson(x, b[i]!));
+  const ao = a as JsonObject;
+  const bo = b as JsonObject;
+  const ak = Object.keys(ao);
+  if (ak.length !== Object.keys(bo).length) return false;
+  return ak.every((k) => Object.hasOwn(bo, k) && deepEqualJson(ao[k]!, bo[k]!));
+}
+
+function encodeScalar(go: GoType & { k: 'scalar' }, v: unknown, ctx: Ctx): JsonValue {
+  if (v === null) return zeroJson(go);
+  if (go.go === 'string') {
+    if (typeof v !== 'string') typeError(ctx, v, go);
+    return v;
+  }
+  if (go.go === 'bool') {
+    if (typeof v !== 'boolean') typeError(ctx, v, go);
+    return v;
+  }
+  if (typeof v !== 'number') typeError(ctx, v, go);
+  if (go.go === 'float64') return v;
+  const range = INT_RANGES[go.go]!;
+  if (!Number.isInteger(v) || v < range[0] || v > range[1]) typeError(ctx, v, go, `number ${String(v)}`);
+  return v;
+}
+
+function encodeTime(v: unknown, ctx: Ctx, t: GoType): JsonValue {
+  if (v === null) return null;
+  if (typeof v !== 'string') typeError(ctx, v, t);
+  const ms = Date.parse(v);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(ms)) {
+    throw new K8sError('type', `parsing time "${v}" as "2006-01-02T15:04:05Z07:00": cannot parse as RFC3339`);
+  }
+  // metav1.Time marshals in UTC at second precision.
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function encode(t: GoType, v: unknown, ctx: Ctx): JsonValue {
+  switch (t.k) {
+    case 'scalar':
+      return encodeScalar(t, v, ctx);
+    case 'quantity':
+      if (v === null) return '0';
+      if (typeof v !== 'string' && typeof v !== 'number') {
+        throw new K8sError('type', canonicalQuantityError(v));
+      }
+      return canonicalQuantity(v);
+    case 'intOrString':
+      if (v === null) return 0;
+      if (typeof v === 'string') return v;
+      if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
+      throw new K8sError(
+        'type',
+        `json: cannot unmarshal ${typeof v === 'number' ? `number ${String(v)}` : goJsonKind(v)} into Go value of type int32`,
+      );
+    case 'time':
+      return encodeTime(v, ctx, t);
+    case 'raw':
+      return v === undefined ? null : (v as JsonValue);
+    case 'bytes':
+      if (v === null) return null;
+      if (typeof v !== 'string') typeError(ctx, v, t);
+      return v;
+    case 'ptr':
+      if (v === null) return null;
+      return encode(t.elem, v, ctx);
+    case 'list': {
+      if (v === null) return null;
+      if (!Array.isArray(v)) typeError(ctx, v, t);
+      const out: JsonValue[] = new Array<JsonValue>(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = encode(t.elem, v[i], ctx);
+      return out;
+    }
+    case 'map': {
+      if (v === null) return null;
+      if (!isJsonObject(v)) typeError(ctx, v, t);
+      const out: JsonObject = {};
+      for (const k of Object.keys(v)) out[k] = encode(t.elem, v[k], ctx);
+      return out;
+    }
+    case 'struct':
+      if (v === null) return zeroJson(t);
+      if (!isJsonObject(v)) typeError(ctx, v, t);
+      return encodeStruct(t.name, v, ctx);
+  }
+}
+
+function canonicalQuantityError(v: unknown): string {
+  try {
+    canonicalQuantity(JSON.stringify(v));
+  } catch (e) {
+    if (e instanceof Error) return e.message;
+  }
+  return `cannot unmarshal ${goJsonKind(v)} into resource.Quantity`;
+}
+
+function matchField(fields: ReadonlyMap<string, GoField>, lower: ReadonlyMap<string, GoField>, key: string) {
+  return fields.get(key) ?? lower.get(key.toLowerCase());
+}
+
+function encodeStruct(name: string, input: JsonObject, ctx: Ctx): JsonObject {
+  const s = goStruct(name);
+  // Last occurrence wins, exactly like encoding/json assigning keys in document order.
+  const assigned = new Map<GoField, unknown>();
+  for (const key of Object.keys(input)) {
+    const f = matchField(s.byJson, s.byLowerJson, key);
+    if (f) assigned.set(f, input[key]);
+  }
+  const out: JsonObject = {};
+  for (const f of s.fields) {
+    const fctx = sub(ctx, f.json, name);
+    let encoded: JsonValue;
+    if (assigned.has(f)) {
+      encoded = encode(f.type, assigned.get(f), fctx);
+    } else {
+      encoded = zeroJson(f.type);
+    }
+    if (f.omitzero && isZeroStruct(f.type, encoded)) continue;
+    if (f.omitempty && isEmptyForOmit(f.type, encoded)) continue;
+    out[f.json] = encoded;
+  }
+  return out;
+}
+
+/**
+ * The JSON Go's encoding/json gives for `json.Marshal(json.Unmarshal(value) as typeName)`.
+ * typeName is a table name (Pod, PodSpec, Container, Deployment, ..., DeploymentConfig).
+ * Throws K8sError('type') with Go's message on a type mismatch. Does not mutate value.
+ */
+export function normalizeAs(typeName: string, value: unknown): JsonObject {
+  const name = resolveTypeName(typeName);
+  const t: GoType = { k: 'struct', name };
+  if (value === null) return zeroJson(t) as JsonObject;
+  if (!isJsonObject(value)) typeError({ struct: name, path: '' }, value, t);
+  return encodeStruct(name, value, { struct: name, path: '' });
+}

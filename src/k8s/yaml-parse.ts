@@ -1,0 +1,220 @@
+/**
+ * YAML → JSON the way sigs.k8s.io/yaml.YAMLToJSON does it: yaml.v2 decoding (YAML 1.1 plain-scalar
+ * resolution: yes/no/on/off booleans, 0-prefixed octal, `~` null, merge keys) followed by conversion
+ * to JSON-compatible values (map keys stringified, non-finite floats rejected).
+ *
+ * The `yaml` package does the syntax (failsafe schema, so every scalar arrives as text with its
+ * style); the type resolution is ours so it matches yaml.v2 rather than any YAML spec.
+ */
+import { type Document, type Node, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { K8sError } from './errors.js';
+import type { JsonObject, JsonValue } from './json.js';
+
+const BOOL_NULL: ReadonlyMap<string, boolean | null> = new Map<string, boolean | null>([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map((s) => [s, true] as const),
+  ...['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'].map((s) => [s, false] as const),
+  ...['', '~', 'null', 'Null', 'NULL'].map((s) => [s, null] as const),
+]);
+const SPECIAL_FLOATS: ReadonlySet<string> = new Set([
+  '.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF',
+]);
+const YAML_FLOAT_RE = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const INT64_MAX = (1n << 63n) - 1n;
+const UINT64_MAX = (1n << 64n) - 1n;
+
+/** A yaml.v2 resolved scalar: JSON value, or a marker for values JSON cannot carry. */
+type Resolved = { ok: true; value: JsonValue; kind: 'str' | 'int' | 'float' | 'bool' | 'null' } | { ok: false; text: string };
+
+/** strconv.ParseInt(s, 0, 64) / ParseUint: base prefixes and C-style leading-zero octal. */
+function goParseInteger(s: string): bigint | undefined {
+  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  if (!m) return undefined;
+  const body = m[2]!;
+  let v: bigint;
+  if (/^0[oO]/.test(body)) v = BigInt(`0o${body.slice(2)}`);
+  else if (/^0[0-7]+$/.test(body)) v = BigInt(`0o${body.slice(1)}`);
+  else v = BigInt(body);
+  if (m[1] === '-') {
+    v = -v;
+    return v >= -(1n << 63n) ? v : undefined;
+  }
+  return v <= UINT64_MAX ? v : undefined;
+}
+
+function resolvePlain(text: string): Resolved {
+  if (BOOL_NULL.has(text)) {
+    const v = BOOL_NULL.get(text)!;
+    return { ok: true, value: v, kind: v === null ? 'null' : 'bool' };
+  }
+  const c = text[0];
+  if (c === '.') {
+    if (SPECIAL_FLOATS.has(text)) return { ok: false, text };
+    if (/^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text)) return { ok: true, value: Number(text), kind: 'float' };
+    return { ok: true, value: text, kind: 'str' };
+  }
+  if (c === '+' || c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
+    if (SPECIAL_FLOATS.has(text)) return { ok: false, text };
+    const plain = text.replaceAll('_', '');
+    const i = goParseInteger(plain);
+    if (i !== undefined && i <= UINT64_MAX) {
+      return { ok: true, value: Number(i), kind: 'int' };
+    }
+    if (YAML_FLOAT_RE.test(plain)) return { ok: true, value: Number(plain), kind: 'float' };
+  }
+  return { ok: true, value: text, kind: 'str' };
+}
+
+const TAG_PREFIX = 'tag:yaml.org,2002:';
+
+function lineOf(node: Node, lineStarts: readonly number[]): number {
+  const offset = node.range?.[0] ?? 0;
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+interface Conv {
+  readonly doc: Document.Parsed;
+  readonly lineStarts: readonly number[];
+  depth: number;
+}
+
+function scalarValue(node: Node & { value: unknown; type?: string; tag?: string }, cx: Conv): JsonValue {
+  const text = typeof node.value === 'string' ? node.value : String(node.value ?? '');
+  const plain = node.type === 'PLAIN' || node.type === undefined;
+  const tag = node.tag?.startsWith(TAG_PREFIX) ? node.tag.slice(TAG_PREFIX.length) : node.tag;
+  if (tag === undefined || tag === '') {
+    if (!plain) return text;
+  } else if (tag === 'str' || tag === 'binary' || !['int', 'float', 'bool', 'null'].includes(tag)) {
+    return text;
+  }
+  const r = resolvePlain(text);
+  const line = lineOf(node, cx.lineStarts);
+  if (!r.ok) throw new K8sError('yaml', `yaml: line ${line}: json: unsupported value: ${r.text} (not representable in JSON)`);
+  if (tag !== undefined && tag !== '' && r.kind !== tag && !(tag === 'float' && r.kind === 'int')) {
+    throw new K8sError('yaml', `yaml: line ${line}: cannot decode !!${r.kind} \`${text}\` as a !!${tag}`);
+  }
+  return r.value;
+}
+
+/** sigs.k8s.io/yaml turns non-string YAML keys into strings; float keys use 32-bit 'g' formatting. */
+function keyString(key: JsonValue, line: number): string {
+  if (typeof key === 'string') return key;
+  if (typeof key === 'boolean') return key ? 'true' : 'false';
+  if (typeof key === 'number') {
+    if (Number.isInteger(key)) return String(key);
+    return formatFloat32G(key);
+  }
+  throw new K8sError('yaml', `yaml: line ${line}: unsupported map key of type: ${key === null ? '<nil>' : 'collection'}`);
+}
+
+function formatFloat32G(f: number): string {
+  const f32 = Math.fround(f);
+  // Shortest text that round-trips through float32, in Go's %g layout (exponent when < -4 or >= 21).
+  for (let p = 1; p <= 9; p++) {
+    const s = f32.toPrecision(p);
+    if (Math.fround(Number(s)) === f32) {
+      const n = Number(s);
+      const exp = Math.floor(Math.log10(Math.abs(n)));
+      if (exp < -4 || exp >= 21) {
+        const [m, e] = n.toExponential(p - 1).split('e');
+        const ev = Number(e);
+        return `${m!.replace(/\.?0+$/, '')}e${ev < 0 ? '-' : '+'}${String(Math.abs(ev)).padStart(2, '0')}`;
+      }
+      return String(n);
+    }
+  }
+  return String(f32);
+}
+
+function convert(node: Node | null, cx: Conv): JsonValue {
+  if (node === null) return null;
+  if (++cx.depth > 10000) throw new K8sError('yaml', 'yaml: exceeded max depth of 10000');
+  try {
+    if (isAlias(node)) {
+      const target = node.resolve(cx.doc);
+      if (!target) throw new K8sError('yaml', `yaml: line ${lineOf(node, cx.lineStarts)}: unknown anchor '${node.source}' referenced`);
+      return convert(target, cx);
+    }
+    if (isScalar(node)) return scalarValue(node as Node & { value: unknown; type?: string; tag?: string }, cx);
+    if (isSeq(node)) return node.items.map((item) => convert(item as Node | null, cx));
+    if (isMap(node)) {
+      const out: JsonObject = {};
+      const merged: JsonObject[] = [];
+      for (const pair of node.items) {
+        const keyNode = pair.key as Node | null;
+        const line = keyNode ? lineOf(keyNode, cx.lineStarts) : lineOf(node, cx.lineStarts);
+        if (keyNode && isScalar(keyNode) && keyNode.type === 'PLAIN' && keyNode.value === '<<' && !keyNode.tag) {
+          merged.push(...mergeSources(convert(pair.value as Node | null, cx), line));
+          continue;
+        }
+        const key = keyString(convert(keyNode, cx), line);
+        out[key] = convert(pair.value as Node | null, cx);
+      }
+      if (merged.length === 0) return out;
+      // Explicit keys win over merged ones; earlier merge sources win over later ones.
+      const result: JsonObject = {};
+      for (const src of merged.reverse()) Object.assign(result, src);
+      return Object.assign(result, out);
+    }
+    throw new K8sError('yaml', `yaml: line ${lineOf(node, cx.lineStarts)}: unsupported YAML node`);
+  } finally {
+    cx.depth--;
+  }
+}
+
+function mergeSources(v: JsonValue, line: number): JsonObject[] {
+  const isObj = (x: JsonValue): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (isObj(v)) return [v];
+  if (Array.isArray(v) && v.every(isObj)) return v;
+  throw new K8sError('yaml', `yaml: line ${line}: map merge requires map or sequence of maps as the value`);
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+function parseDocs(text: string): Document.Parsed[] {
+  const docs = parseAllDocuments(text, {
+    version: '1.1',
+    schema: 'failsafe',
+    uniqueKeys: false,
+    merge: false,
+    strict: false,
+    prettyErrors: false,
+  });
+  const list = Array.isArray(docs) ? docs : [];
+  for (const d of list) {
+    const err = d.errors[0];
+    if (err) {
+      const line = err.linePos?.[0]?.line ?? 0;
+      const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      throw new K8sError('yaml', `yaml: line ${line}: ${msg}`);
+    }
+  }
+  return list;
+}
+
+/**
+ * Parse the first YAML document of text into JSON-compatible values, as yaml.v2 + sigs.k8s.io/yaml
+ * would (an empty document is null). Throws K8sError('yaml') carrying the line number.
+ */
+export function parseYamlDocument(text: string): JsonValue {
+  const docs = parseDocs(text);
+  const first = docs[0];
+  if (!first) return null;
+  return convert(first.contents as Node | null, { doc: first, lineStarts: lineStartsOf(text), depth: 0 });
+}
+
+/** Every document of a multi-document stream, in order (empty documents are null). */
+export function parseYamlDocuments(text: string): JsonValue[] {
+  const starts = lineStartsOf(text);
+  return parseDocs(text).map((d) => convert(d.contents as Node | null, { doc: d, lineStarts: starts, depth: 0 }));
+}
