@@ -1,0 +1,126 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { CONFORMANCE_DIR } from './corpus.js';
+
+/** One row of Istio's TestInjection, from cases.yaml or auto-discovered. */
+export interface InjectCase {
+  name: string;
+  input: string;
+  golden?: string;
+  values?: Record<string, unknown>;
+  mesh?: Record<string, unknown>;
+  overlay?: string;
+  features?: Record<string, unknown>;
+  error?: string;
+  log?: string;
+  kubeInject: boolean;
+  webhook: boolean;
+}
+
+export const INJECT_DIR = join(CONFORMANCE_DIR, 'istio-inject');
+export const TESTDATA = join(INJECT_DIR, 'testdata');
+
+type Row = Record<string, unknown>;
+
+export function loadInjectCases(): InjectCase[] {
+  const rows = parseYaml(readFileSync(join(INJECT_DIR, 'cases.yaml'), 'utf8')) as Row[];
+  const cases: InjectCase[] = [];
+  const claimed = new Set<string>();
+  for (const r of rows) {
+    if (typeof r.input !== 'string') continue;
+    const golden = typeof r.golden === 'string' ? r.golden : undefined;
+    claimed.add(golden ?? `${r.input}.injected`);
+    cases.push({
+      name: golden ?? `${r.input} (error)`,
+      input: r.input,
+      golden,
+      values: r.values as Record<string, unknown> | undefined,
+      mesh: r.mesh as Record<string, unknown> | undefined,
+      overlay: r.overlay as string | undefined,
+      features: r.features as Record<string, unknown> | undefined,
+      error: r.error as string | undefined,
+      log: r.log as string | undefined,
+      kubeInject: r.kubeInject !== false,
+      webhook: r.webhook !== false && r.error === undefined,
+    });
+  }
+  for (const file of readdirSync(TESTDATA).sort()) {
+    if (file.endsWith('.iop.yaml') || !file.endsWith('.yaml')) continue;
+    const golden = `${file}.injected`;
+    if (claimed.has(golden) || !existsSync(join(TESTDATA, golden))) continue;
+    cases.push({ name: golden, input: file, golden, kubeInject: true, webhook: true });
+  }
+  // Explicit rows may name the same golden twice (proxy-override-args); keep names unique.
+  const seen = new Map<string, number>();
+  for (const c of cases) {
+    const n = seen.get(c.name) ?? 0;
+    seen.set(c.name, n + 1);
+    if (n > 0) c.name = `${c.name}#${n + 1}`;
+  }
+  return cases;
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = target;
+  for (const p of parts.slice(0, -1)) {
+    if (!isObj(cur[p])) cur[p] = {};
+    cur = cur[p] as Record<string, unknown>;
+  }
+  cur[parts.at(-1)!] = value;
+}
+
+/** Helm's value merge: maps merge, a user null deletes the default key, anything else replaces. */
+function helmMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === null) delete out[k];
+    else if (isObj(v) && isObj(out[k])) out[k] = helmMerge(out[k] as Record<string, unknown>, v);
+    else out[k] = v;
+  }
+  return out;
+}
+
+export interface CaseSettings {
+  config: string;
+  values: string;
+  mesh: string;
+  nativeSidecars: boolean;
+  compliancePolicy: string;
+}
+
+/** The {config, values, mesh} triple a case runs with, derived from the frozen default render. */
+export function caseSettings(c: InjectCase): CaseSettings {
+  const dir = join(INJECT_DIR, 'settings/default');
+  const configText = readFileSync(join(dir, 'config.yaml'), 'utf8');
+  let values = JSON.parse(readFileSync(join(dir, 'values.json'), 'utf8')) as Record<string, unknown>;
+  let mesh = (parseYaml(readFileSync(join(dir, 'mesh.yaml'), 'utf8')) ?? {}) as Record<string, unknown>;
+  let config = configText;
+  for (const [path, v] of Object.entries(c.values ?? {})) setPath(values, path, v);
+  if (c.overlay) {
+    const iop = parseYaml(readFileSync(join(TESTDATA, c.overlay), 'utf8')) as Row;
+    const spec = isObj(iop.spec) ? iop.spec : {};
+    if (isObj(spec.values)) values = helmMerge(values, spec.values);
+    if (isObj(spec.meshConfig)) mesh = helmMerge(mesh, spec.meshConfig);
+    const extra = isObj(spec.values) && isObj(spec.values.sidecarInjectorWebhook) ? spec.values.sidecarInjectorWebhook.templates : undefined;
+    if (isObj(extra)) {
+      const doc = parseYaml(configText) as Row;
+      doc.templates = { ...(isObj(doc.templates) ? doc.templates : {}), ...extra };
+      config = toYaml(doc);
+    }
+  }
+  for (const [path, v] of Object.entries(c.mesh ?? {})) setPath(mesh, path, v);
+  const features = c.features ?? {};
+  return {
+    config,
+    values: JSON.stringify(values),
+    mesh: toYaml(mesh),
+    nativeSidecars: features.ENABLE_NATIVE_SIDECARS !== false,
+    compliancePolicy: typeof features.COMPLIANCE_POLICY === 'string' ? features.COMPLIANCE_POLICY : '',
+  };
+}
