@@ -23,7 +23,7 @@ export interface CrdValidator {
   warmUp(): number;
 }
 
-/** What the apiserver appends when a wrong-typed value stopped CEL from running. */
+/** What the apiserver appends when a blocking schema error stopped CEL from running. */
 export const CEL_SKIPPED_MESSAGE =
   '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
 
@@ -78,10 +78,13 @@ export function createCrdValidator(catalog: CrdCatalog): CrdValidator {
         const served = [...versions.values()].filter((v) => v.served).map((v) => v.version);
         return { errors: [admissionError('MA602_CRD_VERSION_NOT_SERVED', version, kind, group, served).message] };
       }
+      const meta = metadataErrors(obj);
       const openApi = runOpenApi(compileOpenApi(crd.schema), obj);
-      const structural = runStructural(crd.schema, obj, openApi.hasTypeError);
-      const errors = [...metadataErrors(obj), ...openApi.errors, ...structural.listErrors];
-      if (openApi.hasTypeError) errors.push(CEL_SKIPPED_MESSAGE);
+      // A missing metadata.name is a Required error too, which blocks CEL like the schema's own.
+      const blocked = openApi.blocksCel || meta.length > 0;
+      const structural = runStructural(crd.schema, obj, blocked);
+      const errors = [...meta, ...openApi.errors, ...structural.listErrors];
+      if (blocked) errors.push(CEL_SKIPPED_MESSAGE);
       else errors.push(...structural.celErrors);
       return { errors };
     },

@@ -156,19 +156,24 @@ function toFieldError(e: ErrorObject, root: unknown): string {
 
 export interface OpenApiOutcome {
   readonly errors: string[];
-  /** A value of the wrong type stops CEL evaluation in the apiserver; we follow suit. */
-  readonly hasTypeError: boolean;
+  /**
+   * The apiserver skips CEL when any error is Required, NotSupported, TooLong, TooMany or
+   * TypeInvalid (strategy.go hasBlockingErr): rules could otherwise see values of the wrong shape.
+   */
+  readonly blocksCel: boolean;
 }
 
+const BLOCKING_KEYWORDS = new Set(['required', 'enum', 'maxLength', 'maxItems', 'maxProperties', 'type']);
+
 export function runOpenApi(validate: ValidateFunction, obj: unknown): OpenApiOutcome {
-  if (validate(obj)) return { errors: [], hasTypeError: false };
+  if (validate(obj)) return { errors: [], blocksCel: false };
   const errors: string[] = [];
-  let hasTypeError = false;
+  let blocksCel = false;
   for (const e of validate.errors ?? []) {
     if (insideCombinatorBranch(e.schemaPath)) continue;
-    if (e.keyword === 'type') hasTypeError = true;
+    if (BLOCKING_KEYWORDS.has(e.keyword)) blocksCel = true;
     const msg = toFieldError(e, obj);
     if (!errors.includes(msg)) errors.push(msg);
   }
-  return { errors, hasTypeError };
+  return { errors, blocksCel };
 }

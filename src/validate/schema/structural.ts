@@ -102,7 +102,7 @@ function reasonError(reason: string | undefined, path: string, type: string, det
     case 'FieldValueForbidden':
       return `${path}: Forbidden: ${detail}`;
     case 'FieldValueDuplicate':
-      return `${fieldError.duplicate(path, type)}: ${detail}`;
+      return fieldError.duplicate(path, type);
     default:
       return fieldError.invalid(path, type, detail);
   }
@@ -129,7 +129,9 @@ function evaluateRules(schema: SchemaNode, celSelf: unknown, path: readonly Path
       const mp = compileCel(r.messageExpression);
       if (!(mp instanceof CelCompileError)) {
         const m = evaluateCel(mp, { self: celSelf });
-        if (m.ok && typeof m.value === 'string' && m.value.trim() !== '') detail = m.value;
+        // Like the apiserver, an unusable message (error, empty, multi-line) falls back to the default.
+        const text = m.ok && typeof m.value === 'string' ? m.value.trim() : '';
+        if (text !== '' && !text.includes('\n')) detail = text;
       }
     }
     errors.push(reasonError(r.reason, at, type, detail));
@@ -185,7 +187,7 @@ export interface StructuralOutcome {
   readonly celErrors: string[];
 }
 
-/** Runs list-type checks always, and CEL rules unless `skipCel` (set after a type error). */
+/** Runs list-type checks always, and CEL rules unless `skipCel` (set after a blocking schema error). */
 export function runStructural(schema: SchemaNode, obj: unknown, skipCel: boolean): StructuralOutcome {
   const listErrors: string[] = [];
   const celErrors: string[] | undefined = skipCel ? undefined : [];

@@ -56,7 +56,7 @@ describe('object identification', () => {
 
   it('requires metadata.name like the apiserver', () => {
     const r = validator.validate({ apiVersion: 'example.mesh.dev/v1', kind: 'Widget', metadata: {}, spec: {} });
-    expect(r.errors).toEqual(['metadata.name: Required value: name or generateName is required']);
+    expect(r.errors).toEqual(['metadata.name: Required value: name or generateName is required', CEL_SKIPPED_MESSAGE]);
   });
 });
 
@@ -86,20 +86,20 @@ describe('OpenAPI v3 errors read like the apiserver', () => {
 
   it('reports a missing required object', () => {
     const r = validator.validate({ apiVersion: 'example.mesh.dev/v1', kind: 'Widget', metadata: { name: 'a' } });
-    expect(r.errors).toEqual(['spec: Required value']);
+    expect(r.errors).toEqual(['spec: Required value', CEL_SKIPPED_MESSAGE]);
   });
 
   it('reports a missing required field inside a list item with its index', () => {
-    expect(errorsOf({ listeners: [{ number: 80 }] })).toEqual(['spec.listeners[0].name: Required value']);
+    expect(errorsOf({ listeners: [{ number: 80 }] })).toEqual(['spec.listeners[0].name: Required value', CEL_SKIPPED_MESSAGE]);
   });
 
   it('reports enums as Unsupported value with the allowed list', () => {
-    expect(errorsOf({ color: 'BLUE' })).toEqual(['spec.color: Unsupported value: "BLUE": supported values: "RED", "GREEN"']);
+    expect(errorsOf({ color: 'BLUE' })).toEqual(['spec.color: Unsupported value: "BLUE": supported values: "RED", "GREEN"', CEL_SKIPPED_MESSAGE]);
   });
 
   it('reports length, pattern and numeric bounds', () => {
     expect(errorsOf({ name: '' })).toEqual(['spec.name: Invalid value: "": spec.name in body should be at least 1 chars long']);
-    expect(errorsOf({ name: 'abcdefghi' })).toEqual(['spec.name: Too long: may not be more than 8 bytes']);
+    expect(errorsOf({ name: 'abcdefghi' })).toEqual(['spec.name: Too long: may not be more than 8 bytes', CEL_SKIPPED_MESSAGE]);
     expect(errorsOf({ code: 'xyz' })).toEqual([`spec.code: Invalid value: "xyz": spec.code in body should match '^[a-f0-9]{4}$'`]);
     expect(errorsOf({ replicas: -1 })).toEqual(['spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0']);
     // Go prints float64 limits with %v: large ones in exponent form.
@@ -110,7 +110,7 @@ describe('OpenAPI v3 errors read like the apiserver', () => {
   });
 
   it('reports too many items and too few properties', () => {
-    expect(errorsOf({ tags: ['a', 'b', 'c'] })).toEqual(['spec.tags: Too many: 3: must have at most 2 items']);
+    expect(errorsOf({ tags: ['a', 'b', 'c'] })).toEqual(['spec.tags: Too many: 3: must have at most 2 items', CEL_SKIPPED_MESSAGE]);
     expect(errorsOf({ labels: {} })).toEqual([
       'spec.labels: Invalid value: map[string]interface {}{}: spec.labels in body should have at least 1 properties',
     ]);
@@ -133,6 +133,20 @@ describe('OpenAPI v3 errors read like the apiserver', () => {
       'spec.match: Invalid value: map[string]interface {}{"exact":"a", "prefix":"b"}: spec.match in body must validate one and only one schema (oneOf)',
     ]);
     expect(errorsOf({ match: {} })).toEqual([]);
+  });
+
+  it('keeps evaluating CEL after a non-blocking error such as a pattern mismatch', () => {
+    expect(errorsOf({ code: 'xyz', alpha: 'a', beta: 'b' })).toEqual([
+      `spec.code: Invalid value: "xyz": spec.code in body should match '^[a-f0-9]{4}$'`,
+      'spec: Invalid value: "object": only one of alpha or beta',
+    ]);
+  });
+
+  it('stops CEL after an enum error, as the apiserver does', () => {
+    expect(errorsOf({ color: 'BLUE', alpha: 'a', beta: 'b' })).toEqual([
+      'spec.color: Unsupported value: "BLUE": supported values: "RED", "GREEN"',
+      CEL_SKIPPED_MESSAGE,
+    ]);
   });
 
   it('stops CEL after a type error and says so', () => {
