@@ -19,8 +19,14 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 const WORKLOADS = new Set(['Deployment', 'DeploymentConfig', 'DaemonSet', 'StatefulSet', 'Job', 'ReplicaSet', 'ReplicationController', 'CronJob', 'Pod']);
 
-function compile(c: InjectCase, revision: string): InjectionSettings {
-  const s = caseSettings(c);
+/** Replace parts of a case's settings, e.g. our own templates/config instead of Istio's. */
+export interface SettingsOverride {
+  config?: string;
+  values?: string;
+}
+
+function compile(c: InjectCase, revision: string, override: SettingsOverride = {}): InjectionSettings {
+  const s = { ...caseSettings(c), ...override };
   return compileInjectionSettings(
     { config: s.config, values: s.values, mesh: s.mesh },
     { revision, nativeSidecars: s.nativeSidecars, compliancePolicy: s.compliancePolicy, env: {} },
@@ -88,11 +94,11 @@ export interface CaseOutcome {
   detail?: string;
 }
 
-export function runKubeInjectCase(c: InjectCase): CaseOutcome {
+export function runKubeInjectCase(c: InjectCase, override: SettingsOverride = {}): CaseOutcome {
   const input = readFileSync(join(TESTDATA, c.input), 'utf8');
   let settings: InjectionSettings;
   try {
-    settings = compile(c, '');
+    settings = compile(c, '', override);
   } catch (e) {
     return { ok: false, detail: `settings: ${String(e)}` };
   }
@@ -121,10 +127,10 @@ function firstDiff(a: string, b: string): string {
 }
 
 /** The webhook path through the real HTTP handler with a real AdmissionReview. */
-export async function runWebhookCase(c: InjectCase): Promise<CaseOutcome> {
+export async function runWebhookCase(c: InjectCase, override: SettingsOverride = {}): Promise<CaseOutcome> {
   let settings: InjectionSettings;
   try {
-    settings = compile(c, 'default');
+    settings = compile(c, 'default', override);
   } catch (e) {
     return { ok: false, detail: `settings: ${String(e)}` };
   }
