@@ -40,13 +40,20 @@ const compiled = new Map<string, ValidateFunction>();
  * Compiles (once per distinct schema text) a validator for a whole custom resource. Istio serves
  * the same schema under several versions, so keying by content compiles it once.
  */
+const byIdentity = new WeakMap<SchemaNode, ValidateFunction>();
+
 export function compileOpenApi(schema: SchemaNode): ValidateFunction {
+  // Serialising a large schema costs more than validating an object, so look up by identity first.
+  const known = byIdentity.get(schema);
+  if (known) return known;
   const key = JSON.stringify(schema);
-  const hit = compiled.get(key);
-  if (hit) return hit;
-  sharedAjv ??= createAjv();
-  const fn = sharedAjv.compile(schema);
-  compiled.set(key, fn);
+  let fn = compiled.get(key);
+  if (!fn) {
+    sharedAjv ??= createAjv();
+    fn = sharedAjv.compile(schema);
+    compiled.set(key, fn);
+  }
+  byIdentity.set(schema, fn);
   return fn;
 }
 
