@@ -54,8 +54,12 @@ function selectors(v: unknown, what: string): LabelSelector[] {
   });
 }
 
+/**
+ * Istio decodes `config` with sigs.k8s.io/yaml into typed fields, where a YAML 1.1 boolean like `y`
+ * landing in a string field keeps its text. The YAML 1.2 core schema gives the same strings.
+ */
 function parseYamlLoose(text: string): unknown {
-  return parseYaml(text, { version: '1.1', uniqueKeys: false });
+  return parseYaml(text, { version: '1.2', uniqueKeys: false });
 }
 
 /** inject.UnmarshalConfig: unknown keys ignored; defaultTemplates defaults to [sidecar]. */
