@@ -1,0 +1,149 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { X509Certificate } from 'node:crypto';
+import { Registry } from 'prom-client';
+import { FakeApiServer, SECRETS, type Obj } from '../kube/fake-apiserver.js';
+import { SelfManagedCerts, type CertMaterial } from '../../src/certs/selfmanaged.js';
+import { splitPemCertificates, keyMatchesCert } from '../../src/certs/generate.js';
+
+let fake: FakeApiServer;
+beforeEach(async () => {
+  fake = new FakeApiServer();
+  await fake.start();
+});
+afterEach(async () => {
+  await fake.stop();
+});
+
+const DAY = 86_400_000;
+
+function make(clock: { t: number }, updates: CertMaterial[], registry?: Registry): SelfManagedCerts {
+  return new SelfManagedCerts({
+    kc: fake.kubeConfig(),
+    namespace: 'ma',
+    secretName: 'mesh-admission-certs',
+    dnsNames: ['mesh-admission.ma.svc'],
+    caValidityDays: 300,
+    servingValidityDays: 30,
+    onUpdate: (m) => updates.push(m),
+    now: () => new Date(clock.t),
+    ...(registry ? { registry } : {}),
+  });
+}
+
+const secretData = (): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries((fake.get(SECRETS('ma'), 'mesh-admission-certs')!['data'] as Record<string, string>) ?? {}).map(([k, v]) => [
+      k,
+      Buffer.from(v, 'base64').toString(),
+    ]),
+  );
+
+describe('SelfManagedCerts', () => {
+  it('creates the Secret with a CA and a serving cert, and a second replica adopts it', async () => {
+    const clock = { t: Date.now() };
+    const updates: CertMaterial[] = [];
+    const sm = make(clock, updates);
+    const m = await sm.syncOnce();
+    expect(updates).toHaveLength(1);
+    const data = secretData();
+    expect(Object.keys(data).sort()).toEqual(['ca.crt', 'ca.key', 'tls.crt', 'tls.key']);
+    expect(fake.get(SECRETS('ma'), 'mesh-admission-certs')!['type']).toBe('kubernetes.io/tls');
+    expect(data['tls.crt']).toBe(m.cert);
+    const leaf = new X509Certificate(m.cert);
+    expect(leaf.checkHost('mesh-admission.ma.svc')).toBe('mesh-admission.ma.svc');
+    expect(leaf.checkIssued(new X509Certificate(m.caBundle))).toBe(true);
+    expect(keyMatchesCert(m.cert, m.key)).toBe(true);
+
+    const other: CertMaterial[] = [];
+    const writesBefore = fake.requests.filter((r) => r.method !== 'GET').length;
+    const m2 = await make(clock, other).syncOnce();
+    expect(m2).toEqual(m);
+    expect(fake.requests.filter((r) => r.method !== 'GET').length).toBe(writesBefore);
+    // No spurious second delivery when nothing changed.
+    await sm.syncOnce();
+    expect(updates).toHaveLength(1);
+  });
+
+  it('adopts the winner when another replica creates the Secret first (409 on create)', async () => {
+    const clock = { t: Date.now() };
+    const winner: CertMaterial[] = [];
+    await make(clock, winner).syncOnce();
+    const winnerSecret = fake.get(SECRETS('ma'), 'mesh-admission-certs')!;
+    fake.remove(SECRETS('ma'), 'mesh-admission-certs');
+    // The loser reads 404, then the winner's create lands just before the loser's.
+    fake.admission = ({ operation, path }) => {
+      if (operation !== 'CREATE' || path.resource !== 'secrets') return undefined;
+      fake.admission = undefined;
+      fake.put(SECRETS('ma'), winnerSecret as Obj);
+      return { code: 409, reason: 'AlreadyExists', message: 'secrets "mesh-admission-certs" already exists' };
+    };
+    const loser: CertMaterial[] = [];
+    const m = await make(clock, loser).syncOnce();
+    expect(m).toEqual(winner[0]);
+  });
+
+  it('renews the serving cert at 2/3 of its life with the same CA and delivers it', async () => {
+    const clock = { t: Date.now() };
+    const updates: CertMaterial[] = [];
+    const sm = make(clock, updates);
+    const first = await sm.syncOnce();
+    clock.t += 19 * DAY;
+    await sm.syncOnce();
+    expect(updates).toHaveLength(1);
+    clock.t += 2 * DAY; // 21 of 30 days > 2/3
+    const renewed = await sm.syncOnce();
+    expect(updates).toHaveLength(2);
+    expect(renewed.cert).not.toBe(first.cert);
+    expect(renewed.caBundle).toBe(first.caBundle);
+    expect(new Date(new X509Certificate(renewed.cert).validFrom).getTime()).toBeGreaterThan(clock.t - 2 * 60_000);
+    expect(secretData()['tls.crt']).toBe(renewed.cert);
+  });
+
+  it('rotates the CA with an overlapping bundle, then drops the old CA once it expires', async () => {
+    const clock = { t: Date.now() };
+    const updates: CertMaterial[] = [];
+    const sm = make(clock, updates);
+    const first = await sm.syncOnce();
+    const oldCa = splitPemCertificates(first.caBundle)[0]!;
+    clock.t += 201 * DAY; // past 2/3 of 300 days
+    const rotated = await sm.syncOnce();
+    const bundle = splitPemCertificates(rotated.caBundle);
+    expect(bundle).toHaveLength(2);
+    expect(bundle[1]).toBe(oldCa);
+    expect(new X509Certificate(rotated.cert).checkIssued(new X509Certificate(bundle[0]!))).toBe(true);
+    clock.t += 100 * DAY; // old CA (300 days) now expired; the new CA is at 100 of 300 days
+    const pruned = await sm.syncOnce();
+    expect(splitPemCertificates(pruned.caBundle)).toEqual([bundle[0]]);
+  });
+
+  it('rebuilds a Secret whose key does not match its certificate', async () => {
+    const clock = { t: Date.now() };
+    const updates: CertMaterial[] = [];
+    const first = await make(clock, updates).syncOnce();
+    const s = fake.get(SECRETS('ma'), 'mesh-admission-certs')!;
+    const data = s['data'] as Record<string, string>;
+    fake.put(SECRETS('ma'), { ...s, data: { ...data, 'tls.key': data['ca.key']! } });
+    const healed = await make(clock, []).syncOnce();
+    expect(healed.cert).not.toBe(first.cert);
+    expect(keyMatchesCert(healed.cert, healed.key)).toBe(true);
+  });
+
+  it('exposes seconds to expiry for the serving cert and the CA', async () => {
+    const clock = { t: Date.now() };
+    const reg = new Registry();
+    const sm = make(clock, [], reg);
+    await sm.syncOnce();
+    const metric = await reg.getSingleMetric('mesh_admission_cert_expiry_seconds')!.get();
+    const byCert = Object.fromEntries(metric.values.map((v) => [String(v.labels.cert), v.value / 86_400]));
+    expect(byCert['serving']).toBeGreaterThan(29.9);
+    expect(byCert['serving']).toBeLessThan(30.01);
+    expect(byCert['ca']).toBeGreaterThan(299.9);
+  });
+
+  it('reports API failures with the server message', async () => {
+    fake.failNext('GET', /secrets\/mesh-admission-certs$/, 403, 'secrets "mesh-admission-certs" is forbidden');
+    await expect(make({ t: Date.now() }, []).syncOnce()).rejects.toThrow(
+      /Kubernetes API read Secret ma\/mesh-admission-certs failed: secrets "mesh-admission-certs" is forbidden/,
+    );
+  });
+});
