@@ -79,6 +79,15 @@ export class ValidationResult {
     return this;
   }
 
+  /**
+   * A direct multierror.Append(err, msg) in Istio (not the appendErrors helper): the result is a
+   * multierror even when it holds a single error.
+   */
+  addErrorMulti(msg: string): this {
+    this.err = { multi: true, msgs: [...(this.err?.msgs ?? []), msg] };
+    return this;
+  }
+
   /** Append an error that is already an ErrTree (e.g. a nested multierror). */
   addErrTree(e: ErrTree | undefined): this {
     this.err = appendErr(this.err, e);
