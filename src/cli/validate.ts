@@ -1,5 +1,5 @@
-import { parseAllDocuments } from 'yaml';
 import { admissionError, describeError } from '../errors.js';
+import { parseYamlDocuments } from '../k8s/yaml-parse.js';
 import { defaultCrdValidator, loadCrdValidatorFromFile, type CrdValidator } from '../validate/schema/index.js';
 import { validateObject } from '../validate/webhook.js';
 
@@ -16,6 +16,7 @@ export interface CliIo {
 }
 
 export const VALIDATE_USAGE = `Usage: validate -f FILE [-f FILE...] [--schema-only | --webhook-only] [-n NAMESPACE] [--crds FILE]
+                [--allow-unknown-fields]
 
 Validates every document of every file (multi-document YAML or JSON; "-" reads standard input)
 against Istio's CRD schemas and then the validation webhook's rules.
@@ -25,6 +26,9 @@ against Istio's CRD schemas and then the validation webhook's rules.
       --webhook-only    only the validation webhook's rules
   -n, --namespace NS    namespace for documents that have none (default "default")
       --crds FILE       CRD definitions to use instead of the default (MESH_ADMISSION_CRDS)
+      --allow-unknown-fields
+                        accept fields the CRD schema does not declare (kubectl --validate=false
+                        prunes them silently; by default they are errors, as with kubectl apply)
   -h, --help            show this help
 
 Exit status: 0 all documents valid, 1 some document invalid, 2 unusable input or arguments.`;
@@ -35,13 +39,14 @@ interface Options {
   webhook: boolean;
   namespace: string;
   crds?: string;
+  allowUnknownFields: boolean;
   help: boolean;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Options {
-  const opts: Options = { files: [], schema: true, webhook: true, namespace: 'default', help: false };
+  const opts: Options = { files: [], schema: true, webhook: true, namespace: 'default', allowUnknownFields: false, help: false };
   let schemaOnly = false;
   let webhookOnly = false;
   for (let i = 0; i < argv.length; i++) {
@@ -70,6 +75,9 @@ function parseArgs(argv: readonly string[]): Options {
         break;
       case '--schema-only':
         schemaOnly = true;
+        break;
+      case '--allow-unknown-fields':
+        opts.allowUnknownFields = true;
         break;
       case '--webhook-only':
         webhookOnly = true;
@@ -159,7 +167,10 @@ function validateDocument(obj: unknown, source: string, opts: Options, crds: Crd
   }
   const target = withNamespace(obj, opts.namespace);
   const problems: string[] = [];
-  if (crds) problems.push(...crds.validate(target).errors);
+  if (crds) {
+    if (!opts.allowUnknownFields) problems.push(...crds.unknownFields(target));
+    problems.push(...crds.validate(target).errors);
+  }
   // The apiserver never calls the webhook for an object its schema stage rejected.
   if (opts.webhook && istio && problems.length === 0) {
     const outcome = validateObject(target);
@@ -218,16 +229,18 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
       io.stderr(`Error: ${admissionError('MA501_INPUT_UNREADABLE', source, describeError(e)).message}\n`);
       continue;
     }
-    const docs = parseAllDocuments(text);
-    docs.forEach((doc, index) => {
+    // kubectl and istioctl read YAML with yaml.v2 rules (yes/no booleans, 0-prefixed octal), so
+    // the same text must mean the same object here.
+    let docs: unknown[];
+    try {
+      docs = parseYamlDocuments(text);
+    } catch (e) {
+      unreadable++;
+      io.stderr(`Error: ${admissionError('MA501_INPUT_UNREADABLE', source, `not valid YAML: ${describeError(e)}`).message}\n`);
+      continue;
+    }
+    docs.forEach((value, index) => {
       const where = docs.length > 1 ? `${source}#${index}` : source;
-      if (doc.errors.length > 0) {
-        unreadable++;
-        const why = doc.errors.map((e) => e.message.split('\n')[0]).join('; ');
-        io.stderr(`Error: ${admissionError('MA501_INPUT_UNREADABLE', where, `not valid YAML: ${why}`).message}\n`);
-        return;
-      }
-      const value: unknown = doc.toJS({ maxAliasCount: 1000 });
       if (value === null || value === undefined) return;
       for (const obj of flattenLists(value)) validateDocument(obj, where, opts, crds, io, tally);
     });

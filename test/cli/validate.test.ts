@@ -172,6 +172,16 @@ describe('validate: schema stage with --crds', () => {
     expect([good.code, good.stderr]).toEqual([0, '']);
   });
 
+  it('treats undeclared fields as errors unless --allow-unknown-fields', async () => {
+    const crds = file('widget-crd3.yaml', WIDGET_CRD);
+    const typo = file('typo-widget.yaml', widget('{ colour: RED }'));
+    const strict = await run(['--crds', crds, '-f', typo]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toBe(`Error: ${typo}: Widget default/w is invalid: strict decoding error: unknown field "spec.colour"\n`);
+    const lenient = await run(['--crds', crds, '--allow-unknown-fields', '-f', typo]);
+    expect([lenient.code, lenient.stderr]).toEqual([0, '']);
+  });
+
   it('--webhook-only ignores --crds, so a Widget is skipped', async () => {
     const crds = file('widget-crd2.yaml', WIDGET_CRD);
     const r = await run(['--webhook-only', '--crds', crds, '-f', file('w2.yaml', widget('{ color: BLUE }'))]);

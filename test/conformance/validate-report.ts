@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseYamlDocuments } from '../../src/k8s/yaml-parse.js';
 import { loadCrdValidatorFromFile, type CrdValidator } from '../../src/validate/schema/index.js';
 import { validateObject } from '../../src/validate/webhook.js';
 import { CONFORMANCE_DIR } from './corpus.js';
@@ -24,11 +24,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Istio reads these files with Go's yaml.v2 rules; so do we (src/k8s/yaml-parse.ts). */
 function yamlDocuments(file: string): Array<{ index: number; doc: unknown; error?: string }> {
-  return parseAllDocuments(readFileSync(file, 'utf8')).map((d, index) => {
-    if (d.errors.length > 0) return { index, doc: undefined, error: d.errors.map((e) => e.message).join('; ') };
-    return { index, doc: d.toJS({ maxAliasCount: -1 }) as unknown };
-  });
+  try {
+    return parseYamlDocuments(readFileSync(file, 'utf8')).map((doc, index) => ({ index, doc }));
+  } catch (e) {
+    return [{ index: 0, doc: undefined, error: e instanceof Error ? e.message : String(e) }];
+  }
 }
 
 function runCrdTests(dir: string, crds: CrdValidator, out: ValidateConformance): void {

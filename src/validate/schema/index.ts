@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { admissionError, describeError } from '../../errors.js';
 import { parseCrdCatalog, type CrdCatalog, type GroupVersionKind } from './crd-catalog.js';
 import { compileOpenApi, runOpenApi } from './openapi.js';
-import { runStructural } from './structural.js';
+import { runStructural, unknownFieldPaths } from './structural.js';
 
 export type { GroupVersionKind } from './crd-catalog.js';
 export { parseCrdCatalog, CrdLoadError } from './crd-catalog.js';
@@ -19,6 +19,11 @@ export interface CrdValidationResult {
 export interface CrdValidator {
   validate(obj: unknown): CrdValidationResult;
   list(): GroupVersionKind[];
+  /**
+   * `strict decoding error: unknown field "..."` messages for fields the schema does not declare
+   * (what `kubectl apply` reports by default); empty when there are none or the kind is unknown.
+   */
+  unknownFields(obj: unknown): string[];
   /** Compiles every served schema now (normally lazy); returns the milliseconds it took. */
   warmUp(): number;
 }
@@ -51,6 +56,14 @@ function metadataErrors(obj: Record<string, unknown>): string[] {
 export function createCrdValidator(catalog: CrdCatalog): CrdValidator {
   return {
     list: () => catalog.list(),
+    unknownFields: (obj) => {
+      if (!isRecord(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return [];
+      const { group, version } = splitApiVersion(obj.apiVersion);
+      const crd = catalog.versionsOf(group, obj.kind)?.get(version);
+      if (!crd || !crd.served) return [];
+      const paths = unknownFieldPaths(crd.schema, obj);
+      return paths.length === 0 ? [] : [`strict decoding error: ${paths.map((p) => `unknown field "${p}"`).join(', ')}`];
+    },
     warmUp: () => {
       const start = performance.now();
       for (const gvk of catalog.list()) {

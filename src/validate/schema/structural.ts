@@ -195,3 +195,49 @@ export function runStructural(schema: SchemaNode, obj: unknown, skipCel: boolean
   walk(schema, obj, skipCel ? obj : toCelValue(schema, obj), [], listErrors, celErrors);
   return { listErrors, celErrors: celErrors ?? [] };
 }
+
+/** ObjectMeta's JSON fields: anything else under metadata is unknown to a strict decoder. */
+const OBJECT_META_FIELDS = new Set([
+  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
+  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+]);
+
+function collectUnknown(schema: SchemaNode, value: unknown, path: string, out: string[]): void {
+  if (schema['x-kubernetes-preserve-unknown-fields'] === true || schema['x-kubernetes-embedded-resource'] === true) return;
+  if (Array.isArray(value)) {
+    const items = childSchema(schema.items);
+    if (items) value.forEach((v, i) => collectUnknown(items, v, `${path}[${i}]`, out));
+    return;
+  }
+  if (!isRecord(value)) return;
+  const props = properties(schema);
+  const extra = additional(schema);
+  for (const [k, v] of Object.entries(value)) {
+    const childPath = path === '' ? k : `${path}.${k}`;
+    const declared = props ? childSchema(props[k]) : undefined;
+    if (declared) collectUnknown(declared, v, childPath, out);
+    else if (extra) collectUnknown(extra, v, childPath, out);
+    else if (props || schema.type === 'object') out.push(childPath);
+  }
+}
+
+/**
+ * Paths the apiserver would prune silently, or reject under `fieldValidation=Strict` (kubectl's
+ * default since 1.27): fields the schema does not declare, outside preserve-unknown subtrees.
+ */
+export function unknownFieldPaths(schema: SchemaNode, obj: unknown): string[] {
+  if (!isRecord(obj)) return [];
+  const out: string[] = [];
+  const props = properties(schema) ?? {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === 'apiVersion' || k === 'kind') continue;
+    if (k === 'metadata') {
+      if (isRecord(v)) for (const m of Object.keys(v)) if (!OBJECT_META_FIELDS.has(m)) out.push(`metadata.${m}`);
+      continue;
+    }
+    const declared = childSchema(props[k]);
+    if (declared) collectUnknown(declared, v, k, out);
+    else out.push(k);
+  }
+  return out;
+}

@@ -209,3 +209,28 @@ describe('x-kubernetes-validations (CEL)', () => {
     );
   });
 });
+
+describe('unknown fields (kubectl strict field validation)', () => {
+  it('lists undeclared fields at any depth, outside preserve-unknown and map subtrees', () => {
+    const obj = {
+      ...widget({
+        bogus: 1,
+        listeners: [{ name: 'a', nmber: 2 }],
+        labels: { anything: 'goes' },
+        extra: { free: { form: true } },
+      }),
+      topLevel: true,
+    };
+    (obj.metadata as Record<string, unknown>).nmae = 'typo';
+    expect(validator.unknownFields(obj)).toEqual([
+      'strict decoding error: unknown field "metadata.nmae", unknown field "spec.bogus", unknown field "spec.listeners[0].nmber", unknown field "topLevel"',
+    ]);
+    // The default (non-strict) validation prunes them silently, like the apiserver.
+    expect(validator.validate(obj).errors).toEqual([]);
+  });
+
+  it('reports nothing for a clean object or an unknown kind', () => {
+    expect(validator.unknownFields(widget({ alpha: 'x' }))).toEqual([]);
+    expect(validator.unknownFields({ apiVersion: 'x/v1', kind: 'Y', spec: { z: 1 } })).toEqual([]);
+  });
+});
