@@ -193,6 +193,10 @@ describe('x-kubernetes-validations (CEL)', () => {
     expect(errorsOf({ ports: { '0': {} } })).toEqual(['spec.ports: Invalid value: "object": port must be between 1-65535']);
   });
 
+  it('skips transition rules (oldSelf) since every object is validated as a create', () => {
+    expect(errorsOf({ alpha: 'changed' })).toEqual([]);
+  });
+
   it('parses durations the Go way', () => {
     expect(errorsOf({ timeout: '500us' })).toEqual(['spec.timeout: Invalid value: "string": must be a valid duration greater than 1ms']);
     expect(errorsOf({ timeout: '1.5s' })).toEqual([]);

@@ -30,6 +30,8 @@ spec:
               messageExpression: "'green needs a shade, got ' + string(self.replicas)"
             - rule: "!has(self.mode) || self.mode != 'UPSERT' || self.value != ''"
               message: value must be set for UPSERT
+            - rule: "self.alpha == oldSelf.alpha"
+              message: alpha is immutable
             properties:
               alpha: { type: string }
               beta: { type: string }
