@@ -216,7 +216,7 @@ describe('x-kubernetes-validations (CEL)', () => {
 
 describe('unknown fields (kubectl strict field validation)', () => {
   it('lists undeclared fields at any depth, outside preserve-unknown and map subtrees', () => {
-    const obj = {
+    const obj: Record<string, unknown> = {
       ...widget({
         bogus: 1,
         listeners: [{ name: 'a', nmber: 2 }],
