@@ -67,7 +67,10 @@ function resolvePlain(text: string): Resolved {
 const TAG_PREFIX = 'tag:yaml.org,2002:';
 
 function lineOf(node: Node, lineStarts: readonly number[]): number {
-  const offset = node.range?.[0] ?? 0;
+  return lineAt(node.range?.[0] ?? 0, lineStarts);
+}
+
+function lineAt(offset: number, lineStarts: readonly number[]): number {
   let lo = 0;
   let hi = lineStarts.length - 1;
   while (lo < hi) {
@@ -181,7 +184,7 @@ function lineStartsOf(text: string): number[] {
   return starts;
 }
 
-function parseDocs(text: string): Document.Parsed[] {
+function parseDocs(text: string, lineStarts: readonly number[]): Document.Parsed[] {
   const docs = parseAllDocuments(text, {
     version: '1.1',
     schema: 'failsafe',
@@ -194,7 +197,7 @@ function parseDocs(text: string): Document.Parsed[] {
   for (const d of list) {
     const err = d.errors[0];
     if (err) {
-      const line = err.linePos?.[0]?.line ?? 0;
+      const line = err.linePos?.[0]?.line ?? lineAt(err.pos[0], lineStarts);
       const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new K8sError('yaml', `yaml: line ${line}: ${msg}`);
     }
@@ -207,14 +210,14 @@ function parseDocs(text: string): Document.Parsed[] {
  * would (an empty document is null). Throws K8sError('yaml') carrying the line number.
  */
 export function parseYamlDocument(text: string): JsonValue {
-  const docs = parseDocs(text);
-  const first = docs[0];
+  const lineStarts = lineStartsOf(text);
+  const first = parseDocs(text, lineStarts)[0];
   if (!first) return null;
-  return convert(first.contents as Node | null, { doc: first, lineStarts: lineStartsOf(text), depth: 0 });
+  return convert(first.contents as Node | null, { doc: first, lineStarts, depth: 0 });
 }
 
 /** Every document of a multi-document stream, in order (empty documents are null). */
 export function parseYamlDocuments(text: string): JsonValue[] {
   const starts = lineStartsOf(text);
-  return parseDocs(text).map((d) => convert(d.contents as Node | null, { doc: d, lineStarts: starts, depth: 0 }));
+  return parseDocs(text, starts).map((d) => convert(d.contents as Node | null, { doc: d, lineStarts: starts, depth: 0 }));
 }

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { K8sError } from '../../src/k8s/errors.js';
+import {
+  QUANTITY_FORMAT_ERROR,
+  QUANTITY_SUFFIX_ERROR,
+  canonicalQuantity,
+  parseQuantity,
+} from '../../src/k8s/quantity.js';
+
+describe('canonicalQuantity (resource.Quantity JSON round trip)', () => {
+  it.each([
+    ['2000m', '2'],
+    ['1024Mi', '1Gi'],
+    ['100m', '100m'],
+    ['128Mi', '128Mi'],
+    ['0.5', '500m'],
+    ['1e3', '1e3'], // already canonical DecimalExponent text is kept verbatim
+    ['12000e3', '12e6'],
+    ['1.5e3', '1500'],
+    ['1536Mi', '1536Mi'],
+    ['1.5Gi', '1536Mi'],
+    ['0.1Ki', '102400m'], // binary below 1024 is shown as DecimalSI
+    ['2048Ki', '2Mi'],
+    ['1000', '1k'],
+    ['1500m', '1500m'],
+    ['1.0', '1'],
+    ['0', '0'],
+    ['0m', '0'],
+    ['000', '0'],
+    ['-1', '-1'],
+    ['+1', '+1'], // Go keeps the input text when it is canonical, sign included
+    ['1.5n', '2n'], // rounded up to nano
+    ['0.0000000001', '1n'],
+    ['  250m ', '250m'],
+    ['16Ei', '9223372036854775807'], // binary values are capped at MaxInt64
+  ])('%s -> %s', (input, want) => {
+    expect(canonicalQuantity(input)).toBe(want);
+  });
+
+  it.each([
+    [1000, '1k'],
+    [2, '2'],
+    [0.5, '500m'],
+    [1e-7, '100e-9'],
+    [0, '0'],
+  ])('JSON number %d -> %s', (input, want) => {
+    expect(canonicalQuantity(input)).toBe(want);
+  });
+
+  it('treats JSON null as the zero quantity', () => {
+    expect(canonicalQuantity(null)).toBe('0');
+  });
+
+  it.each([
+    ['', QUANTITY_FORMAT_ERROR],
+    ['abc', QUANTITY_FORMAT_ERROR],
+    ['1.2.3', QUANTITY_FORMAT_ERROR],
+    ['1x', QUANTITY_FORMAT_ERROR],
+    ['1e', QUANTITY_SUFFIX_ERROR],
+    ['1Ki1', QUANTITY_SUFFIX_ERROR],
+    ['1ki', QUANTITY_SUFFIX_ERROR],
+  ])('rejects %j with Go\'s message', (input, message) => {
+    expect(() => canonicalQuantity(input)).toThrow(message);
+    expect(() => canonicalQuantity(input)).toThrow(K8sError);
+  });
+
+  it('exposes the parsed value and format', () => {
+    const q = parseQuantity('1536Mi');
+    expect(q.format).toBe('BinarySI');
+    expect(q.unscaled * 10n ** BigInt(q.exp10 >= 0 ? q.exp10 : 0)).toBe(1536n * 1024n * 1024n);
+    expect(parseQuantity('1e3').format).toBe('DecimalExponent');
+    expect(parseQuantity('5m').format).toBe('DecimalSI');
+  });
+});

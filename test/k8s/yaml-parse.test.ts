@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { K8sError } from '../../src/k8s/errors.js';
+import { parseYamlDocument, parseYamlDocuments } from '../../src/k8s/yaml-parse.js';
+
+const value = (scalar: string) => (parseYamlDocument(`v: ${scalar}\n`) as { v: unknown }).v;
+
+describe('parseYamlDocument: yaml.v2 (YAML 1.1) scalar resolution', () => {
+  it.each([
+    ['yes', true], ['Yes', true], ['YES', true], ['y', true], ['on', true], ['ON', true], ['true', true], ['True', true],
+    ['no', false], ['N', false], ['off', false], ['Off', false], ['false', false], ['FALSE', false],
+  ])('bool %s', (s, want) => expect(value(s)).toBe(want));
+
+  it.each([['~'], ['null'], ['Null'], ['NULL'], ['']])('null %j', (s) => expect(value(s)).toBeNull());
+
+  it.each([
+    ['123', 123], ['-5', -5], ['+7', 7], ['012', 10], ['0o17', 15], ['0x1F', 31], ['0b101', 5], ['1_000', 1000],
+    ['08', 8], ['0', 0],
+  ])('int %s', (s, want) => expect(value(s)).toBe(want));
+
+  it.each([['1.5', 1.5], ['1e3', 1000], ['.5', 0.5], ['-2.5e-1', -0.25], ['1.', 1]])('float %s', (s, want) =>
+    expect(value(s)).toBe(want),
+  );
+
+  it.each([
+    ['hello'], ['2001-12-14'], ['12:30'], ['0x'], ['1.2.3'], ['+'], ['tRue'], ['nul'], ['.x'], ['1e'],
+  ])('string %s', (s) => expect(value(s)).toBe(s));
+
+  it('never resolves quoted or block scalars', () => {
+    expect(parseYamlDocument(`a: "true"\nb: '123'\nc: |\n  yes\nd: >-\n  1\n  2\n`)).toEqual({
+      a: 'true',
+      b: '123',
+      c: 'yes\n',
+      d: '1 2',
+    });
+  });
+
+  it('honours explicit !!str and !!int tags', () => {
+    expect(parseYamlDocument(`a: !!str 123\nb: !!int "42"\n`)).toEqual({ a: '123', b: 42 });
+    expect(() => parseYamlDocument(`a: !!int abc\n`)).toThrow(/cannot decode !!str `abc` as a !!int/);
+  });
+
+  it('turns non-string keys into strings like sigs.k8s.io/yaml', () => {
+    expect(parseYamlDocument(`1: a\ntrue: b\n1.5: c\nyes: d\n`)).toEqual({ '1': 'a', true: 'd', '1.5': 'c' });
+    expect(() => parseYamlDocument(`? \n: x\n`)).toThrow(/unsupported map key/);
+  });
+
+  it('expands aliases and merge keys (explicit keys win)', () => {
+    const doc = parseYamlDocument(`base: &b {p: 1, q: 2}\nuse:\n  <<: *b\n  q: 3\nlist: [*b]\n`);
+    expect(doc).toEqual({ base: { p: 1, q: 2 }, use: { p: 1, q: 3 }, list: [{ p: 1, q: 2 }] });
+    // yaml.v2 resolves the plain key `y` as a boolean, so it becomes "true"
+    expect(parseYamlDocument('{x: 1, y: 2}')).toEqual({ x: 1, true: 2 });
+  });
+
+  it('keeps the last value for duplicate keys', () => {
+    expect(parseYamlDocument('a: 1\na: 2\n')).toEqual({ a: 2 });
+  });
+
+  it('returns null for an empty document and reads only the first document', () => {
+    expect(parseYamlDocument('')).toBeNull();
+    expect(parseYamlDocument('# only a comment\n')).toBeNull();
+    expect(parseYamlDocument('a: 1\n---\nb: 2\n')).toEqual({ a: 1 });
+    expect(parseYamlDocuments('a: 1\n---\nb: 2\n')).toEqual([{ a: 1 }, { b: 2 }]);
+  });
+
+  it('rejects values JSON cannot carry', () => {
+    expect(() => parseYamlDocument('a: .inf\n')).toThrow(/unsupported value/);
+  });
+
+  it('reports syntax errors with the line number', () => {
+    const err = (() => {
+      try {
+        parseYamlDocument('ok: 1\nbad: "unterminated\n');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(K8sError);
+    expect((err as K8sError).message).toMatch(/^yaml: line [23]: .*quote/);
+    expect(() => parseYamlDocument('a: 1\n  b: c: d\n')).toThrow(/^yaml: line 2: /);
+  });
+});
