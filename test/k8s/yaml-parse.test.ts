@@ -77,6 +77,6 @@ describe('parseYamlDocument: yaml.v2 (YAML 1.1) scalar resolution', () => {
     })();
     expect(err).toBeInstanceOf(K8sError);
     expect((err as K8sError).message).toMatch(/^yaml: line [23]: .*quote/);
-    expect(() => parseYamlDocument('a: 1\n  b: c: d\n')).toThrow(/^yaml: line 2: /);
+    expect(() => parseYamlDocument('a: 1\nb: c: d\n')).toThrow(/^yaml: line 2: /);
   });
 });
