@@ -1,70 +1,22 @@
 /**
  * Helpers needed by engineer D's kinds (security, telemetry, extensions, EnvoyFilter, workloads) that
- * the shared common/ modules do not provide: JSON narrowing of decoded specs, Go-compatible quoting,
- * Go net/url parsing, Go strconv helpers and enum normalisation.
+ * the shared common/ modules do not provide: Go-compatible quoting, Go net/url and net/netip parsing
+ * with Go's error texts, and the policy-targeting sequence shared by the policy kinds.
  */
 
+import { type JsonObject, readMessage, readMessageList, readStringMap } from '../decode.js';
+import { ValidationResult } from '../result.js';
 import {
-  type JsonObject,
-  readMessage,
-  readMessageList,
-  readString,
-  readStringMap,
-} from '../decode.js';
-import { type ErrTree, ValidationResult } from '../result.js';
+  validateOneOfSelectorType,
+  validatePolicyTargetReference,
+  validatePolicyTargetReferences,
+  validateWorkloadSelector,
+} from './selector.js';
 
 export type Obj = Record<string, unknown>;
 
 export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A message field: an object, or undefined when absent or null (jsonpb treats null as unset). */
-export function obj(v: unknown): Obj | undefined {
-  return isObj(v) ? v : undefined;
-}
-
-/** A repeated field: undefined when absent/null, else the array (entries may be null = Go nil). */
-export function arr(v: unknown): unknown[] | undefined {
-  return Array.isArray(v) ? v : undefined;
-}
-
-/** A string scalar; absent, null or non-string reads as Go's zero value "". */
-export function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
-
-/** A string list, with non-strings read as "" (decode.ts rejects real type errors earlier). */
-export function strList(v: unknown): string[] | undefined {
-  const a = arr(v);
-  return a === undefined ? undefined : a.map((x) => str(x));
-}
-
-/** A numeric scalar, accepting numeric strings as jsonpb does for 64-bit and wrapper values. */
-export function num(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  return 0;
-}
-
-/** google.protobuf wrapper values arrive either bare (jsonpb) or as {value: x}. */
-export function wrapped(v: unknown): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (isObj(v)) return num(v['value']);
-  return num(v);
-}
-
-/**
- * Normalise a proto enum that may be given by name or number. Unknown numbers keep their decimal
- * form, which is also how Go prints an unnamed enum value.
- */
-export function enumName(v: unknown, names: readonly string[]): string {
-  if (typeof v === 'number') return names[v] ?? String(v);
-  if (typeof v === 'string' && v !== '') {
-    if (/^-?\d+$/.test(v)) return names[Number(v)] ?? v;
-    return v;
-  }
-  return names[0] ?? '';
 }
 
 /** Go's strconv.Quote (the %q verb) for the ASCII/BMP text we format. */
@@ -89,13 +41,6 @@ export function goQuote(s: string): string {
     else out += ch;
   }
   return `${out}"`;
-}
-
-/** strconv.ParseBool. */
-export function goParseBool(s: string): boolean | undefined {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(s)) return false;
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -367,172 +312,32 @@ export function goParsePrefixError(s: string): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Labels and names (pkg/config/labels)
+// Policy targeting (selector / targetRef / targetRefs), in the order Istio's policy kinds run it.
 
-const DNS1123_LABEL = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
-const QUALIFIED_NAME = '(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const DNS_PREFIX = '[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)*/';
-const TAG_KEY = new RegExp(`^(${DNS_PREFIX})?(${QUALIFIED_NAME})$`);
-const LABEL_VALUE = new RegExp(`^(${QUALIFIED_NAME})?$`);
-
-export function isDNS1123Label(s: string): boolean {
-  return s.length <= 63 && DNS1123_LABEL.test(s);
+export function readBetaSelector(spec: JsonObject): JsonObject | undefined {
+  return readMessage(spec, 'selector');
 }
 
-function tagKeyError(k: string): string | undefined {
-  const m = TAG_KEY.exec(k);
-  if (m === null) return `invalid tag key: ${goQuote(k)}`;
-  const prefix = m[1];
-  if (prefix !== undefined && prefix.length - 1 > 253) return `invalid tag key: ${goQuote(k)} (DNS prefix is too long)`;
-  if ((m[2] ?? '').length > 63) return `invalid tag key: ${goQuote(k)} (name is too long)`;
-  return undefined;
+/** True when a beta selector has at least one matchLabels entry. */
+export function selectorHasLabels(selector: JsonObject | undefined): boolean {
+  if (selector === undefined) return false;
+  return Object.keys(readStringMap(selector, 'matchLabels') ?? {}).length > 0;
 }
 
-/** labels.Instance.Validate: a multierror (note: one bad entry still prints "1 error occurred"). */
-export function labelsError(labels: Record<string, string> | undefined): ErrTree | undefined {
-  if (labels === undefined) return undefined;
-  const msgs: string[] = [];
-  for (const [k, v] of Object.entries(labels)) {
-    const ke = tagKeyError(k);
-    if (ke !== undefined) msgs.push(ke);
-    if (!LABEL_VALUE.test(v)) msgs.push(`invalid tag value: ${goQuote(v)}`);
-  }
-  return msgs.length === 0 ? undefined : { multi: true, msgs };
-}
-
-/** agent.ValidateFQDN. */
-export function fqdnError(fqdn: string): string | undefined {
-  if (fqdn.length > 255) return `domain name ${goQuote(fqdn)} too long (max 255)`;
-  if (fqdn.length === 0) return 'empty domain name not allowed';
-  const parts = fqdn.split('.');
-  const tld = parts[parts.length - 1] ?? '';
-  if (/^[+-]?[0-9]+$/.test(tld)) {
-    return `domain name ${goQuote(fqdn)} invalid (top level domain ${goQuote(tld)} cannot be all-numeric)`;
-  }
-  for (let i = 0; i < parts.length; i++) {
-    const label = parts[i] ?? '';
-    if (i === parts.length - 1 && label === '') return undefined;
-    if (!isDNS1123Label(label)) return `domain name ${goQuote(fqdn)} invalid (label ${goQuote(label)} invalid)`;
-  }
-  return undefined;
-}
-
-export function portError(port: number): string | undefined {
-  return port >= 1 && port <= 65535 ? undefined : `port number ${port} must be in the range 1..65535`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Selectors and policy targets (validation.go validateWorkloadSelector & friends)
-
-/** Go prints map entries in random order; we keep the document's order. */
-function selectorEntryErrors(labels: Record<string, string>, res: ValidationResult): void {
-  for (const [k, v] of Object.entries(labels)) {
-    const pair = goQuote(`${k}=${v}`);
-    if (k === '') res.addError(`empty key is not supported in selector: ${pair}`);
-    if (k.includes('*') || v.includes('*')) res.addError(`wildcard is not supported in selector: ${pair}`);
-  }
-}
-
-/** The beta selector (`selector.matchLabels`); decode errors propagate as DecodeError. */
-export function readBetaSelector(spec: JsonObject): Record<string, string> | undefined {
-  const sel = readMessage(spec, 'selector');
-  if (sel === undefined) return undefined;
-  return readStringMap(sel, 'matchLabels') ?? {};
-}
-
-export function validateBetaSelector(matchLabels: Record<string, string> | undefined): ValidationResult {
-  const res = new ValidationResult();
-  if (matchLabels === undefined) return res;
-  selectorEntryErrors(matchLabels, res);
-  if (Object.keys(matchLabels).length === 0) res.addWarning('workload selector specified without labels');
-  return res;
-}
-
-/** ValidateAlphaWorkloadSelector: (warning, error) where the error ends the caller's checks. */
-export function validateAlphaSelector(labels: Record<string, string> | undefined): ValidationResult {
-  return validateBetaSelector(labels);
-}
-
-export interface TargetRef {
-  group: string;
-  kind: string;
-  name: string;
-  namespace: string;
-}
-
-function readTargetRefObj(o: JsonObject): TargetRef {
-  return {
-    group: readString(o, 'group') ?? '',
-    kind: readString(o, 'kind') ?? '',
-    name: readString(o, 'name') ?? '',
-    namespace: readString(o, 'namespace') ?? '',
-  };
-}
-
-export function readTargetRef(spec: JsonObject): TargetRef | undefined {
-  const o = readMessage(spec, 'targetRef');
-  return o === undefined ? undefined : readTargetRefObj(o);
-}
-
-export function readTargetRefs(spec: JsonObject): TargetRef[] {
-  return (readMessageList(spec, 'targetRefs') ?? []).map(readTargetRefObj);
-}
-
-const ALLOWED_TARGET_REFS: ReadonlyArray<{ group: string; kind: string }> = [
-  { group: 'core', kind: 'Service' },
-  { group: 'networking.istio.io', kind: 'ServiceEntry' },
-  { group: 'gateway.networking.k8s.io', kind: 'Gateway' },
-  { group: 'gateway.networking.k8s.io', kind: 'GatewayClass' },
-];
-
-/** How Go prints the allowedTargetRefs slice of config.GroupVersionKind with %v. */
-const ALLOWED_TARGET_REFS_TEXT =
-  '[core/v1/Service networking.istio.io/v1/ServiceEntry ' +
-  'gateway.networking.k8s.io/v1/Gateway gateway.networking.k8s.io/v1/GatewayClass]';
-
-export function validateTargetRef(ref: TargetRef | undefined): ValidationResult {
-  const res = new ValidationResult();
-  if (ref === undefined) return res;
-  if (ref.name === '') res.addError('targetRef name must be set');
-  if (ref.namespace !== '') {
-    res.addError('targetRef namespace must not be set; cross namespace referencing is not supported');
-  }
-  const group = ref.group === '' ? 'core' : ref.group;
-  if (!ALLOWED_TARGET_REFS.some((a) => a.group === group && a.kind === ref.kind)) {
-    res.addError(`targetRef must be to one of ${ALLOWED_TARGET_REFS_TEXT} but was ${ref.group}/${ref.kind}`);
-  }
-  return res;
-}
-
-export function validateTargetRefs(refs: readonly TargetRef[]): ValidationResult {
-  const res = new ValidationResult();
-  for (const r of refs) res.merge(validateTargetRef(r));
-  return res;
-}
-
-export function validateOneOfSelectorType(
-  selector: unknown,
-  targetRef: TargetRef | undefined,
-  targetRefs: readonly TargetRef[],
-): ValidationResult {
-  let set = 0;
-  if (selector !== undefined) set++;
-  if (targetRef !== undefined) set++;
-  if (targetRefs.length > 0) set++;
-  const res = new ValidationResult();
-  if (set > 1) res.addError('only one of targetRefs or workloadSelector can be set');
-  return res;
-}
-
-/** The four selector/target checks most policy kinds run first, in Istio's order. */
+/**
+ * validateOneOfSelectorType + validateWorkloadSelector + validatePolicyTargetReference(s).
+ * TrafficExtension has no single `targetRef` field, so it is neither counted nor checked there.
+ */
 export function validatePolicyTargeting(spec: JsonObject, withSingleTargetRef = true): ValidationResult {
   const selector = readBetaSelector(spec);
-  const targetRef = withSingleTargetRef ? readTargetRef(spec) : undefined;
-  const targetRefs = readTargetRefs(spec);
   const res = new ValidationResult();
-  res.merge(validateOneOfSelectorType(selector, targetRef, targetRefs));
-  res.merge(validateBetaSelector(selector));
-  if (withSingleTargetRef) res.merge(validateTargetRef(targetRef));
-  res.merge(validateTargetRefs(targetRefs));
+  if (withSingleTargetRef) {
+    res.merge(validateOneOfSelectorType(spec));
+  } else if (selector !== undefined && (readMessageList(spec, 'targetRefs') ?? []).length > 0) {
+    res.addError('only one of targetRefs or workloadSelector can be set');
+  }
+  res.merge(validateWorkloadSelector(selector));
+  if (withSingleTargetRef) res.merge(validatePolicyTargetReference(readMessage(spec, 'targetRef')));
+  res.merge(validatePolicyTargetReferences(readMessageList(spec, 'targetRefs')));
   return res;
 }

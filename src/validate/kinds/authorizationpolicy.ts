@@ -4,14 +4,13 @@ import {
   goParseAddrError,
   goParsePrefixError,
   goQuote,
-  readBetaSelector,
-  readTargetRef,
-  readTargetRefs,
-  validateBetaSelector,
-  validateOneOfSelectorType,
-  validateTargetRef,
-  validateTargetRefs,
 } from '../common/extra-d.js';
+import {
+  validateOneOfSelectorType,
+  validatePolicyTargetReference,
+  validatePolicyTargetReferences,
+  validateWorkloadSelector,
+} from '../common/selector.js';
 
 const ACTIONS = ['ALLOW', 'DENY', 'AUDIT', 'CUSTOM'] as const;
 
@@ -300,9 +299,9 @@ function checkOperation(op: Operation, i: number, errs: ValidationResult): void 
 
 /** ValidateAuthorizationPolicy; every error is prefixed with `invalid policy <name>.<ns>:`. */
 export const validateAuthorizationPolicy: KindValidator = (spec, meta) => {
-  const selector = readBetaSelector(spec);
-  const targetRef = readTargetRef(spec);
-  const targetRefs = readTargetRefs(spec);
+  const selector = readMessage(spec, 'selector');
+  const targetRef = readMessage(spec, 'targetRef');
+  const targetRefs = readMessageList(spec, 'targetRefs');
   const action = readEnum(spec, 'action', 'istio.security.v1beta1.AuthorizationPolicy.Action', ACTIONS) ?? 'ALLOW';
   const provider = readMessage(spec, 'provider');
   const providerName = provider === undefined ? '' : (readString(provider, 'name') ?? '');
@@ -310,11 +309,11 @@ export const validateAuthorizationPolicy: KindValidator = (spec, meta) => {
   const rulesNil = rules.length === 0;
 
   const errs = new ValidationResult();
-  const selectorValidation = validateBetaSelector(selector);
-  errs.mergeErrorsOnly(validateOneOfSelectorType(selector, targetRef, targetRefs));
+  const selectorValidation = validateWorkloadSelector(selector);
+  errs.mergeErrorsOnly(validateOneOfSelectorType(spec));
   errs.mergeErrorsOnly(selectorValidation);
-  errs.mergeErrorsOnly(validateTargetRef(targetRef));
-  errs.mergeErrorsOnly(validateTargetRefs(targetRefs));
+  errs.mergeErrorsOnly(validatePolicyTargetReference(targetRef));
+  errs.mergeErrorsOnly(validatePolicyTargetReferences(targetRefs));
   errs.warn = selectorValidation.warn;
 
   if (action === 'CUSTOM') {

@@ -1,6 +1,7 @@
 import { DecodeError, readEnum, readMessage, readMessageMap, toNumber } from '../decode.js';
 import { ValidationResult, type KindValidator } from '../result.js';
-import { readBetaSelector, validateBetaSelector } from '../common/extra-d.js';
+import { selectorHasLabels } from '../common/extra-d.js';
+import { validateWorkloadSelector } from '../common/selector.js';
 
 const MTLS_MODES = ['UNSET', 'DISABLE', 'PERMISSIVE', 'STRICT'] as const;
 const MTLS_ENUM = 'istio.security.v1beta1.PeerAuthentication.MutualTLS.Mode';
@@ -13,7 +14,7 @@ function portKey(key: string): number {
 
 /** ValidatePeerAuthentication (validation.go). */
 export const validatePeerAuthentication: KindValidator = (spec) => {
-  const selector = readBetaSelector(spec);
+  const selector = readMessage(spec, 'selector');
   const mtls = readMessage(spec, 'mtls');
   if (mtls !== undefined) readEnum(mtls, 'mode', MTLS_ENUM, MTLS_MODES);
   const portLevel = readMessageMap(spec, 'portLevelMtls');
@@ -26,7 +27,7 @@ export const validatePeerAuthentication: KindValidator = (spec) => {
   }
 
   const res = new ValidationResult();
-  const emptySelector = selector === undefined || Object.keys(selector).length === 0;
+  const emptySelector = !selectorHasLabels(selector);
   if (emptySelector && ports.length !== 0) res.addError('mesh/namespace peer authentication cannot have port level mTLS');
   if (portLevel !== undefined && ports.length === 0) {
     res.addError('port level mTLS, if defined, must have at least one element');
@@ -35,7 +36,7 @@ export const validatePeerAuthentication: KindValidator = (spec) => {
     if (p <= 0 || p > 65535) res.addError('port must be in range 1..65535');
   }
   // Go appends only the error half of the selector validation, then returns its warning separately.
-  const sel = validateBetaSelector(selector);
+  const sel = validateWorkloadSelector(selector);
   res.mergeErrorsOnly(sel);
   res.warn = sel.warn;
   return res;

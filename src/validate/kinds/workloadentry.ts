@@ -1,16 +1,12 @@
 import { readNumber, readNumberMap, readString, readStringMap, type JsonObject } from '../decode.js';
 import { ValidationResult, type KindValidator } from '../result.js';
-import { fqdnError, goQuote, isDNS1123Label, isIP, labelsError, portError } from '../common/extra-d.js';
+import { goQuote, isIP } from '../common/extra-d.js';
+import { validateFQDN } from '../common/hosts.js';
+import { validateLabels } from '../common/labels.js';
+import { validateUnixAddress } from '../common/net.js';
+import { validatePort, validatePortName } from '../common/ports.js';
 
 const UNIX_PREFIX = 'unix://';
-
-/** ValidateUnixAddress: an abstract (@name) socket or an absolute file path. */
-export function unixAddressError(addr: string): string | undefined {
-  if (addr.length === 0) return 'unix address must not be empty';
-  if (addr.startsWith('@')) return undefined;
-  if (!addr.startsWith('/') || addr.endsWith('/')) return `${addr} is not an absolute path to a file`;
-  return undefined;
-}
 
 /** net.ParseIP accepts no IPv6 zone, unlike netip. */
 function isPlainIP(addr: string): boolean {
@@ -44,16 +40,16 @@ export function checkWorkloadEntry(we: WorkloadEntryFields): ValidationResult {
     res.addWarning(`address is unset with network ${goQuote(we.network)}`);
   }
   if (addr.startsWith(UNIX_PREFIX)) {
-    res.addError(unixAddressError(addr.slice(UNIX_PREFIX.length)));
+    res.addError(validateUnixAddress(addr.slice(UNIX_PREFIX.length)));
     if (Object.keys(we.ports).length !== 0) res.addError(`unix endpoint ${addr} must not include ports`);
-  } else if (addr !== '' && !isPlainIP(addr) && fqdnError(addr) !== undefined) {
+  } else if (addr !== '' && !isPlainIP(addr) && validateFQDN(addr) !== undefined) {
     res.addError(`endpoint address ${goQuote(addr)} is not a valid FQDN or an IP address`);
   }
   for (const [name, port] of Object.entries(we.ports)) {
-    if (!isDNS1123Label(name)) res.addError(`invalid port name: ${name}`);
-    res.addError(portError(port));
+    res.addError(validatePortName(name));
+    res.addError(validatePort(port));
   }
-  res.addErrTree(labelsError(we.labels));
+  res.addErrTree(validateLabels(we.labels));
   return res;
 }
 

@@ -1,7 +1,8 @@
 import { readMessage, readMessageList, readNumber, readString, readStringList, readStringMap, type JsonObject } from '../decode.js';
 import { formatErr } from '../result.js';
 import { ValidationResult, type KindValidator } from '../result.js';
-import { labelsError, portError } from '../common/extra-d.js';
+import { validateLabels } from '../common/labels.js';
+import { validatePort } from '../common/ports.js';
 import { readWorkloadEntry } from './workloadentry.js';
 
 const PROBE_HEADER_NAME = /^[-A-Za-z0-9]+$/;
@@ -31,7 +32,7 @@ function probeErrors(probe: JsonObject): ValidationResult {
   const exec = readMessage(probe, 'exec');
   const grpc = readMessage(probe, 'grpc');
   if (httpGet !== undefined) {
-    res.addError(portError(readNumber(httpGet, 'port', 'uint32') ?? 0));
+    res.addError(validatePort(readNumber(httpGet, 'port', 'uint32') ?? 0));
     readString(httpGet, 'path');
     readString(httpGet, 'host');
     const scheme = readString(httpGet, 'scheme') ?? '';
@@ -44,7 +45,7 @@ function probeErrors(probe: JsonObject): ValidationResult {
     }
   } else if (tcpSocket !== undefined) {
     readString(tcpSocket, 'host');
-    res.addError(portError(readNumber(tcpSocket, 'port', 'uint32') ?? 0));
+    res.addError(validatePort(readNumber(tcpSocket, 'port', 'uint32') ?? 0));
   } else if (exec !== undefined) {
     if ((readStringList(exec, 'command') ?? []).length === 0) res.addError('exec.command is required');
   } else if (grpc !== undefined) {
@@ -66,7 +67,7 @@ export const validateWorkloadGroup: KindValidator = (spec) => {
   const probe = readMessage(spec, 'probe');
 
   if (template === undefined) return ValidationResult.error('template is required');
-  const le = labelsError(labels);
+  const le = validateLabels(labels);
   if (le !== undefined) return ValidationResult.error(`invalid labels: ${formatErr(le)}`);
   return probe === undefined ? new ValidationResult() : probeErrors(probe);
 };
