@@ -80,8 +80,11 @@ async function serve(opts: ServeOptions): Promise<void> {
   }
   const tls = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
 
-  const injectEngine = (request: Parameters<typeof injectAdmission>[1], path: string): AdmissionDecision =>
-    injectAdmission(holder.current().value, request, path, { stampHash: true });
+  const injectEngine = (request: Parameters<typeof injectAdmission>[1], path: string): AdmissionDecision => {
+    // One snapshot per request: a reload mid-request cannot mix two configurations.
+    const snap = holder.current();
+    return injectAdmission(snap.value, request, path, { templateHash: snap.hash });
+  };
   const validateEngine = (request: Parameters<typeof injectAdmission>[1]): AdmissionDecision => {
     const out = validateAdmission(request);
     return { allowed: out.allowed, message: out.message, warnings: out.warnings, reason: out.reason ?? (out.allowed ? 'valid' : 'invalid_resource') };

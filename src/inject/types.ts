@@ -22,8 +22,6 @@ export interface InjectionSettings {
   nativeSidecars: boolean;
   /** COMPLIANCE_POLICY */
   compliancePolicy: string;
-  /** Short hash of the raw configuration, stamped on injected pods. */
-  hash?: string;
 }
 
 export interface OwnerMeta {

@@ -28,8 +28,8 @@ export function effectiveProxyConfig(settings: InjectionSettings, annotations: R
 }
 
 export interface WebhookInjectOptions {
-  /** Stamp the configuration hash on injected pods (our own annotation). */
-  stampHash?: boolean;
+  /** The active configuration's hash, stamped on injected pods (our own annotation) so stale pods can be found. */
+  templateHash?: string;
 }
 
 /** The mutating webhook: AdmissionRequest in, allow/deny with a JSON Patch out. */
@@ -82,9 +82,9 @@ export function injectAdmission(settings: InjectionSettings, request: AdmissionR
       proxyGID: DEFAULT_PROXY_UID,
     });
     let final = result.pod;
-    if (opts.stampHash && settings.hash) {
+    if (opts.templateHash) {
       const m = isJsonObject(final.metadata) ? final.metadata : {};
-      final = { ...final, metadata: { ...m, annotations: { ...annotationsOf(final), [TEMPLATE_HASH_ANNOTATION]: settings.hash } } };
+      final = { ...final, metadata: { ...m, annotations: { ...annotationsOf(final), [TEMPLATE_HASH_ANNOTATION]: opts.templateHash } } };
     }
     return { allowed: true, patch: createPatch(pod, final), reason: 'injected', detail: `${detail}; templates ${result.templates.join(',')}` };
   } catch (e) {
