@@ -248,29 +248,24 @@ function parseIPv6(s: string): string | undefined {
     if (pct === body.length - 1) return 'zone must be a non-empty string';
     body = body.slice(0, pct);
   }
+  const halves = body.split('::');
+  if (halves.length > 2) return 'multiple :: in address';
+  const ellipsis = halves.length === 2;
+  const groupsOf = (part: string): string[] => (part === '' ? [] : part.split(':'));
+  const head = groupsOf(halves[0] ?? '');
+  const tail = ellipsis ? groupsOf(halves[1] ?? '') : [];
+  const all = [...head, ...tail];
   let groups = 0;
-  let ellipsis = false;
-  let rest = body;
-  if (rest.startsWith('::')) {
-    ellipsis = true;
-    rest = rest.slice(2);
-    if (rest === '') return undefined;
-  }
-  const fields = rest.split(':');
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i] ?? '';
-    if (f === '') {
-      if (ellipsis || i === fields.length - 1 || i === 0) return 'unexpected character';
-      ellipsis = true;
-      continue;
-    }
+  for (let i = 0; i < all.length; i++) {
+    const f = all[i] ?? '';
     if (f.includes('.')) {
-      if (i !== fields.length - 1) return 'unexpected character';
+      if (i !== all.length - 1) return 'unexpected character';
       const e4 = parseIPv4(f);
       if (e4 !== undefined) return e4;
       groups += 2;
       continue;
     }
+    if (f === '') return 'unexpected character';
     if (!/^[0-9a-fA-F]{1,4}$/.test(f)) {
       return /^[0-9a-fA-F]+$/.test(f) ? 'IPv6 field has value >=2^16' : 'unexpected character';
     }
