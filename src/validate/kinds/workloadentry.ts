@@ -8,11 +8,6 @@ import { validatePort, validatePortName } from '../common/ports.js';
 
 const UNIX_PREFIX = 'unix://';
 
-/** net.ParseIP accepts no IPv6 zone, unlike netip. */
-function isPlainIP(addr: string): boolean {
-  return !addr.includes('%') && isIP(addr);
-}
-
 export interface WorkloadEntryFields {
   address: string;
   network: string;
@@ -42,7 +37,7 @@ export function checkWorkloadEntry(we: WorkloadEntryFields): ValidationResult {
   if (addr.startsWith(UNIX_PREFIX)) {
     res.addError(validateUnixAddress(addr.slice(UNIX_PREFIX.length)));
     if (Object.keys(we.ports).length !== 0) res.addError(`unix endpoint ${addr} must not include ports`);
-  } else if (addr !== '' && !isPlainIP(addr) && validateFQDN(addr) !== undefined) {
+  } else if (addr !== '' && !isIP(addr) && validateFQDN(addr) !== undefined) {
     res.addError(`endpoint address ${goQuote(addr)} is not a valid FQDN or an IP address`);
   }
   for (const [name, port] of Object.entries(we.ports)) {

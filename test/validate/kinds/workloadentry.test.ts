@@ -11,6 +11,8 @@ describe('WorkloadEntry', () => {
     expect(run(validateWorkloadEntry, { address: 'validdns.com', ports: { '7777': 7777 } })).toEqual(ok);
     expect(run(validateWorkloadEntry, { address: 'unix:///lon/google/com' })).toEqual(ok);
     expect(run(validateWorkloadEntry, { address: 'unix://@abstract' })).toEqual(ok);
+    // netutil.IsValidIPAddress uses netip, so an IPv6 zone is fine.
+    expect(run(validateWorkloadEntry, { address: 'fe80::1%eth0' })).toEqual(ok);
   });
   it('requires an address unless a network is given, then only warns', () => {
     expect(run(validateWorkloadEntry, {}).error).toBe('address is required');
