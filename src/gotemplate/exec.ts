@@ -14,7 +14,7 @@ import {
   type VariableNode,
 } from './ast.js';
 import { formatValue } from './fmt.js';
-import { TemplateError, type GoFunc, type ParamType } from './func.js';
+import { TemplateError, type BasicParamType, type GoFunc, type ParamType } from './func.js';
 import type { ParsedTree } from './parser.js';
 import {
   GoEnum,
@@ -41,7 +41,7 @@ class ExecFailure extends Error {}
 
 type ErrNode = Located & (ArgNode | CommandNode | Node);
 
-const PARAM_GO_TYPE: Record<ParamType, string> = {
+const PARAM_GO_TYPE: Record<BasicParamType, string> = {
   any: 'interface {}',
   value: 'reflect.Value',
   string: 'string',
@@ -52,6 +52,10 @@ const PARAM_GO_TYPE: Record<ParamType, string> = {
   map: 'map[string]interface {}',
   list: '[]interface {}',
 };
+
+function paramGoType(t: ParamType): string {
+  return typeof t === 'string' ? PARAM_GO_TYPE[t] : t.goType;
+}
 
 const methodFuncCache = new WeakMap<(...a: never[]) => unknown, GoFunc>();
 
@@ -471,7 +475,8 @@ export class ExecState {
         if (type === 'value') return undefined;
         if (type === 'stringMap') return new GoStringMap(null);
         if (type === 'map' || type === 'list') return null;
-        return this.fail(`cannot assign nil to ${PARAM_GO_TYPE[type]}`);
+        if (typeof type !== 'string' && type.nilable) return null;
+        return this.fail(`cannot assign nil to ${paramGoType(type)}`);
       case 'field':
         return this.validateType(this.evalFieldNode(dot, n, [n], NO_FINAL), type);
       case 'variable':
@@ -500,11 +505,19 @@ export class ExecState {
         if (n.kind === 'string') return n.value;
         return this.fail(`expected string; found ${nodeString(n)}`);
     }
-    return this.fail(`can't handle ${nodeString(n)} for arg of type ${PARAM_GO_TYPE[type]}`);
+    return this.fail(`can't handle ${nodeString(n)} for arg of type ${paramGoType(type)}`);
   }
 
   private validateType(value: unknown, type: ParamType): unknown {
     if (type === 'value') return value;
+    if (typeof type !== 'string') {
+      if (value === undefined || value === null) {
+        if (type.nilable) return null;
+        if (value === undefined) this.fail(`invalid value; expected ${type.goType}`);
+      }
+      if (!type.accepts(value)) this.fail(`wrong type for value; expected ${type.goType}; got ${goTypeName(value)}`);
+      return value;
+    }
     if (value === undefined) {
       switch (type) {
         case 'any':
@@ -515,7 +528,7 @@ export class ExecState {
         case 'list':
           return null;
       }
-      return this.fail(`invalid value; expected ${PARAM_GO_TYPE[type]}`);
+      return this.fail(`invalid value; expected ${paramGoType(type)}`);
     }
     let ok: boolean;
     switch (type) {
@@ -543,7 +556,7 @@ export class ExecState {
         ok = Array.isArray(value);
         break;
     }
-    if (!ok) this.fail(`wrong type for value; expected ${PARAM_GO_TYPE[type]}; got ${goTypeName(value)}`);
+    if (!ok) this.fail(`wrong type for value; expected ${paramGoType(type)}; got ${goTypeName(value)}`);
     return value;
   }
 }

@@ -9,7 +9,18 @@
  *  map        map[string]interface{} (plain object; nil allowed)
  *  list       []interface{} (array; nil allowed)
  */
-export type ParamType = 'any' | 'value' | 'string' | 'int' | 'float64' | 'bool' | 'stringMap' | 'map' | 'list';
+export type BasicParamType = 'any' | 'value' | 'string' | 'int' | 'float64' | 'bool' | 'stringMap' | 'map' | 'list';
+
+/** A Go type the engine does not know natively (a struct, a pointer, a typed slice). */
+export interface CustomParam {
+  /** Go's spelling, for error messages: `v1.ObjectMeta`, `*durationpb.Duration`, `[]v1.Container`. */
+  readonly goType: string;
+  readonly accepts: (v: unknown) => boolean;
+  /** Pointers, slices and maps may receive nil (passed to the function as null). */
+  readonly nilable: boolean;
+}
+
+export type ParamType = BasicParamType | CustomParam;
 
 export interface GoFunc {
   readonly params: readonly ParamType[];
