@@ -206,6 +206,8 @@ function validateZoneAwareLbSetting(lb: JsonObject | undefined, hasOutlier: bool
 export function validateLoadBalancer(settings: JsonObject | undefined, hasOutlier: boolean): ValidationResult {
   const v = new ValidationResult();
   if (settings === undefined) return v;
+  // Decoded for jsonpb's enum check even though no rule looks at it.
+  readEnum(settings, 'simple', 'istio.networking.v1alpha3.LoadBalancerSettings.SimpleLB', SIMPLE_LB);
   const ch = readMessage(settings, 'consistentHash');
   if (ch !== undefined) {
     const cookie = readMessage(ch, 'httpCookie');
@@ -253,6 +255,7 @@ export function validateLoadBalancer(settings: JsonObject | undefined, hasOutlie
   return v;
 }
 
+const SIMPLE_LB = ['UNSPECIFIED', 'LEAST_CONN', 'RANDOM', 'PASSTHROUGH', 'ROUND_ROBIN', 'LEAST_REQUEST'] as const;
 const CLIENT_TLS_MODES = ['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'] as const;
 const CONFIGMAP_PREFIX = 'configmap://';
 

@@ -72,6 +72,7 @@ export function validateServiceEntry(spec: Record<string, unknown>, meta: Object
   const endpoints = readMessageList(spec, 'endpoints');
   if (selector !== undefined && endpoints !== undefined) v.addError('only one of WorkloadSelector or Endpoints is allowed in Service Entry');
 
+  const location = readEnum(spec, 'location', 'istio.networking.v1alpha3.ServiceEntry.Location', LOCATIONS) ?? 'MESH_EXTERNAL';
   const resolution = readEnum(spec, 'resolution', 'istio.networking.v1alpha3.ServiceEntry.Resolution', RESOLUTIONS) ?? 'NONE';
   const hosts = readStringList(spec, 'hosts') ?? [];
   if (hosts.length === 0) v.addError('service entry must have at least one host');
@@ -172,7 +173,6 @@ export function validateServiceEntry(spec: Record<string, unknown>, meta: Object
           v.addError(`only HTTP, TLS, GRPC, and HTTP2 protocols are supported for resolution type ${resolution}`);
         }
       }
-      const location = readEnum(spec, 'location', 'istio.networking.v1alpha3.ServiceEntry.Location', LOCATIONS) ?? 'MESH_EXTERNAL';
       if (location !== 'MESH_EXTERNAL' && location !== 'MESH_INTERNAL') {
         v.addError(`location must be MESH_EXTERNAL or MESH_INTERNAL for resolution type ${resolution}`);
       }

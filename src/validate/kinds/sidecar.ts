@@ -10,7 +10,8 @@ import { ValidationResult, type ObjectMetaLite } from '../result.js';
 
 const UNIX_PREFIX = 'unix://';
 const CAPTURE_MODES = ['DEFAULT', 'IPTABLES', 'NONE'] as const;
-const OUTBOUND_MODES = ['REGISTRY_ONLY', 'ALLOW_ANY', 'ALLOW_ANY_DYNAMIC_DNS'] as const;
+// ALLOW_ANY_DYNAMIC_DNS exists only in MeshConfig's enum (value 2); here it can only arrive as a number.
+const OUTBOUND_MODES = ['REGISTRY_ONLY', 'ALLOW_ANY'] as const;
 
 interface SidecarPort {
   number: number;
@@ -199,7 +200,7 @@ function validateEgress(egress: JsonObject[], namespace: string, v: ValidationRe
 function validateOutboundTrafficPolicy(tp: JsonObject | undefined, v: ValidationResult): void {
   if (tp === undefined) return;
   const mode = readEnum(tp, 'mode', 'istio.networking.v1alpha3.OutboundTrafficPolicy.Mode', OUTBOUND_MODES) ?? 'REGISTRY_ONLY';
-  if (mode === 'ALLOW_ANY_DYNAMIC_DNS') {
+  if (mode === '2') {
     v.addError('sidecar: ALLOW_ANY_DYNAMIC_DNS mode is only supported in MeshConfig, not in Sidecar resource');
     return;
   }

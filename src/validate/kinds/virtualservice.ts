@@ -1,5 +1,5 @@
 import {
-  readDuration, readMessage, readMessageList, readMessageMap, readNumber, readString, readStringList, readStringMap,
+  readDuration, readEnum, readMessage, readMessageList, readMessageMap, readNumber, readString, readStringList, readStringMap,
   type JsonObject,
 } from '../decode.js';
 import { validateDestination } from '../common/destination.js';
@@ -18,6 +18,8 @@ import { ANNOTATION_ROUTE_SEMANTICS } from '../metadata.js';
 import { ValidationResult, type ObjectMetaLite } from '../result.js';
 import { analyzeUnreachableRules } from './virtualservice-unreachable.js';
 
+const REDIRECT_PORT_SELECTION = ['FROM_PROTOCOL_DEFAULT', 'FROM_REQUEST_PORT'] as const;
+const UNMATCHED_PREFLIGHTS = ['UNSPECIFIED', 'FORWARD', 'IGNORE'] as const;
 const KB = 1024;
 const MB = 1024 * KB;
 const CORS_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', '*']);
@@ -213,6 +215,7 @@ function validateHTTPStatus(status: number): string | undefined {
 function validateCORS(policy: JsonObject | undefined): ValidationResult {
   const v = new ValidationResult();
   if (policy === undefined) return v;
+  readEnum(policy, 'unmatchedPreflights', 'istio.networking.v1alpha3.CorsPolicy.UnmatchedPreflights', UNMATCHED_PREFLIGHTS);
   for (const origin of readMessageList(policy, 'allowOrigins') ?? []) {
     const m = stringMatchType(origin);
     const value = m?.value ?? '';
@@ -275,7 +278,7 @@ function validateRedirect(redirect: JsonObject | undefined, matches: JsonObject[
   const authority = readString(redirect, 'authority') ?? '';
   const scheme = readString(redirect, 'scheme') ?? '';
   const port = readNumber(redirect, 'port', 'uint32');
-  const derivePort = redirect['derivePort'];
+  const derivePort = readEnum(redirect, 'derivePort', 'istio.networking.v1alpha3.HTTPRedirect.RedirectPortSelection', REDIRECT_PORT_SELECTION);
   const code = readNumber(redirect, 'redirectCode', 'uint32') ?? 0;
   if (uri !== '' && prefixRewrite !== '') return 'redirect may only specify one of uri or prefix_rewrite';
   if (prefixRewrite !== '') {
@@ -284,7 +287,7 @@ function validateRedirect(redirect: JsonObject | undefined, matches: JsonObject[
       if (u !== undefined && stringMatchType(u)?.type !== 'prefix') return 'redirect prefix_rewrite requires all URI matches to use prefix match type';
     }
   }
-  const hasPort = port !== undefined || (derivePort !== undefined && derivePort !== null);
+  const hasPort = port !== undefined || derivePort !== undefined;
   if (uri === '' && prefixRewrite === '' && authority === '' && !hasPort && scheme === '') {
     return 'redirect must specify URI, authority, scheme, or port';
   }

@@ -132,6 +132,12 @@ describe('DestinationRule', () => {
     );
   });
 
+  it('decodes enum fields no rule reads, as jsonpb would', () => {
+    expect(check('DestinationRule', { host: 'r', trafficPolicy: { loadBalancer: { simple: 'FASTEST' } } }).reason).toBe('crd_conversion_error');
+    expect(check('DestinationRule', { host: 'r', trafficPolicy: { loadBalancer: { simple: 4 } } }).allowed).toBe(true);
+    expect(check('ServiceEntry', { hosts: ['a.com'], location: 'NOWHERE' }).reason).toBe('crd_conversion_error');
+  });
+
   it('checks client TLS and tunnel settings', () => {
     const tls = (t: unknown): unknown => ({ host: 'r', trafficPolicy: { tls: t } });
     expect(errorOf(check('DestinationRule', tls({ mode: 'MUTUAL' })))).toBe(
@@ -232,8 +238,12 @@ describe('Sidecar', () => {
     expect(errorOf(check('Sidecar', { egress: [{ port: { number: 0 }, hosts: ['*/*'] }] }))).toBe(
       'sidecar: ports with 0 value must have a unix domain socket bind address',
     );
-    expect(errorOf(check('Sidecar', { outboundTrafficPolicy: { mode: 'ALLOW_ANY_DYNAMIC_DNS' } }))).toBe(
+    // MeshConfig's value 2 only exists as a number in the Sidecar enum; the name is a decode error
+    expect(errorOf(check('Sidecar', { outboundTrafficPolicy: { mode: 2 } }))).toBe(
       'sidecar: ALLOW_ANY_DYNAMIC_DNS mode is only supported in MeshConfig, not in Sidecar resource',
+    );
+    expect(check('Sidecar', { outboundTrafficPolicy: { mode: 'ALLOW_ANY_DYNAMIC_DNS' } }).message).toBe(
+      'error decoding configuration: unknown value "\\"ALLOW_ANY_DYNAMIC_DNS\\"" for enum istio.networking.v1alpha3.OutboundTrafficPolicy.Mode',
     );
     expect(errorOf(check('Sidecar', { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY', egressProxy: { host: 'a.com' } } }))).toBe(
       'sidecar: egress_proxy must be set only with ALLOW_ANY outbound_traffic_policy mode',
