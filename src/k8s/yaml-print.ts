@@ -10,6 +10,7 @@
 import { K8sError } from './errors.js';
 
 const BEST_INDENT = 2;
+const SURROGATE_RE = /[\uD800-\uDBFF]/;
 const MAX_SIMPLE_KEY = 128;
 /** yaml.v2 v2.4's default preferred width (the 'unlimited' change was reverted before 2.4.0). */
 const BEST_WIDTH = 80;
@@ -35,12 +36,13 @@ function isPrintable(c: number): boolean {
   return false;
 }
 
+const FIRST_CHAR_INDICATORS = new Set(Array.from('#,[]{}&*!|>\'"%@`', (c) => c.charCodeAt(0)));
+
 function analyze(value: string): ScalarAnalysis {
   if (value.length === 0) {
     return { multiline: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
   }
-  const cps = Array.from(value, (ch) => ch.codePointAt(0)!);
-  let blockIndicators = false;
+  let blockIndicators = value.startsWith('---') || value.startsWith('...');
   let lineBreaks = false;
   let special = false;
   let leadingSpace = false;
@@ -53,31 +55,31 @@ function analyze(value: string): ScalarAnalysis {
   let previousBreak = false;
   let precededByWhitespace = true;
 
-  if (value.startsWith('---') || value.startsWith('...')) blockIndicators = true;
-  const n = cps.length;
-  for (let i = 0; i < n; i++) {
-    const c = cps[i]!;
-    const followedByWhitespace = i + 1 >= n || isBlankCp(cps[i + 1]!);
-    const ch = String.fromCodePoint(c);
+  const len = value.length;
+  for (let i = 0; i < len; ) {
+    const c = value.codePointAt(i)!;
+    const next = i + (c > 0xffff ? 2 : 1);
+    const last = next >= len;
+    const followedByWhitespace = last || isBlankCp(value.charCodeAt(next));
     if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) blockIndicators = true;
-      else if ((ch === '?' || ch === ':' || ch === '-') && followedByWhitespace) blockIndicators = true;
-    } else if (ch === ':' && followedByWhitespace) {
+      if (FIRST_CHAR_INDICATORS.has(c)) blockIndicators = true;
+      else if ((c === 0x3f || c === 0x3a || c === 0x2d) && followedByWhitespace) blockIndicators = true;
+    } else if (c === 0x3a && followedByWhitespace) {
       blockIndicators = true;
-    } else if (ch === '#' && precededByWhitespace) {
+    } else if (c === 0x23 && precededByWhitespace) {
       blockIndicators = true;
     }
     if (!isPrintable(c)) special = true;
     if (c === 0x20) {
       if (i === 0) leadingSpace = true;
-      if (i === n - 1) trailingSpace = true;
+      if (last) trailingSpace = true;
       if (previousBreak) breakSpace = true;
       previousSpace = true;
       previousBreak = false;
     } else if (isBreakCp(c)) {
       lineBreaks = true;
       if (i === 0) leadingBreak = true;
-      if (i === n - 1) trailingBreak = true;
+      if (last) trailingBreak = true;
       if (previousSpace) spaceBreak = true;
       previousSpace = false;
       previousBreak = true;
@@ -86,6 +88,7 @@ function analyze(value: string): ScalarAnalysis {
       previousBreak = false;
     }
     precededByWhitespace = isBlankCp(c) || isBreakCp(c) || c === 0;
+    i = next;
   }
   const a: ScalarAnalysis = { multiline: lineBreaks, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true };
   if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) a.blockPlainAllowed = false;
@@ -186,8 +189,17 @@ function formatFloatG(f: number): string {
 
 // ---- yaml.v2 sorter.go keyList.Less for string keys ----
 
-const isLetter = (ch: string): boolean => /\p{L}/u.test(ch);
-const isDigitCh = (ch: string | undefined): boolean => ch !== undefined && /\p{Nd}/u.test(ch);
+const isLetter = (ch: string): boolean => {
+  const c = ch.charCodeAt(0);
+  if (c < 0x80) return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  return /\p{L}/u.test(ch);
+};
+const isDigitCh = (ch: string | undefined): boolean => {
+  if (ch === undefined) return false;
+  const c = ch.charCodeAt(0);
+  if (c < 0x80) return c >= 0x30 && c <= 0x39;
+  return /\p{Nd}/u.test(ch);
+};
 
 export function yamlKeyLess(a: string, b: string): boolean {
   const ar = Array.from(a);
@@ -247,7 +259,8 @@ class Emitter {
 
   private put(s: string): void {
     this.out.push(s);
-    this.column += Array.from(s).length;
+    // Columns count code points, as libyaml counts characters, not UTF-16 units.
+    this.column += SURROGATE_RE.test(s) ? Array.from(s).length : s.length;
   }
 
   private putBreak(): void {
