@@ -50,14 +50,17 @@ describe('throughput on a pod with 2000 env vars', () => {
     let last: JsonObject = {};
     for (let i = 0; i < n; i++) last = run();
     const perRun = (performance.now() - t0) / n;
+    let text = '';
+    for (let i = 0; i < 5; i++) text = printYaml(last);
     const t1 = performance.now();
-    const text = printYaml(last);
-    const printMs = performance.now() - t1;
-    console.log(`perf: merge x2 + normalize of a 2000-env pod: ${perRun.toFixed(2)} ms/run; printYaml: ${printMs.toFixed(2)} ms`);
+    for (let i = 0; i < 10; i++) text = printYaml(last);
+    const printMs = (performance.now() - t1) / 10;
+    console.log(`perf: merge x2 + normalize of a 2000-env pod: ${perRun.toFixed(2)} ms/run; printYaml: ${printMs.toFixed(2)} ms/run`);
     const containers = (last.spec as { containers: JsonObject[] }).containers;
     expect(containers.map((c) => c.name)).toEqual(['istio-proxy', 'app']);
     expect((containers[1]!.env as unknown[]).length).toBe(2000);
     expect(text.length).toBeGreaterThan(50_000);
     expect(perRun).toBeLessThan(50); // generous for slow CI; measured value is printed above
+    expect(printMs).toBeLessThan(100);
   });
 });
