@@ -141,3 +141,36 @@ describe('normalizeAs: json.Marshal(json.Unmarshal(v)) for Go types', () => {
     expect(goTypeForKind('v1', 'Service')).toBeUndefined();
   });
 });
+
+describe('printAsGoType', () => {
+  it('prints a workload the way kube-inject re-serialises handled kinds', async () => {
+    const { printAsGoType } = await import('../../src/k8s/index.js');
+    const text = printAsGoType('Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'hello' },
+      spec: { selector: { matchLabels: { app: 'hello' } }, template: { spec: { containers: [{ name: 'hello' }] } } },
+    });
+    expect(text).toBe(
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: hello',
+        'spec:',
+        '  selector:',
+        '    matchLabels:',
+        '      app: hello',
+        '  strategy: {}',
+        '  template:',
+        '    metadata: {}',
+        '    spec:',
+        '      containers:',
+        '      - name: hello',
+        '        resources: {}',
+        'status: {}',
+        '',
+      ].join('\n'),
+    );
+  });
+});

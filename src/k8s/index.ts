@@ -1,0 +1,20 @@
+/**
+ * The Kubernetes layer the injector and kube-inject build on: Go-compatible YAML in and out,
+ * strategic merge patch and the typed JSON round trip. Import from here, not from the modules.
+ */
+import { normalizeAs } from './normalize.js';
+import { printYaml } from './yaml-print.js';
+
+export { K8sError, type K8sErrorKind } from './errors.js';
+export { goTypeForKind, resolveTypeName } from './gotypes.js';
+export { cloneJson, isJsonObject, type JsonObject, type JsonPrimitive, type JsonValue } from './json.js';
+export { normalizeAs } from './normalize.js';
+export { canonicalQuantity, formatQuantity, parseQuantity, type Quantity } from './quantity.js';
+export { strategicMerge } from './smp.js';
+export { parseYamlDocument, parseYamlDocuments } from './yaml-parse.js';
+export { printYaml } from './yaml-print.js';
+
+/** kube-inject's output for one handled workload: typed round trip, then sigs.k8s.io/yaml. */
+export function printAsGoType(typeName: string, value: unknown): string {
+  return printYaml(normalizeAs(typeName, value));
+}
