@@ -429,7 +429,7 @@ export class ExecState {
     final: Final,
   ): unknown {
     // cmdArgs[0] is the function (or method) itself.
-    const nArgs = cmdArgs.length - 1;
+    const nArgs = cmdArgs.length === 0 ? 0 : cmdArgs.length - 1;
     const numIn = nArgs + (final !== NO_FINAL ? 1 : 0);
     const numFixed = fn.params.length;
     if (fn.variadic !== undefined) {
