@@ -1,7 +1,6 @@
-import { parseTemplate } from '../gotemplate/template.js';
-import { SPRIG_FUNCS } from '../gotemplate/sprig.js';
-import type { FuncMap } from '../gotemplate/func.js';
-import type { MeshConfig } from './settings/mesh.js';
+import { GoStruct, createFuncMap, parseTemplate, type FuncMap } from '../gotemplate/index.js';
+import { isPlainObject } from './settings/proto-fields.js';
+import { proxyConfigJson, type MeshConfig } from './settings/mesh.js';
 import type { CompiledTemplate } from './types.js';
 
 export interface TemplateContext {
@@ -9,9 +8,21 @@ export interface TemplateContext {
   mesh: MeshConfig;
 }
 
+/**
+ * protoToJSON in Istio's templates is only ever given `.ProxyConfig`; print it as PROXY_CONFIG
+ * must be (defaults cleaned, jsonpb order) from the proto JSON the view carries.
+ */
+function protoToJSON(message: unknown): string {
+  if (message instanceof GoStruct && message.jsonHook) {
+    const json = message.jsonHook();
+    if (isPlainObject(json)) return proxyConfigJson(json);
+  }
+  return '{}';
+}
+
 /** sprig, then Istio's own functions over it (Istio's win on name clashes, as in parseDryTemplate). */
-function injectionFuncs(_ctx: TemplateContext): FuncMap {
-  return { ...SPRIG_FUNCS };
+function injectionFuncs(ctx: TemplateContext): FuncMap {
+  return createFuncMap({ env: ctx.env, hooks: { protoToJSON } });
 }
 
 /** Parse one injection template once; Istio names every one of them "inject". */

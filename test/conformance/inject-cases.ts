@@ -86,6 +86,28 @@ function helmMerge(base: Record<string, unknown>, over: Record<string, unknown>)
   return out;
 }
 
+/**
+ * settings/default/config.yaml carries templates from another Istio build than the goldens (its
+ * sidecar adds a GOMAXPROCS env and trims the canonical name differently), while templates/ holds
+ * the ones the goldens were made with. Use those for the four templates the corpus exercises.
+ */
+const SHIPPED_TEMPLATES: Record<string, string> = {
+  sidecar: 'injection-template.yaml',
+  gateway: 'gateway-injection-template.yaml',
+  'grpc-simple': 'grpc-simple.yaml',
+  'grpc-agent': 'grpc-agent.yaml',
+};
+
+function withShippedTemplates(configText: string): string {
+  const doc = parseYaml(configText) as Row;
+  const templates = isObj(doc.templates) ? { ...doc.templates } : {};
+  for (const [name, file] of Object.entries(SHIPPED_TEMPLATES)) {
+    templates[name] = readFileSync(join(INJECT_DIR, 'templates', file), 'utf8');
+  }
+  doc.templates = templates;
+  return toYaml(doc, { lineWidth: 0 });
+}
+
 export interface CaseSettings {
   config: string;
   values: string;
@@ -97,7 +119,7 @@ export interface CaseSettings {
 /** The {config, values, mesh} triple a case runs with, derived from the frozen default render. */
 export function caseSettings(c: InjectCase): CaseSettings {
   const dir = join(INJECT_DIR, 'settings/default');
-  const configText = readFileSync(join(dir, 'config.yaml'), 'utf8');
+  const configText = withShippedTemplates(readFileSync(join(dir, 'config.yaml'), 'utf8'));
   let values = JSON.parse(readFileSync(join(dir, 'values.json'), 'utf8')) as Record<string, unknown>;
   let mesh = (parseYaml(readFileSync(join(dir, 'mesh.yaml'), 'utf8')) ?? {}) as Record<string, unknown>;
   let config = configText;
@@ -111,7 +133,7 @@ export function caseSettings(c: InjectCase): CaseSettings {
     if (isObj(extra)) {
       const doc = parseYaml(configText) as Row;
       doc.templates = { ...(isObj(doc.templates) ? doc.templates : {}), ...extra };
-      config = toYaml(doc);
+      config = toYaml(doc, { lineWidth: 0 });
     }
   }
   for (const [path, v] of Object.entries(c.mesh ?? {})) setPath(mesh, path, v);
