@@ -204,11 +204,15 @@ export function readMessage(o: JsonObject, key: string): JsonObject | undefined 
   return v;
 }
 
+/**
+ * A repeated field. An empty JSON list comes back as undefined: jsonpb leaves the Go slice nil
+ * for `[]`, so Istio's `x != nil` checks cannot tell `[]` from an absent field either.
+ */
 function readArray(o: JsonObject, key: string): unknown[] | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v)) throw typeMismatch(v, '[]json.RawMessage');
-  return v;
+  return v.length === 0 ? undefined : v;
 }
 
 /** Repeated message: a null element decodes to an empty message in jsonpb. */

@@ -54,6 +54,11 @@ describe('typed readers', () => {
     expect(() => readEnum({ e: 'C' }, 'e', 'pkg.E', vals)).toThrow('unknown value "\\"C\\"" for enum pkg.E');
   });
 
+  it('treats an empty list like an absent one (jsonpb leaves the slice nil)', () => {
+    expect(readMessageList({ l: [] }, 'l')).toBeUndefined();
+    expect(readStringList({ l: [] }, 'l')).toBeUndefined();
+  });
+
   it('turns null list elements into empty messages', () => {
     expect(readMessageList({ l: [null, { a: 1 }] }, 'l')).toEqual([{}, { a: 1 }]);
   });

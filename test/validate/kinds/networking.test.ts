@@ -132,6 +132,11 @@ describe('DestinationRule', () => {
     );
   });
 
+  it('sees an empty list as unset, like Istio after jsonpb decoding', () => {
+    expect(errorOf(check('DestinationRule', { host: 'r', trafficPolicy: { portLevelSettings: [] } }))).toBe('traffic policy must have at least one field');
+    expect(check('ServiceEntry', { hosts: ['a.com'], workloadSelector: { labels: { a: 'b' } }, endpoints: [], resolution: 'DNS' }).allowed).toBe(true);
+  });
+
   it('decodes enum fields no rule reads, as jsonpb would', () => {
     expect(check('DestinationRule', { host: 'r', trafficPolicy: { loadBalancer: { simple: 'FASTEST' } } }).reason).toBe('crd_conversion_error');
     expect(check('DestinationRule', { host: 'r', trafficPolicy: { loadBalancer: { simple: 4 } } }).allowed).toBe(true);
