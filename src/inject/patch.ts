@@ -3,12 +3,60 @@ import type { JsonObject } from '../k8s/json.js';
 
 export type PatchOperation = Operation;
 
+function unescape(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function lookup(doc: unknown, tokens: readonly string[]): { found: boolean; value: unknown } {
+  let cur: unknown = doc;
+  for (const t of tokens) {
+    if (Array.isArray(cur)) {
+      const i = Number(t);
+      if (!Number.isInteger(i) || i < 0 || i >= cur.length) return { found: false, value: undefined };
+      cur = cur[i];
+    } else if (typeof cur === 'object' && cur !== null && Object.prototype.hasOwnProperty.call(cur, t)) {
+      cur = (cur as Record<string, unknown>)[t];
+    } else {
+      return { found: false, value: undefined };
+    }
+  }
+  return { found: true, value: cur };
+}
+
 /**
- * RFC 6902 operations turning `original` into `final`. Like Istio's gomodules jsonpatch, objects are
- * diffed key by key and arrays by index, so fields neither side knows are never touched.
+ * RFC 6902 operations turning the API server's `received` object into `final`.
+ *
+ * Like istiod, the diff is taken between Go-typed forms (`typedOriginal` vs `final`), objects key by
+ * key and arrays by index, so fields neither side knows are never touched. But the API server
+ * applies the patch to what it sent, which lacks the empty structs typing adds (`resources: {}`),
+ * so every operation is checked against `received` as it evolves: a missing parent object is
+ * created first, a `replace` of an absent key becomes `add`, a `remove` of one is dropped.
  */
-export function createPatch(original: JsonObject, final: JsonObject): PatchOperation[] {
-  return jsonpatch.compare(original, final);
+export function createPatch(received: JsonObject, typedOriginal: JsonObject, final: JsonObject): PatchOperation[] {
+  const ops = jsonpatch.compare(typedOriginal, final);
+  const doc = jsonpatch.deepClone(received) as JsonObject;
+  const out: PatchOperation[] = [];
+  const apply = (op: PatchOperation) => {
+    jsonpatch.applyOperation(doc, op, false, true, false);
+    out.push(op);
+  };
+  for (const op of ops) {
+    const tokens = op.path.split('/').slice(1).map(unescape);
+    for (let depth = 1; depth < tokens.length; depth++) {
+      const parent = tokens.slice(0, depth);
+      if (!lookup(doc, parent).found) {
+        apply({ op: 'add', path: op.path.split('/').slice(0, depth + 1).join('/'), value: {} });
+      }
+    }
+    const target = lookup(doc, tokens);
+    if (op.op === 'remove' && !target.found) continue;
+    if (op.op === 'replace' && !target.found) {
+      apply({ op: 'add', path: op.path, value: op.value });
+      continue;
+    }
+    apply(op);
+  }
+  return out;
 }
 
 /** Apply a patch the way the API server would, without touching the input; throws if an op cannot apply. */

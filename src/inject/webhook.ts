@@ -86,7 +86,7 @@ export function injectAdmission(settings: InjectionSettings, request: AdmissionR
       const m = isJsonObject(final.metadata) ? final.metadata : {};
       final = { ...final, metadata: { ...m, annotations: { ...annotationsOf(final), [TEMPLATE_HASH_ANNOTATION]: opts.templateHash } } };
     }
-    return { allowed: true, patch: createPatch(pod, final), reason: 'injected', detail: `${detail}; templates ${result.templates.join(',')}` };
+    return { allowed: true, patch: createPatch(raw, pod, final), reason: 'injected', detail: `${detail}; templates ${result.templates.join(',')}` };
   } catch (e) {
     return { allowed: false, message: describeError(e), reason: 'error:injection' };
   }

@@ -108,6 +108,15 @@ function withShippedTemplates(configText: string): string {
   return toYaml(doc, { lineWidth: 0 });
 }
 
+/** Istio's DetectNativeSidecar under ENABLE_NATIVE_SIDECARS=auto: every node's kubelet at 1.33 or later. */
+function allNodesSupportNativeSidecars(versions: unknown): boolean {
+  if (!Array.isArray(versions)) return true;
+  return versions.every((v) => {
+    const m = /^v?(\d+)\.(\d+)/.exec(String(v));
+    return m !== null && (Number(m[1]) > 1 || Number(m[2]) >= 33);
+  });
+}
+
 export interface CaseSettings {
   config: string;
   values: string;
@@ -142,7 +151,7 @@ export function caseSettings(c: InjectCase): CaseSettings {
     config,
     values: JSON.stringify(values),
     mesh: toYaml(mesh),
-    nativeSidecars: features.ENABLE_NATIVE_SIDECARS !== false,
+    nativeSidecars: features.ENABLE_NATIVE_SIDECARS !== false && allNodesSupportNativeSidecars(features.nodeKubeletVersions),
     compliancePolicy: typeof features.COMPLIANCE_POLICY === 'string' ? features.COMPLIANCE_POLICY : '',
   };
 }
