@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { errorOf, run } from './helpers.js';
+
+describe('sprig defaults and logic', () => {
+  it('default uses sprig empty()', () => {
+    expect(run('{{ default "d" "" }}|{{ default "d" "x" }}|{{ "" | default "d" }}|{{ 0 | default 5 }}|{{ default "d" .missing }}|{{ default "d" (list) }}|{{ false | default "f" }}')).toBe(
+      'd|x|d|5|d|d|f',
+    );
+  });
+  it('empty, coalesce, ternary', () => {
+    expect(run('{{ empty "" }} {{ empty 0 }} {{ empty (list 1) }} {{ empty .m }}', { m: {} })).toBe('true true false true');
+    expect(run('{{ coalesce "" 0 "x" "y" }}|{{ coalesce "" 0 }}')).toBe('x|<no value>');
+    expect(run('{{ ternary "a" "b" true }}{{ ternary "a" "b" false }}')).toBe('ab');
+  });
+  it('fail and required raise template errors', () => {
+    expect(errorOf('{{ fail "boom" }}')).toBe('template: t:1:3: executing "t" at <fail>: error calling fail: boom');
+    expect(errorOf('{{ required "need x" .x }}')).toBe('template: t:1:3: executing "t" at <required>: error calling required: need x');
+  });
+});
+
+describe('sprig strings', () => {
+  it('quote and squote skip nil and stringify others', () => {
+    expect(run('{{ quote "a" 1 .missing "b" }}|{{ quote "say \\"hi\\"" }}|{{ squote "x" 2 }}|{{ 15020.0 | quote }}')).toBe(
+      '"a" "1" "b"|"say \\"hi\\""|\'x\' \'2\'|"15020"',
+    );
+  });
+  it('nindent pads every line after a newline', () => {
+    expect(run('{{ nindent 2 "a\\nb" }}')).toBe('\n  a\n  b');
+  });
+  it('trunc by bytes, from either end', () => {
+    expect(run('{{ trunc 3 "abcdef" }}|{{ trunc -2 "abcdef" }}|{{ trunc 10 "ab" }}|{{ trunc 0 "ab" }}')).toBe('abc|ef|ab|');
+  });
+  it('trim family', () => {
+    expect(run('[{{ trim "  x \\n" }}][{{ trimAll "-_." "--a.b__" }}][{{ trimPrefix "ab" "abc" }}][{{ trimSuffix "bc" "abc" }}]')).toBe(
+      '[x][a.b][c][a]',
+    );
+  });
+  it('contains, hasPrefix, hasSuffix', () => {
+    expect(run('{{ contains "b" "abc" }} {{ hasPrefix "a" "abc" }} {{ hasSuffix "a" "abc" }}')).toBe('true true false');
+  });
+  it('join, split, splitList, replace', () => {
+    expect(run('{{ join "," (list "a" 1 .missing) }}|{{ join "-" "single" }}|{{ (split "," "a,b")._1 }}|{{ split "," "a,b" }}|{{ splitList "," "a,b,c" }}|{{ replace "a" "x" "banana" }}')).toBe(
+      'a,1|single|b|map[_0:a _1:b]|[a b c]|bxnxnx',
+    );
+  });
+  it('case, title, repeat, base64, toString', () => {
+    expect(run('{{ lower "AbC" }} {{ upper "abc" }} {{ title "hello wORLD-x" }} {{ repeat 3 "ab" }} {{ b64enc "hi" }} {{ b64dec "aGk=" }} {{ toString 1.5 }} {{ toString 15020.0 }}')).toBe(
+      'abc ABC Hello WORLD-X ababab aGk= hi 1.5 15020',
+    );
+  });
+  it('regexMatch and regexReplaceAll follow Go regexp expansion', () => {
+    expect(run('{{ regexMatch "^a.c$" "abc" }} {{ regexMatch "^b" "abc" }}')).toBe('true false');
+    expect(run('{{ regexReplaceAll "a(x*)b" "-ab-axxb-" "${1}W" }}|{{ regexReplaceAll "a(x*)b" "-ab-axxb-" "$1W" }}')).toBe('-W-xxW-|---');
+  });
+});
+
+describe('sprig numbers', () => {
+  it('conversions return ints (and float64 for float64)', () => {
+    expect(run('{{ atoi "42" }} {{ atoi "x" }} {{ int "42" }} {{ int 3.9 }} {{ int64 "0x10" }} {{ float64 "1.5" }} {{ float64 2 }}')).toBe(
+      '42 0 42 3 16 1.5 2',
+    );
+    expect(run('{{ eq (atoi "3") 3 }}')).toBe('true');
+  });
+  it('arithmetic is int64 arithmetic', () => {
+    expect(run('{{ add 1 2 3 }} {{ add 1.5 1 }} {{ sub 5 2 }} {{ mul 2 3 4 }} {{ div 7 2 }} {{ mod 7 3 }} {{ max 1 5 3 }} {{ min 4 2 8 }}')).toBe(
+      '6 2 3 24 3 1 5 2',
+    );
+    expect(errorOf('{{ div 1 0 }}')).toBe('template: t:1:3: executing "t" at <div>: error calling div: runtime error: integer divide by zero');
+  });
+  it('until counts', () => {
+    expect(run('{{ until 3 }} {{ until 0 }}')).toBe('[0 1 2] []');
+  });
+});
+
+describe('sprig lists', () => {
+  it('list, append, prepend, first, last, uniq, has', () => {
+    expect(run('{{ list 1 "a" }} {{ append (list 1) 2 }} {{ prepend (list 1) 0 }} {{ first (list 1 2) }} {{ last (list 1 2) }} {{ uniq (list 1 1 2) }} {{ has 2 (list 1 2) }} {{ has 3 .missing }}')).toBe(
+      '[1 a] [1 2] [0 1] 1 2 [1 2] true false',
+    );
+  });
+  it('append on nil or a non-list fails like sprig', () => {
+    expect(errorOf('{{ append .missing 1 }}')).toBe(
+      'template: t:1:3: executing "t" at <append>: error calling append: runtime error: invalid memory address or nil pointer dereference',
+    );
+    expect(errorOf('{{ append "s" 1 }}')).toBe('template: t:1:3: executing "t" at <append>: error calling append: Cannot push on type string');
+  });
+  it('builds a list in a loop the way Istio\'s template does', () => {
+    expect(run('{{ $c := list }}{{ range .l }}{{ if ne . "istio-proxy" }}{{ $c = append $c . }}{{ end }}{{ end }}{{ join "," $c }}', { l: ['a', 'istio-proxy', 'b'] })).toBe('a,b');
+  });
+});
+
+describe('sprig dicts', () => {
+  it('dict, get, set, unset, hasKey, keys, values', () => {
+    expect(run('{{ dict "a" 1 "b" }}|{{ get (dict "a" 1) "a" }}|[{{ get (dict) "x" }}]|{{ $d := dict }}{{ $_ := set $d "k" "v" }}{{ $d }}|{{ hasKey $d "k" }}{{ $_ := unset $d "k" }}{{ hasKey $d "k" }}|{{ keys (dict "b" 1 "a" 2) | sortAlpha }}|{{ values (dict "a" "x") }}')).toBe(
+      'map[a:1 b:]|1|[]|map[k:v]|truefalse|[a b]|[x]',
+    );
+  });
+  it('pick keeps only the named keys', () => {
+    expect(run('{{ pick (dict "a" 1 "b" 2 "c" 3) "a" "c" }}')).toBe('map[a:1 c:3]');
+  });
+  it('merge keeps destination values, mergeOverwrite replaces them, both deep', () => {
+    const setup = '{{ $a := dict "a" 1 "n" (dict "x" 1) }}{{ $b := dict "a" 2 "b" 3 "n" (dict "y" 2) }}';
+    expect(run(`${setup}{{ merge $a $b }}`)).toBe('map[a:1 b:3 n:map[x:1 y:2]]');
+    expect(run(`${setup}{{ mergeOverwrite $a $b }}`)).toBe('map[a:2 b:3 n:map[x:1 y:2]]');
+  });
+  it('deepCopy is independent of its source', () => {
+    expect(run('{{ $d := dict "a" (list 1) }}{{ $c := deepCopy $d }}{{ $_ := set $c "a" 2 }}{{ $d.a }} {{ $c.a }}')).toBe('[1] 2');
+  });
+});
+
+describe('sprig encoding', () => {
+  it('toJson sorts keys and escapes HTML like encoding/json', () => {
+    expect(run('{{ toJson (dict "b" 1 "a" (list "x" nil) "h" "<&>") }}')).toBe('{"a":["x",null],"b":1,"h":"\\u003c\\u0026\\u003e"}');
+  });
+  it('toPrettyJson indents by two spaces', () => {
+    expect(run('{{ toPrettyJson (dict "a" (list 1)) }}')).toBe('{\n  "a": [\n    1\n  ]\n}');
+  });
+  it('fromJson decodes; bad input gives nil', () => {
+    expect(run('{{ (fromJson "{\\"a\\":[1,2]}").a }}|{{ fromJson "bad" }}')).toBe('[1 2]|<no value>');
+  });
+});
