@@ -330,6 +330,7 @@ describe('VirtualService', () => {
     expect(errorOf(check('VirtualService', m({ method: { prefix: '' } })))).toBe('"method": prefix string match should not be empty');
     expect(errorOf(check('VirtualService', m({ headers: { 'bad header': { exact: 'x' } } })))).toBe('header name bad header is not a valid header name');
     expect(check('VirtualService', m({ withoutHeaders: { x: { regex: '*' } } })).allowed).toBe(true);
+    expect(check('VirtualService', m({ headers: { x: null } })).allowed).toBe(true);
     expect(errorOf(check('VirtualService', m({ uri: { regex: 'a'.repeat(1025) } })))).toBe('"uri": regex is too large, max length allowed is 1024');
     const hdr = { hosts: ['r'], http: [route({ headers: { request: { set: { ':path': '/x' } }, response: { remove: ['Host'] } } })] };
     expect(errorOf(check('VirtualService', hdr))).toBe(
