@@ -6,7 +6,7 @@
  */
 import { K8sError } from './errors.js';
 import { type GoField, type GoType, goStruct, goTypeString, resolveTypeName } from './gotypes.js';
-import { type JsonObject, type JsonValue, goJsonKind, isJsonObject } from './json.js';
+import { type JsonObject, type JsonValue, cloneJson, goJsonKind, isJsonObject } from './json.js';
 import { canonicalQuantity } from './quantity.js';
 
 /** Decoding context for Go-style error messages: innermost struct + JSON field path from the root. */
@@ -41,12 +41,21 @@ function zeroJson(t: GoType): JsonValue {
       return '0';
     case 'intOrString':
       return 0;
-    case 'struct':
-      return encodeStruct(t.name, {}, { struct: t.name, path: '' });
+    case 'struct': {
+      let z = zeroStructs.get(t.name);
+      if (z === undefined) {
+        z = encodeStruct(t.name, {}, { struct: t.name, path: '' });
+        zeroStructs.set(t.name, z);
+      }
+      return cloneJson(z);
+    }
     default:
       return null;
   }
 }
+
+/** Zero values of structs, computed once: `resources: {}`, `status: {...}` are emitted constantly. */
+const zeroStructs = new Map<string, JsonObject>();
 
 /** Is the decoded-then-encoded value the Go zero value for omitempty purposes? */
 function isEmptyForOmit(t: GoType, encoded: JsonValue): boolean {

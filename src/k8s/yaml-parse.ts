@@ -56,9 +56,7 @@ function resolvePlain(text: string): Resolved {
     if (SPECIAL_FLOATS.has(text)) return { ok: false, text };
     const plain = text.replaceAll('_', '');
     const i = goParseInteger(plain);
-    if (i !== undefined && i <= UINT64_MAX) {
-      return { ok: true, value: Number(i), kind: 'int' };
-    }
+    if (i !== undefined) return { ok: true, value: Number(i), kind: 'int' };
     if (YAML_FLOAT_RE.test(plain)) return { ok: true, value: Number(plain), kind: 'float' };
   }
   return { ok: true, value: text, kind: 'str' };
@@ -106,14 +104,21 @@ function scalarValue(node: Node & { value: unknown; type?: string; tag?: string 
 }
 
 /** sigs.k8s.io/yaml turns non-string YAML keys into strings; float keys use 32-bit 'g' formatting. */
-function keyString(key: JsonValue, line: number): string {
+function keyString(key: JsonValue, isFloat: boolean, line: number): string {
   if (typeof key === 'string') return key;
   if (typeof key === 'boolean') return key ? 'true' : 'false';
-  if (typeof key === 'number') {
-    if (Number.isInteger(key)) return String(key);
-    return formatFloat32G(key);
-  }
+  if (typeof key === 'number') return isFloat ? formatFloat32G(key) : String(key);
   throw new K8sError('yaml', `yaml: line ${line}: unsupported map key of type: ${key === null ? '<nil>' : 'collection'}`);
+}
+
+/** Whether a key scalar resolves to a float (its text form then goes through FormatFloat). */
+function isFloatKey(node: Node | null): boolean {
+  if (!node || !isScalar(node) || (node.type !== 'PLAIN' && node.type !== undefined)) return false;
+  const tag = node.tag?.startsWith(TAG_PREFIX) ? node.tag.slice(TAG_PREFIX.length) : node.tag;
+  if (tag === 'float') return true;
+  if (tag !== undefined && tag !== '') return false;
+  const r = resolvePlain(String(node.value ?? ''));
+  return r.ok && r.kind === 'float';
 }
 
 function formatFloat32G(f: number): string {
@@ -124,7 +129,8 @@ function formatFloat32G(f: number): string {
     if (Math.fround(Number(s)) === f32) {
       const n = Number(s);
       const exp = Math.floor(Math.log10(Math.abs(n)));
-      if (exp < -4 || exp >= 21) {
+      // strconv 'g' with shortest precision switches to an exponent at 1e6 (eprec = 6).
+      if (exp < -4 || exp >= 6) {
         const [m, e] = n.toExponential(p - 1).split('e');
         const ev = Number(e);
         return `${m!.replace(/\.?0+$/, '')}e${ev < 0 ? '-' : '+'}${String(Math.abs(ev)).padStart(2, '0')}`;
@@ -156,7 +162,7 @@ function convert(node: Node | null, cx: Conv): JsonValue {
           merged.push(...mergeSources(convert(pair.value as Node | null, cx), line));
           continue;
         }
-        const key = keyString(convert(keyNode, cx), line);
+        const key = keyString(convert(keyNode, cx), isFloatKey(keyNode), line);
         out[key] = convert(pair.value as Node | null, cx);
       }
       if (merged.length === 0) return out;

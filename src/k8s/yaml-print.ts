@@ -164,7 +164,8 @@ function needsQuotes(s: string): boolean {
 
 function formatNumber(n: number): string {
   if (!Number.isFinite(n)) throw new K8sError('print', `json: unsupported value: ${String(n)}`);
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return Object.is(n, -0) ? '0' : BigInt(n).toString();
+  // Go reads the JSON digits back as int64 or uint64 when they fit; anything wider is a float64.
+  if (Number.isInteger(n) && n >= -(2 ** 63) && n < 2 ** 64) return Object.is(n, -0) ? '0' : BigInt(n).toString();
   return formatFloatG(n);
 }
 
@@ -236,6 +237,26 @@ function sortKeys(keys: string[]): string[] {
   return keys.sort((x, y) => (yamlKeyLess(x, y) ? -1 : yamlKeyLess(y, x) ? 1 : 0));
 }
 
+// ---- what a string looks like after sigs.k8s.io/yaml's json.Marshal → yaml.Unmarshal hop ----
+
+const C1_OR_DEL_RE = /[\u007f-\u009f]/;
+const FORBIDDEN_CONTROL_RE = /[\u007f-\u0084\u0086-\u009f]/;
+const NEL_RUN_RE = / *\u0085(?: *\u0085)* */g;
+
+/**
+ * Go's json.Marshal leaves DEL, C1 controls and NEL unescaped; yaml.v2 then rejects the first two
+ * and treats NEL as a line break inside the double-quoted JSON string, folding it (with the spaces
+ * around it) into one space, or into n-1 newlines for a run of n breaks.
+ */
+function throughJsonHop(s: string): string {
+  if (!C1_OR_DEL_RE.test(s)) return s;
+  if (FORBIDDEN_CONTROL_RE.test(s)) throw new K8sError('print', 'yaml: control characters are not allowed');
+  return s.replace(NEL_RUN_RE, (run) => {
+    const breaks = run.split('\u0085').length - 1;
+    return breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
+  });
+}
+
 // ---- the emitter ----
 
 interface Ctx {
@@ -303,7 +324,15 @@ class Emitter {
       const obj = v as Record<string, unknown>;
       const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
       if (keys.length === 0) this.emptyFlow('{', '}');
-      else this.blockMapping(obj, sortKeys(keys), ctx);
+      else if (keys.some((k) => C1_OR_DEL_RE.test(k))) {
+        // Keys went through the JSON hop too, where a NEL breaks the single-line flow key.
+        const folded: Record<string, unknown> = {};
+        for (const k of keys) {
+          if (k.includes('\u0085')) throw new K8sError('print', "yaml: did not find expected ',' or '}' (U+0085 inside a map key)");
+          folded[throughJsonHop(k)] = obj[k];
+        }
+        this.blockMapping(folded, sortKeys(Object.keys(folded)), ctx);
+      } else this.blockMapping(obj, sortKeys(keys), ctx);
       return;
     }
     this.scalarValue(v, ctx);
@@ -356,8 +385,9 @@ class Emitter {
     else if (typeof v === 'number') text = formatNumber(v);
     else if (typeof v === 'bigint') text = v.toString();
     else if (typeof v === 'string') {
-      const { requested, analysis } = this.chooseStringStyle(v);
-      this.scalar(v, requested, analysis, ctx);
+      const str = throughJsonHop(v);
+      const { requested, analysis } = this.chooseStringStyle(str);
+      this.scalar(str, requested, analysis, ctx);
       return;
     } else {
       throw new K8sError('print', `cannot print a value of type ${typeof v} as YAML`);
