@@ -64,7 +64,7 @@ export async function ensureDevCerts(dir: string, opts: DevCertOptions): Promise
     try {
       const leaf = assertUsablePair(cert, key);
       const caPem = ca ?? cert;
-      if (coversNames(cert, names.dnsNames, names.ipAddresses) && leaf.checkIssued(parseCertificate(caPem))) {
+      if (coversNames(cert, names.dnsNames, names.ipAddresses) && leaf.checkIssued(parseCertificate(caPem)) && leaf.verify(parseCertificate(caPem).publicKey)) {
         return { certFile, keyFile, caFile, caBundle: Buffer.from(caPem).toString('base64'), generated: false };
       }
     } catch {

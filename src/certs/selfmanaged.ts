@@ -22,6 +22,11 @@ export interface SelfManagedCertOptions {
   servingValidityDays?: number;
   /** Fraction of a certificate's lifetime after which it is replaced; 2/3 leaves a third for retries. */
   renewFraction?: number;
+  /**
+   * How long a new CA sits in the bundle before it signs: long enough for every replica to read the Secret and
+   * patch the webhook caBundles. Default 15 minutes.
+   */
+  caOverlapMs?: number;
   /** How often the Secret is re-read and renewal checked. */
   checkIntervalMs?: number;
   /** Called with new material whenever it differs from what was last delivered. */
@@ -33,10 +38,25 @@ export interface SelfManagedCertOptions {
 }
 
 interface Stored {
+  /** The signing CA first, then CAs still trusted: a retiring one, and a pending one during a rotation. */
   caCerts: string[];
   caKey: string;
+  /** Key of the pending CA: already in the bundle, not yet signing (phase one of a CA rotation). */
+  nextCaKey?: string;
   cert: string;
   key: string;
+}
+
+/** Name match is not enough: successive CAs share a subject, so check the signature. */
+function signedBy(leafPem: string, caPem: string): boolean {
+  const leaf = new X509Certificate(leafPem);
+  const ca = new X509Certificate(caPem);
+  return leaf.checkIssued(ca) && leaf.verify(ca.publicKey);
+}
+
+function keyOf(caCerts: string[], keyPem: string): string | undefined {
+  const k = createPrivateKey(keyPem);
+  return caCerts.find((c) => new X509Certificate(c).checkPrivateKey(k));
 }
 
 const DAY_MS = 86_400_000;
@@ -68,6 +88,9 @@ function decode(secret: k8s.V1Secret, now: number): Stored | undefined {
     if (!ca.checkPrivateKey(createPrivateKey(caKey))) return undefined;
     if (!leaf.checkPrivateKey(createPrivateKey(key))) return undefined;
     if (window(caCerts[0]!).to <= now) return undefined;
+    const nextCaKey = unb64(d['ca-next.key']);
+    // A pending key with no matching CA in the bundle is dropped; the rotation simply starts over.
+    if (nextCaKey !== undefined && keyOf(caCerts.slice(1), nextCaKey) !== undefined) return { caCerts, caKey, nextCaKey, cert, key };
     return { caCerts, caKey, cert, key };
   } catch {
     return undefined;
@@ -78,6 +101,7 @@ function encode(s: Stored): Record<string, string> {
   return {
     'ca.crt': b64(joinPem(s.caCerts)),
     'ca.key': b64(s.caKey),
+    ...(s.nextCaKey !== undefined ? { 'ca-next.key': b64(s.nextCaKey) } : {}),
     'tls.crt': b64(s.cert),
     'tls.key': b64(s.key),
   };
@@ -85,12 +109,13 @@ function encode(s: Stored): Record<string, string> {
 
 /**
  * Self-managed webhook certificates: a CA and serving pair kept in one Secret shared by all replicas.
- * The serving cert is renewed at `renewFraction` of its life; the CA likewise, and the old CA stays in the
- * bundle until it expires, so the API server trusts replicas still serving a cert from either CA.
+ * The serving cert is renewed at `renewFraction` of its life. The CA likewise, in two steps (see `plan`), and the
+ * old CA stays in the bundle until it expires, so the API server trusts replicas serving a leaf from either CA.
  */
 export class SelfManagedCerts {
   private readonly now: () => Date;
   private readonly renewFraction: number;
+  private readonly caOverlapMs: number;
   private material: CertMaterial | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly core: k8s.CoreV1Api;
@@ -98,6 +123,7 @@ export class SelfManagedCerts {
   constructor(private readonly opts: SelfManagedCertOptions) {
     this.now = opts.now ?? (() => new Date());
     this.renewFraction = opts.renewFraction ?? 2 / 3;
+    this.caOverlapMs = opts.caOverlapMs ?? 15 * 60_000;
     if (!(this.renewFraction > 0 && this.renewFraction < 1)) {
       throw admissionError('MA401_CERT_INVALID', `renewFraction must be between 0 and 1, got ${this.renewFraction}`);
     }
@@ -214,43 +240,67 @@ export class SelfManagedCerts {
     return now >= w.from + (w.to - w.from) * this.renewFraction;
   }
 
-  /** Returns `stored` itself when nothing needs to change. */
+  /**
+   * Returns `stored` itself when nothing needs to change. A CA rotation takes two steps so no replica ever
+   * serves a leaf the API server cannot verify yet: first the new CA joins the bundle (and so every caBundle)
+   * while the old one keeps signing; only after `caOverlapMs` does the new CA sign a fresh leaf.
+   */
   private async plan(stored: Stored | undefined, now: number): Promise<Stored> {
     const notBefore = new Date(now - 60_000);
     const caDays = this.opts.caValidityDays ?? 1825;
+    const newCa = (): Promise<PemPair> =>
+      generateCA({
+        // Dated, so a bundle in the middle of a rotation is readable with openssl.
+        commonName: `${this.opts.secretName}.${this.opts.namespace} CA ${new Date(now).toISOString().slice(0, 10)}`,
+        validityDays: caDays,
+        notBefore,
+      });
+
+    let changed = false;
     let caCerts: string[];
-    let ca: PemPair;
-    let rotatedCa = false;
+    let caKey: string;
+    let nextCaKey: string | undefined;
     if (stored === undefined) {
-      ca = await generateCA({ commonName: `${this.opts.secretName}.${this.opts.namespace} CA`, validityDays: caDays, notBefore });
+      const ca = await newCa();
       caCerts = [ca.certPem];
-      rotatedCa = true;
-    } else if (this.due(stored.caCerts[0]!, now)) {
-      ca = await generateCA({ commonName: `${this.opts.secretName}.${this.opts.namespace} CA`, validityDays: caDays, notBefore });
-      caCerts = [ca.certPem, ...stored.caCerts];
-      rotatedCa = true;
+      caKey = ca.keyPem;
+      changed = true;
     } else {
-      ca = { certPem: stored.caCerts[0]!, keyPem: stored.caKey };
       caCerts = stored.caCerts;
+      caKey = stored.caKey;
+      nextCaKey = stored.nextCaKey;
+      const pending = nextCaKey === undefined ? undefined : keyOf(caCerts.slice(1), nextCaKey);
+      if (pending !== undefined && now >= window(pending).from + this.caOverlapMs) {
+        caCerts = [pending, ...caCerts.filter((c) => c !== pending)];
+        caKey = nextCaKey!;
+        nextCaKey = undefined;
+        changed = true;
+      } else if (pending === undefined && this.due(caCerts[0]!, now)) {
+        const ca = await newCa();
+        caCerts = [...caCerts, ca.certPem];
+        nextCaKey = ca.keyPem;
+        changed = true;
+      }
     }
     // Expired CAs can no longer verify anything; dropping them keeps the bundle from growing forever.
     const pruned = caCerts.filter((c, i) => i === 0 || window(c).to > now);
+    if (pruned.length !== caCerts.length) changed = true;
+    const signing: PemPair = { certPem: pruned[0]!, keyPem: caKey };
 
     const leafOk =
-      !rotatedCa &&
       stored !== undefined &&
       !this.due(stored.cert, now) &&
-      new X509Certificate(stored.cert).checkIssued(new X509Certificate(ca.certPem)) &&
+      signedBy(stored.cert, signing.certPem) &&
       this.coversNames(stored.cert);
-    if (leafOk && pruned.length === stored.caCerts.length) return stored;
+    if (leafOk && !changed) return stored;
 
     let cert = stored?.cert ?? '';
     let key = stored?.key ?? '';
     if (!leafOk) {
       // Never outlive the signing CA: a leaf valid past its issuer would fail verification early anyway.
-      const caLeftDays = (window(ca.certPem).to - now) / DAY_MS;
+      const caLeftDays = (window(signing.certPem).to - now) / DAY_MS;
       const days = Math.min(this.opts.servingValidityDays ?? 90, caLeftDays);
-      const leaf = await issueServingCert(ca, {
+      const leaf = await issueServingCert(signing, {
         dnsNames: this.opts.dnsNames,
         ipAddresses: this.opts.ipAddresses ?? [],
         validityDays: days,
@@ -259,7 +309,7 @@ export class SelfManagedCerts {
       cert = leaf.certPem;
       key = leaf.keyPem;
     }
-    return { caCerts: pruned, caKey: ca.keyPem, cert, key };
+    return { caCerts: pruned, caKey, ...(nextCaKey !== undefined ? { nextCaKey } : {}), cert, key };
   }
 
   private coversNames(pem: string): boolean {

@@ -5,6 +5,8 @@ import { FakeApiServer, SECRETS, type Obj } from '../kube/fake-apiserver.js';
 import { SelfManagedCerts, type CertMaterial } from '../../src/certs/selfmanaged.js';
 import { splitPemCertificates, keyMatchesCert } from '../../src/certs/generate.js';
 
+const signedBy = (leaf: string, ca: string): boolean => new X509Certificate(leaf).verify(new X509Certificate(ca).publicKey);
+
 let fake: FakeApiServer;
 beforeEach(async () => {
   fake = new FakeApiServer();
@@ -51,7 +53,7 @@ describe('SelfManagedCerts', () => {
     expect(data['tls.crt']).toBe(m.cert);
     const leaf = new X509Certificate(m.cert);
     expect(leaf.checkHost('mesh-admission.ma.svc')).toBe('mesh-admission.ma.svc');
-    expect(leaf.checkIssued(new X509Certificate(m.caBundle))).toBe(true);
+    expect(signedBy(m.cert, m.caBundle)).toBe(true);
     expect(keyMatchesCert(m.cert, m.key)).toBe(true);
 
     const other: CertMaterial[] = [];
@@ -99,21 +101,98 @@ describe('SelfManagedCerts', () => {
     expect(secretData()['tls.crt']).toBe(renewed.cert);
   });
 
-  it('rotates the CA with an overlapping bundle, then drops the old CA once it expires', async () => {
+  it('rotates the CA in two steps: trust the new CA first, sign with it after the overlap, then drop the old', async () => {
     const clock = { t: Date.now() };
     const updates: CertMaterial[] = [];
     const sm = make(clock, updates);
     const first = await sm.syncOnce();
     const oldCa = splitPemCertificates(first.caBundle)[0]!;
-    clock.t += 201 * DAY; // past 2/3 of 300 days
-    const rotated = await sm.syncOnce();
-    const bundle = splitPemCertificates(rotated.caBundle);
-    expect(bundle).toHaveLength(2);
-    expect(bundle[1]).toBe(oldCa);
-    expect(new X509Certificate(rotated.cert).checkIssued(new X509Certificate(bundle[0]!))).toBe(true);
-    clock.t += 100 * DAY; // old CA (300 days) now expired; the new CA is at 100 of 300 days
+
+    clock.t += 201 * DAY; // past 2/3 of 300 days (the leaf is renewed too, still by the old CA)
+    const phase1 = await sm.syncOnce();
+    const bundle1 = splitPemCertificates(phase1.caBundle);
+    expect(bundle1).toHaveLength(2);
+    expect(bundle1[0]).toBe(oldCa);
+    expect(signedBy(phase1.cert, oldCa)).toBe(true);
+    expect(signedBy(phase1.cert, bundle1[1]!)).toBe(false);
+    expect(Object.keys(secretData())).toContain('ca-next.key');
+    const newCa = bundle1[1]!;
+
+    clock.t += 5 * 60_000; // inside the 15 minute overlap: nothing changes
+    expect(await sm.syncOnce()).toEqual(phase1);
+
+    clock.t += 11 * 60_000;
+    const phase2 = await sm.syncOnce();
+    expect(splitPemCertificates(phase2.caBundle)).toEqual([newCa, oldCa]);
+    expect(signedBy(phase2.cert, newCa)).toBe(true);
+    expect(phase2.cert).not.toBe(phase1.cert);
+    expect(Object.keys(secretData())).not.toContain('ca-next.key');
+
+    clock.t += 100 * DAY; // the old CA (300 days) has expired
     const pruned = await sm.syncOnce();
-    expect(splitPemCertificates(pruned.caBundle)).toEqual([bundle[0]]);
+    expect(splitPemCertificates(pruned.caBundle)).toEqual([newCa]);
+    expect(signedBy(pruned.cert, newCa)).toBe(true); // renewed meanwhile (30-day leaf), by the new CA
+    expect(updates.map((u) => u.caBundle)).toEqual([first.caBundle, phase1.caBundle, phase2.caBundle, pruned.caBundle]);
+  });
+
+  it('adopts a renewal written by another replica when its own update conflicts', async () => {
+    const clock = { t: Date.now() };
+    const a: CertMaterial[] = [];
+    const replicaA = make(clock, a);
+    await replicaA.syncOnce();
+    const original = fake.get(SECRETS('ma'), 'mesh-admission-certs')!;
+    clock.t += 25 * DAY;
+    // Let replica B renew, remember its Secret, then rewind so A starts from the same old state.
+    const renewedByB = await make(clock, []).syncOnce();
+    const bSecret = fake.get(SECRETS('ma'), 'mesh-admission-certs')!;
+    fake.put(SECRETS('ma'), original);
+    // B's write lands between A's read and A's update: A gets 409 Conflict, re-reads, and adopts B's pair.
+    fake.admission = ({ operation, path }) => {
+      if (operation !== 'UPDATE' || path.resource !== 'secrets') return undefined;
+      fake.admission = undefined;
+      fake.put(SECRETS('ma'), bSecret);
+      return { code: 409, reason: 'Conflict', message: 'the object has been modified' };
+    };
+    const seenByA = await replicaA.syncOnce();
+    expect(seenByA).toEqual(renewedByB);
+    expect(a).toHaveLength(2);
+    expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(2);
+  });
+
+  it('picks up changes from the Secret on its check interval', async () => {
+    const clock = { t: Date.now() };
+    const a: CertMaterial[] = [];
+    const b: CertMaterial[] = [];
+    const replicaA = make(clock, a);
+    const replicaB = new SelfManagedCerts({
+      kc: fake.kubeConfig(),
+      namespace: 'ma',
+      secretName: 'mesh-admission-certs',
+      dnsNames: ['mesh-admission.ma.svc'],
+      caValidityDays: 300,
+      servingValidityDays: 30,
+      onUpdate: (m) => b.push(m),
+      now: () => new Date(clock.t),
+      checkIntervalMs: 30,
+    });
+    await replicaA.syncOnce();
+    await replicaB.start();
+    try {
+      clock.t += 25 * DAY;
+      const renewed = await replicaA.syncOnce();
+      await new Promise<void>((resolve, reject) => {
+        const deadline = Date.now() + 3000;
+        const tick = (): void => {
+          if (b.length === 2) return resolve();
+          if (Date.now() > deadline) return reject(new Error('replica B never saw the renewal'));
+          setTimeout(tick, 10);
+        };
+        tick();
+      });
+      expect(b[1]).toEqual(renewed);
+    } finally {
+      replicaB.stop();
+    }
   });
 
   it('rebuilds a Secret whose key does not match its certificate', async () => {
