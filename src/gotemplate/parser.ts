@@ -214,8 +214,8 @@ class Parser {
         const t = this.nextNonSpace(); // the `if` / `with` keyword
         elseList = [this.control(kind, t)];
       } else if (next.chained !== undefined) {
-        // `{{else with}}` inside an if (or the reverse) is not a chain: Go expects the right delimiter.
-        this.unexpected(this.nextNonSpace(), 'else');
+        // `{{else with}}` inside an if (or the reverse) is not a chain; Go then meets the keyword as input.
+        this.unexpected(this.nextNonSpace(), 'input');
       } else {
         [elseList, next] = this.itemList();
         if (next.kind !== 'end') this.fail(`expected end; found {{else}}`, next.line);

@@ -76,6 +76,10 @@ describe('parse errors', () => {
       'template: t:1: template: multiple definition of template "a"',
     );
   });
+  it('only chains else if inside if and else with inside with', () => {
+    expect(errorOf('{{ if .a }}{{ else with .b }}{{ end }}')).toBe('template: t:1: unexpected <with> in input');
+    expect(run('{{ with .a }}A{{ else with .b }}B{{ end }}', { b: 1 })).toBe('B');
+  });
   it('rejects two declared variables outside range', () => {
     expect(errorOf('{{ $a, $b := 1 }}')).toBe('template: t:1: too many declarations in command');
   });
