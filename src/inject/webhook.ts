@@ -4,6 +4,7 @@ import { isJsonObject, type JsonObject } from '../k8s/json.js';
 import { normalizeAs } from '../k8s/normalize.js';
 import { TEMPLATE_HASH_ANNOTATION } from '../config/types.js';
 import { decideInjection } from './decide.js';
+import { openshiftProxyIds, resetSidecarUserMatchingApp } from './openshift.js';
 import { deployMetaFromPod } from './owner.js';
 import { createPatch } from './patch.js';
 import { annotationsOf, labelsOf, runInjection } from './pipeline.js';
@@ -28,6 +29,10 @@ export function effectiveProxyConfig(settings: InjectionSettings, annotations: R
 }
 
 export interface WebhookInjectOptions {
+  /** PLATFORM=openshift: proxy ids from the namespace's preallocated ranges. */
+  openshift?: boolean;
+  /** Annotations of a namespace from an informer cache (never an API call on the request path). */
+  namespaceAnnotations?: (namespace: string) => Readonly<Record<string, string>> | undefined;
   /** The active configuration's hash, stamped on injected pods (our own annotation) so stale pods can be found. */
   templateHash?: string;
 }
@@ -68,6 +73,11 @@ export function injectAdmission(settings: InjectionSettings, request: AdmissionR
   if (!decision.inject) return { allowed: true, reason: `skipped:${decision.reason}`, detail };
 
   const { deployMeta, typeMeta } = deployMetaFromPod(metadata as Parameters<typeof deployMetaFromPod>[0]);
+  let ids = { uid: DEFAULT_PROXY_UID, gid: DEFAULT_PROXY_UID };
+  if (opts.openshift) {
+    ids = openshiftProxyIds(opts.namespaceAnnotations?.(typeof metadata.namespace === 'string' ? metadata.namespace : ''));
+    pod = resetSidecarUserMatchingApp(pod);
+  }
   try {
     const result = runInjection(settings, {
       pod,
@@ -78,8 +88,8 @@ export function injectAdmission(settings: InjectionSettings, request: AdmissionR
       defaultTemplates: settings.config.defaultTemplates,
       aliases: settings.config.aliases,
       injectedAnnotations: settings.config.injectedAnnotations,
-      proxyUID: DEFAULT_PROXY_UID,
-      proxyGID: DEFAULT_PROXY_UID,
+      proxyUID: ids.uid,
+      proxyGID: ids.gid,
     });
     let final = result.pod;
     if (opts.templateHash) {

@@ -123,6 +123,7 @@ export interface CaseSettings {
   mesh: string;
   nativeSidecars: boolean;
   compliancePolicy: string;
+  openshift: boolean;
 }
 
 /** The {config, values, mesh} triple a case runs with, derived from the frozen default render. */
@@ -153,5 +154,6 @@ export function caseSettings(c: InjectCase): CaseSettings {
     mesh: toYaml(mesh),
     nativeSidecars: features.ENABLE_NATIVE_SIDECARS !== false && allNodesSupportNativeSidecars(features.nodeKubeletVersions),
     compliancePolicy: typeof features.COMPLIANCE_POLICY === 'string' ? features.COMPLIANCE_POLICY : '',
+    openshift: features.PLATFORM === 'openshift',
   };
 }

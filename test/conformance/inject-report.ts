@@ -17,6 +17,11 @@ import { TESTDATA, caseSettings, loadInjectCases, type InjectCase } from './inje
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const TEST_NS_ANNOTATIONS = {
+  'openshift.io/sa.scc.uid-range': '1000620000/10000',
+  'openshift.io/sa.scc.supplemental-groups': '1000620000/10000',
+};
+
 const WORKLOADS = new Set(['Deployment', 'DeploymentConfig', 'DaemonSet', 'StatefulSet', 'Job', 'ReplicaSet', 'ReplicationController', 'CronJob', 'Pod']);
 
 /** Replace parts of a case's settings, e.g. our own templates/config instead of Istio's. */
@@ -134,8 +139,13 @@ export async function runWebhookCase(c: InjectCase, override: SettingsOverride =
   } catch (e) {
     return { ok: false, detail: `settings: ${String(e)}` };
   }
+  const webhookOpts = {
+    openshift: caseSettings(c).openshift,
+    // The fake cluster's one namespace, as Istio's test sets it up.
+    namespaceAnnotations: (ns: string) => (ns === 'test-ns' ? TEST_NS_ANNOTATIONS : undefined),
+  };
   const app = buildServer({
-    engines: { inject: (r, path) => injectAdmission(settings, r, path), validate: () => ({ allowed: true, reason: 'valid' }) },
+    engines: { inject: (r, path) => injectAdmission(settings, r, path, webhookOpts), validate: () => ({ allowed: true, reason: 'valid' }) },
     metrics: createMetrics(new Registry(), false),
     logger: pino({ level: 'silent' }),
   });
