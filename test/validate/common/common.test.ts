@@ -112,6 +112,13 @@ describe('durations, exportTo, regex, misc', () => {
     expect(re2CompileError('(a)\\1')).toMatch(/invalid escape sequence/);
     expect(re2CompileError('(abc')).toBe('error parsing regexp: missing closing ): `(abc`');
     expect(re2CompileError('*a')).toBe('error parsing regexp: missing argument to repetition operator: `*`');
+    expect(re2CompileError('a**')).toBe('error parsing regexp: invalid nested repetition operator: `**`');
+    expect(re2CompileError('\\y')).toBe('error parsing regexp: invalid escape sequence: `\\y`');
+    expect(re2CompileError('\\d+\\.\\w\\z')).toBeUndefined();
+    expect(re2CompileError('\\12')).toBeUndefined();
+    expect(re2CompileError('a{1001}')).toBe('error parsing regexp: invalid repeat count: `{1001}`');
+    expect(re2CompileError('(?i)abc(?s:.)x(?-i)y')).toBeUndefined();
+    expect(re2CompileError('[[:alpha:]]+\\Q.*\\E')).toBeUndefined();
   });
 
   it('implements header value formats, JWT claim names, ciphers, primes and localities', () => {
