@@ -23,7 +23,9 @@ const INT64_MAX = (1n << 63n) - 1n;
 const UINT64_MAX = (1n << 64n) - 1n;
 
 /** A yaml.v2 resolved scalar: JSON value, or a marker for values JSON cannot carry. */
-type Resolved = { ok: true; value: JsonValue; kind: 'str' | 'int' | 'float' | 'bool' | 'null' } | { ok: false; text: string };
+type Resolved =
+  | { ok: true; value: JsonValue; kind: 'str' | 'int' | 'float' | 'bool' | 'null'; big?: bigint }
+  | { ok: false; text: string; float: number };
 
 /** strconv.ParseInt(s, 0, 64) / ParseUint: base prefixes and C-style leading-zero octal. */
 function goParseInteger(s: string): bigint | undefined {
@@ -47,17 +49,22 @@ function resolvePlain(text: string): Resolved {
     return { ok: true, value: v, kind: v === null ? 'null' : 'bool' };
   }
   const c = text[0];
+  if (SPECIAL_FLOATS.has(text)) {
+    const f = text.toLowerCase().includes('nan') ? Number.NaN : text.startsWith('-') ? -Infinity : Infinity;
+    return { ok: false, text, float: f };
+  }
   if (c === '.') {
-    if (SPECIAL_FLOATS.has(text)) return { ok: false, text };
-    if (/^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text)) return { ok: true, value: Number(text), kind: 'float' };
+    // strconv.ParseFloat fails on out-of-range values, which then stay strings.
+    if (/^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) && Number.isFinite(Number(text))) {
+      return { ok: true, value: Number(text), kind: 'float' };
+    }
     return { ok: true, value: text, kind: 'str' };
   }
   if (c === '+' || c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
-    if (SPECIAL_FLOATS.has(text)) return { ok: false, text };
     const plain = text.replaceAll('_', '');
     const i = goParseInteger(plain);
-    if (i !== undefined) return { ok: true, value: Number(i), kind: 'int' };
-    if (YAML_FLOAT_RE.test(plain)) return { ok: true, value: Number(plain), kind: 'float' };
+    if (i !== undefined) return { ok: true, value: Number(i), kind: 'int', big: i };
+    if (YAML_FLOAT_RE.test(plain) && Number.isFinite(Number(plain))) return { ok: true, value: Number(plain), kind: 'float' };
   }
   return { ok: true, value: text, kind: 'str' };
 }
@@ -81,14 +88,41 @@ function lineAt(offset: number, lineStarts: readonly number[]): number {
 
 interface Conv {
   readonly doc: Document.Parsed;
+  readonly text: string;
   readonly lineStarts: readonly number[];
   depth: number;
+}
+
+/** libyaml (YAML 1.1) escapes; the `yaml` package also accepts YAML 1.2's `\/` and surrogate pairs. */
+const DOUBLE_QUOTE_ESCAPE_RE = /\\(?:[0abt\tnvfre "'\\N_LP]|x[0-9A-Fa-f]{2}|u([0-9A-Fa-f]{4})|U[0-9A-Fa-f]{8}|\r?\n|\r)|\\(.?)/gs;
+
+function checkDoubleQuoted(node: Node, cx: Conv): void {
+  const range = node.range;
+  if (!range) return;
+  const raw = cx.text.slice(range[0], range[1]);
+  if (!raw.includes('\\')) return;
+  for (const m of raw.matchAll(DOUBLE_QUOTE_ESCAPE_RE)) {
+    const line = lineOf(node, cx.lineStarts);
+    if (m[2] !== undefined) throw new K8sError('yaml', `yaml: line ${line}: found unknown escape character`);
+    const u = m[1] ? Number.parseInt(m[1], 16) : -1;
+    if (u >= 0xd800 && u <= 0xdfff) {
+      throw new K8sError('yaml', `yaml: line ${line}: found invalid Unicode character escape code`);
+    }
+  }
 }
 
 function scalarValue(node: Node & { value: unknown; type?: string; tag?: string }, cx: Conv): JsonValue {
   const text = typeof node.value === 'string' ? node.value : String(node.value ?? '');
   const plain = node.type === 'PLAIN' || node.type === undefined;
   const tag = node.tag?.startsWith(TAG_PREFIX) ? node.tag.slice(TAG_PREFIX.length) : node.tag;
+  if (node.type === 'QUOTE_DOUBLE') checkDoubleQuoted(node, cx);
+  if (tag === 'binary') {
+    const compact = text.replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) {
+      throw new K8sError('yaml', `yaml: line ${lineOf(node, cx.lineStarts)}: !!binary value contains invalid base64 data`);
+    }
+    return Buffer.from(compact, 'base64').toString('utf8');
+  }
   if (tag === undefined || tag === '') {
     if (!plain) return text;
   } else if (tag === 'str' || tag === 'binary' || !['int', 'float', 'bool', 'null'].includes(tag)) {
@@ -97,7 +131,8 @@ function scalarValue(node: Node & { value: unknown; type?: string; tag?: string 
   const r = resolvePlain(text);
   const line = lineOf(node, cx.lineStarts);
   if (!r.ok) throw new K8sError('yaml', `yaml: line ${line}: json: unsupported value: ${r.text} (not representable in JSON)`);
-  if (tag !== undefined && tag !== '' && r.kind !== tag && !(tag === 'float' && r.kind === 'int')) {
+  const intFitsInt64 = r.kind !== 'int' || r.big === undefined || r.big <= INT64_MAX;
+  if (tag !== undefined && tag !== '' && r.kind !== tag && !(tag === 'float' && r.kind === 'int' && intFitsInt64)) {
     throw new K8sError('yaml', `yaml: line ${line}: cannot decode !!${r.kind} \`${text}\` as a !!${tag}`);
   }
   return r.value;
@@ -111,18 +146,26 @@ function keyString(key: JsonValue, isFloat: boolean, line: number): string {
   throw new K8sError('yaml', `yaml: line ${line}: unsupported map key of type: ${key === null ? '<nil>' : 'collection'}`);
 }
 
-/** Whether a key scalar resolves to a float (its text form then goes through FormatFloat). */
-function isFloatKey(node: Node | null): boolean {
-  if (!node || !isScalar(node) || (node.type !== 'PLAIN' && node.type !== undefined)) return false;
-  const tag = node.tag?.startsWith(TAG_PREFIX) ? node.tag.slice(TAG_PREFIX.length) : node.tag;
-  if (tag === 'float') return true;
-  if (tag !== undefined && tag !== '') return false;
+/**
+ * A plain scalar key as sigs.k8s.io/yaml stringifies it: ints in decimal (exact), floats through
+ * FormatFloat(f, 'g', -1, 32) with .inf/.nan spellings; uint64 keys are rejected like Go does.
+ */
+function plainKeyString(node: Node, line: number): string | undefined {
+  if (!isScalar(node) || (node.type !== 'PLAIN' && node.type !== undefined) || node.tag) return undefined;
   const r = resolvePlain(String(node.value ?? ''));
-  return r.ok && r.kind === 'float';
+  if (!r.ok) return Number.isNaN(r.float) ? '.nan' : r.float > 0 ? '.inf' : '-.inf';
+  if (r.kind === 'int' && r.big !== undefined) {
+    if (r.big > INT64_MAX) throw new K8sError('yaml', `yaml: line ${line}: unsupported map key of type: uint64, key: ${r.big}`);
+    return r.big.toString();
+  }
+  if (r.kind === 'float') return formatFloat32G(r.value as number);
+  return undefined;
 }
 
 function formatFloat32G(f: number): string {
   const f32 = Math.fround(f);
+  if (f32 === 0) return Object.is(f32, -0) ? '-0' : '0';
+  if (!Number.isFinite(f32)) return f32 > 0 ? '.inf' : '-.inf';
   // Shortest text that round-trips through float32, in Go's %g layout (exponent when < -4 or >= 21).
   for (let p = 1; p <= 9; p++) {
     const s = f32.toPrecision(p);
@@ -162,7 +205,7 @@ function convert(node: Node | null, cx: Conv): JsonValue {
           merged.push(...mergeSources(convert(pair.value as Node | null, cx), line));
           continue;
         }
-        const key = keyString(convert(keyNode, cx), isFloatKey(keyNode), line);
+        const key = (keyNode && plainKeyString(keyNode, line)) ?? keyString(convert(keyNode, cx), false, line);
         out[key] = convert(pair.value as Node | null, cx);
       }
       if (merged.length === 0) return out;
@@ -219,11 +262,11 @@ export function parseYamlDocument(text: string): JsonValue {
   const lineStarts = lineStartsOf(text);
   const first = parseDocs(text, lineStarts)[0];
   if (!first) return null;
-  return convert(first.contents as Node | null, { doc: first, lineStarts, depth: 0 });
+  return convert(first.contents as Node | null, { doc: first, text, lineStarts, depth: 0 });
 }
 
 /** Every document of a multi-document stream, in order (empty documents are null). */
 export function parseYamlDocuments(text: string): JsonValue[] {
   const starts = lineStartsOf(text);
-  return parseDocs(text, starts).map((d) => convert(d.contents as Node | null, { doc: d, lineStarts: starts, depth: 0 }));
+  return parseDocs(text, starts).map((d) => convert(d.contents as Node | null, { doc: d, text, lineStarts: starts, depth: 0 }));
 }
