@@ -308,7 +308,9 @@ export class ExecState {
       case 'chain':
         return this.evalChainNode(dot, first, cmd.args, final);
       case 'identifier':
-        return this.evalCall(dot, first.fn, first, first.name, cmd.args, final);
+        // Go reports a failing call against the whole command, other problems against the name.
+        this.node = first;
+        return this.evalCall(dot, first.fn, cmd, first.name, cmd.args, final);
       case 'pipe':
         this.notAFunction(cmd.args, final);
         return this.evalPipeline(dot, first);
@@ -423,6 +425,7 @@ export class ExecState {
   private evalCall(
     dot: unknown,
     fn: GoFunc,
+    /** Where "error calling" is reported: the command for functions, the field node for methods. */
     node: ErrNode,
     name: string,
     cmdArgs: readonly ArgNode[],
@@ -433,9 +436,9 @@ export class ExecState {
     const numIn = nArgs + (final !== NO_FINAL ? 1 : 0);
     const numFixed = fn.params.length;
     if (fn.variadic !== undefined) {
-      if (numIn < numFixed) this.failAt(node, `wrong number of args for ${name}: want at least ${numFixed} got ${numIn}`);
+      if (numIn < numFixed) this.fail(`wrong number of args for ${name}: want at least ${numFixed} got ${nArgs}`);
     } else if (numIn !== numFixed) {
-      this.failAt(node, `wrong number of args for ${name}: want ${numFixed} got ${numIn}`);
+      this.fail(`wrong number of args for ${name}: want ${numFixed} got ${numIn}`);
     }
     if (fn.shortCircuit) {
       const wantTruth = fn.shortCircuit === 'or';

@@ -175,7 +175,7 @@ describe('structs, methods, nil pointers, enums', () => {
   it('enums print their name, have String, and compare as ints', () => {
     expect(run('{{ .ProxyConfig.Mode }} {{ .ProxyConfig.Mode.String }} {{ eq .ProxyConfig.Mode 0 }}', data)).toBe('REDIRECT REDIRECT true');
     expect(errorOf('{{ eq .ProxyConfig.Mode "REDIRECT" }}', data)).toBe(
-      'template: t:1:3: executing "t" at <eq>: error calling eq: incompatible types for comparison',
+      'template: t:1:3: executing "t" at <eq .ProxyConfig.Mode...>: error calling eq: incompatible types for comparison',
     );
   });
   it('prints a struct with a String method through it, others as Go does', () => {
@@ -202,14 +202,14 @@ describe('builtins', () => {
   });
   it('len counts bytes, elements and keys', () => {
     expect(run('{{ len "héllo" }} {{ len .l }} {{ len .m }}', { l: [1, 2, 3], m: { a: 1 } })).toBe('6 3 1');
-    expect(errorOf('{{ len 3 }}')).toBe('template: t:1:3: executing "t" at <len>: error calling len: len of type int');
+    expect(errorOf('{{ len 3 }}')).toBe('template: t:1:3: executing "t" at <len 3>: error calling len: len of type int');
   });
   it('index lists, maps and nested values', () => {
     const d = { l: ['a', 'b'], m: { k: { x: 'deep' } } };
     expect(run('{{ index .l 1 }} {{ index .m "k" "x" }} {{ index .m "nope" }} {{ index "abc" 1 }}', d)).toBe('b deep <no value> 98');
-    expect(errorOf('{{ index .l 5 }}', d)).toBe('template: t:1:3: executing "t" at <index>: error calling index: index out of range: 5');
+    expect(errorOf('{{ index .l 5 }}', d)).toBe('template: t:1:3: executing "t" at <index .l 5>: error calling index: index out of range: 5');
     expect(errorOf('{{ index .missing 0 }}', d)).toBe(
-      'template: t:1:3: executing "t" at <index>: error calling index: index of untyped nil',
+      'template: t:1:3: executing "t" at <index .missing 0>: error calling index: index of untyped nil',
     );
   });
   it('slice lists and strings', () => {
@@ -222,13 +222,13 @@ describe('builtins', () => {
   });
   it('int vs float comparison is an error', () => {
     expect(errorOf('{{ eq .f 1 }}', { f: 1 })).toBe(
-      'template: t:1:3: executing "t" at <eq>: error calling eq: incompatible types for comparison',
+      'template: t:1:3: executing "t" at <eq .f 1>: error calling eq: incompatible types for comparison',
     );
-    expect(errorOf('{{ lt 1 1.5 }}')).toBe('template: t:1:3: executing "t" at <lt>: error calling lt: incompatible types for comparison');
+    expect(errorOf('{{ lt 1 1.5 }}')).toBe('template: t:1:3: executing "t" at <lt 1 1.5>: error calling lt: incompatible types for comparison');
   });
   it('ordered comparisons', () => {
     expect(run('{{ lt 1 2 }} {{ le 2 2 }} {{ gt "b" "a" }} {{ ge 1.5 2.5 }}')).toBe('true true true false');
-    expect(errorOf('{{ lt true false }}')).toBe('template: t:1:3: executing "t" at <lt>: error calling lt: invalid type for comparison');
+    expect(errorOf('{{ lt true false }}')).toBe('template: t:1:3: executing "t" at <lt true false>: error calling lt: invalid type for comparison');
   });
   it('html, js and urlquery escape', () => {
     expect(run(`{{ html "<a href='x'>&\\"" }}`)).toBe('&lt;a href=&#39;x&#39;&gt;&amp;&#34;');
@@ -248,6 +248,14 @@ describe('builtins', () => {
       'template: t:1:11: executing "t" at <.s>: wrong type for value; expected string; got float64',
     );
     expect(errorOf('{{ .s | trunc 2 }}', {})).toBe('template: t:1:14: executing "t" at <2>: invalid value; expected string');
+  });
+  it('reports variadic arity against the explicit arguments', () => {
+    expect(errorOf('{{ printf }}')).toBe('template: t:1:3: executing "t" at <printf>: wrong number of args for printf: want at least 1 got 0');
+  });
+  it('reports failing calls against the command, nested or as methods', () => {
+    expect(errorOf('{{ print (div 1 0) }}')).toBe('template: t:1:10: executing "t" at <div 1 0>: error calling div: runtime error: integer divide by zero');
+    const boom = goStruct('x.T', {}, { Boom: () => { throw new Error('kaput'); } });
+    expect(errorOf('{{ .t.Boom }}', { t: boom })).toBe('template: t:1:5: executing "t" at <.t.Boom>: error calling Boom: kaput');
   });
   it('truncates long error contexts to 20 characters', () => {
     expect(errorOf('{{ .aaaaaaaaaa.bbbbbbbbbb.cccccccccc.d }}', { aaaaaaaaaa: { bbbbbbbbbb: { cccccccccc: 's' } } })).toBe(

@@ -13,8 +13,8 @@ describe('sprig defaults and logic', () => {
     expect(run('{{ ternary "a" "b" true }}{{ ternary "a" "b" false }}')).toBe('ab');
   });
   it('fail and required raise template errors', () => {
-    expect(errorOf('{{ fail "boom" }}')).toBe('template: t:1:3: executing "t" at <fail>: error calling fail: boom');
-    expect(errorOf('{{ required "need x" .x }}')).toBe('template: t:1:3: executing "t" at <required>: error calling required: need x');
+    expect(errorOf('{{ fail "boom" }}')).toBe('template: t:1:3: executing "t" at <fail "boom">: error calling fail: boom');
+    expect(errorOf('{{ required "need x" .x }}')).toBe('template: t:1:3: executing "t" at <required "need x" .x>: error calling required: need x');
   });
 });
 
@@ -65,7 +65,7 @@ describe('sprig numbers', () => {
     expect(run('{{ add 1 2 3 }} {{ add 1.5 1 }} {{ sub 5 2 }} {{ mul 2 3 4 }} {{ div 7 2 }} {{ mod 7 3 }} {{ max 1 5 3 }} {{ min 4 2 8 }}')).toBe(
       '6 2 3 24 3 1 5 2',
     );
-    expect(errorOf('{{ div 1 0 }}')).toBe('template: t:1:3: executing "t" at <div>: error calling div: runtime error: integer divide by zero');
+    expect(errorOf('{{ div 1 0 }}')).toBe('template: t:1:3: executing "t" at <div 1 0>: error calling div: runtime error: integer divide by zero');
   });
   it('until counts', () => {
     expect(run('{{ until 3 }} {{ until 0 }}')).toBe('[0 1 2] []');
@@ -80,9 +80,9 @@ describe('sprig lists', () => {
   });
   it('append on nil or a non-list fails like sprig', () => {
     expect(errorOf('{{ append .missing 1 }}')).toBe(
-      'template: t:1:3: executing "t" at <append>: error calling append: runtime error: invalid memory address or nil pointer dereference',
+      'template: t:1:3: executing "t" at <append .missing 1>: error calling append: runtime error: invalid memory address or nil pointer dereference',
     );
-    expect(errorOf('{{ append "s" 1 }}')).toBe('template: t:1:3: executing "t" at <append>: error calling append: Cannot push on type string');
+    expect(errorOf('{{ append "s" 1 }}')).toBe('template: t:1:3: executing "t" at <append "s" 1>: error calling append: Cannot push on type string');
   });
   it('builds a list in a loop the way Istio\'s template does', () => {
     expect(run('{{ $c := list }}{{ range .l }}{{ if ne . "istio-proxy" }}{{ $c = append $c . }}{{ end }}{{ end }}{{ join "," $c }}', { l: ['a', 'istio-proxy', 'b'] })).toBe('a,b');
