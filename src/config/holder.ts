@@ -1,4 +1,4 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { admissionError, describeError } from '../errors.js';
 import { hashRawConfig, type RawInjectConfig } from './types.js';
 
@@ -36,6 +36,7 @@ export interface ConfigHolderOptions<T> {
 }
 
 const RELOAD_METRIC = 'mesh_admission_config_reload_total';
+const INFO_METRIC = 'mesh_admission_config_info';
 
 function reloadCounter(registry: Registry | undefined): Counter<'result'> | undefined {
   if (registry === undefined) return undefined;
@@ -45,6 +46,20 @@ function reloadCounter(registry: Registry | undefined): Counter<'result'> | unde
     name: RELOAD_METRIC,
     help: 'Injection configuration reload attempts by result (success, failure, unchanged).',
     labelNames: ['result'],
+    registers: [registry],
+  });
+}
+
+// One series per holder with the active hash as a label, so a dashboard shows which configuration each replica
+// serves and a rollout of a ConfigMap edit can be watched converging.
+function infoGauge(registry: Registry | undefined): Gauge<'hash' | 'source'> | undefined {
+  if (registry === undefined) return undefined;
+  const existing = registry.getSingleMetric(INFO_METRIC);
+  if (existing instanceof Gauge) return existing as Gauge<'hash' | 'source'>;
+  return new Gauge({
+    name: INFO_METRIC,
+    help: 'The active injection configuration: value 1, labelled with its hash and source.',
+    labelNames: ['hash', 'source'],
     registers: [registry],
   });
 }
@@ -59,12 +74,14 @@ export class ConfigHolder<T> {
   private lastError: ConfigError | undefined;
   private readonly counts: Record<OfferResult, number> = { success: 0, failure: 0, unchanged: 0 };
   private readonly counter: Counter<'result'> | undefined;
+  private readonly info: Gauge<'hash' | 'source'> | undefined;
   private readonly listeners = new Set<(snap: ConfigSnapshot<T>) => void>();
   // Offers run one at a time in arrival order, so a slow build of an older input cannot overwrite a newer one.
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ConfigHolderOptions<T>) {
     this.counter = reloadCounter(options.registry);
+    this.info = infoGauge(options.registry);
     this.counter?.inc({ result: 'success' }, 0);
     this.counter?.inc({ result: 'failure' }, 0);
     this.counter?.inc({ result: 'unchanged' }, 0);
@@ -97,7 +114,10 @@ export class ConfigHolder<T> {
       return 'failure';
     }
     const snap: ConfigSnapshot<T> = Object.freeze({ value, hash, source, loadedAt: new Date() });
+    const previous = this.snap;
     this.snap = snap;
+    if (previous !== undefined) this.info?.remove({ hash: previous.hash, source: previous.source });
+    this.info?.set({ hash, source }, 1);
     this.count('success');
     for (const l of this.listeners) {
       try {

@@ -104,6 +104,22 @@ describe('watchInjectConfigMaps', () => {
     await until(() => holder.current().value.policy === 'enabled');
   });
 
+  it('ends on the last of 100 rapid edits, activating them in order', async () => {
+    fake.put(CONFIGMAPS('istio-system'), injector('enabled', '{"i":0}'));
+    const activated: number[] = [];
+    const holder = new ConfigHolder({
+      build: (raw: RawInjectConfig) => (JSON.parse(raw.values) as { i: number }).i,
+      onActivate: (s) => activated.push(s.value),
+    });
+    src = watchInjectConfigMaps(holder, { kc: fake.kubeConfig(), mesh: false, backoff: { initialMs: 20, maxMs: 100 } });
+    await src.initial;
+    await until(() => fake.openWatchCount() === 1);
+    for (let i = 1; i <= 100; i++) fake.put(CONFIGMAPS('istio-system'), injector('enabled', `{"i":${i}}`));
+    await until(() => holder.current().value === 100);
+    for (let k = 1; k < activated.length; k++) expect(activated[k]!).toBeGreaterThan(activated[k - 1]!);
+    expect(holder.status().counts.failure).toBe(0);
+  });
+
   it('reports a missing ConfigMap at startup, then loads it when created', async () => {
     const holder = new ConfigHolder({ build });
     const warnings: string[] = [];

@@ -152,6 +152,16 @@ describe('ConfigHolder', () => {
     expect(await metricValues(reg)).toEqual({ success: 101, failure: 0, unchanged: 0 });
   });
 
+  it('exports the active hash as an info metric, replacing the previous series', async () => {
+    const reg = new Registry();
+    const holder = new ConfigHolder<Built>({ build, registry: reg });
+    await holder.offer(raw('enabled', 1), 'a');
+    await holder.offer(raw('enabled', 2), 'b');
+    await holder.offer({ config: 'broken', values: '{}' }, 'c');
+    const info = await reg.getSingleMetric('mesh_admission_config_info')!.get();
+    expect(info.values).toEqual([{ value: 1, labels: { hash: hashRawConfig(raw('enabled', 2)), source: 'b' } }]);
+  });
+
   it('shares one counter between holders on the same registry', async () => {
     const reg = new Registry();
     const a = new ConfigHolder<Built>({ build, registry: reg });
