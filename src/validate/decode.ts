@@ -62,27 +62,42 @@ export function snakeToCamel(name: string): string {
 
 function normalizeValue(v: unknown, fieldName: string | undefined): unknown {
   if (fieldName !== undefined && OPAQUE_FIELDS.has(fieldName)) return v;
-  if (Array.isArray(v)) return v.map((e) => normalizeValue(e, undefined));
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = normalizeValue(v[i], undefined);
+    return out;
+  }
   if (!isObject(v)) return v;
   // `ports` is a list of messages on Gateway/SE but map<string,uint32> on WorkloadEntry/endpoints.
   const isMap = fieldName !== undefined && (MAP_FIELDS.has(fieldName) || fieldName === 'ports');
   if (isMap) {
     const out: JsonObject = {};
-    for (const [k, val] of Object.entries(v)) out[k] = normalizeValue(val, undefined);
+    for (const [k, val] of Object.entries(v)) setOwn(out, k, normalizeValue(val, undefined));
     return out;
   }
   return normalizeMessage(v);
 }
 
+/** Own-property assignment that stays safe for a `__proto__` key coming from JSON. */
+function setOwn(out: JsonObject, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
 function normalizeMessage(v: JsonObject): JsonObject {
   const out: JsonObject = {};
-  // First the snake/original names, then the exact JSON names, so JSON names win like in jsonpb.
-  for (const [k, val] of Object.entries(v)) {
-    const camel = snakeToCamel(k);
-    if (camel !== k) out[camel] = normalizeValue(val, camel);
+  let snake: string[] | undefined;
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    if (k.indexOf('_') >= 0) (snake ??= []).push(k);
+    else setOwn(out, k, normalizeValue(v[k], k));
   }
-  for (const [k, val] of Object.entries(v)) {
-    if (snakeToCamel(k) === k) out[k] = normalizeValue(val, k);
+  // The exact JSON name wins over the original proto name, as in jsonpb.
+  if (snake !== undefined) {
+    for (const k of snake) {
+      const camel = snakeToCamel(k);
+      if (!Object.hasOwn(out, camel)) setOwn(out, camel, normalizeValue(v[k], camel));
+    }
   }
   return out;
 }
@@ -219,22 +234,26 @@ function readArray(o: JsonObject, key: string): unknown[] | undefined {
 export function readMessageList(o: JsonObject, key: string): JsonObject[] | undefined {
   const arr = readArray(o, key);
   if (arr === undefined) return undefined;
-  return arr.map((e) => {
-    if (e === null) return {};
-    if (!isObject(e)) throw typeMismatch(e, 'map[string]json.RawMessage');
-    return e;
-  });
+  const out: JsonObject[] = [];
+  for (const e of arr) {
+    if (e === null) out.push({});
+    else if (!isObject(e)) throw typeMismatch(e, 'map[string]json.RawMessage');
+    else out.push(e);
+  }
+  return out;
 }
 
 /** Repeated string: a null element decodes to "". */
 export function readStringList(o: JsonObject, key: string): string[] | undefined {
   const arr = readArray(o, key);
   if (arr === undefined) return undefined;
-  return arr.map((e) => {
-    if (e === null) return '';
-    if (typeof e !== 'string') throw typeMismatch(e, 'string');
-    return e;
-  });
+  const out: string[] = [];
+  for (const e of arr) {
+    if (e === null) out.push('');
+    else if (typeof e !== 'string') throw typeMismatch(e, 'string');
+    else out.push(e);
+  }
+  return out;
 }
 
 export function readNumberList(o: JsonObject, key: string, kind: NumKind): number[] | undefined {
@@ -307,6 +326,13 @@ const MAX_DURATION = (1n << 63n) - 1n;
 /** Go's time.ParseDuration, returning nanoseconds; throws Error with Go's text. */
 export function parseGoDuration(orig: string): bigint {
   const invalid = (): Error => new Error(`time: invalid duration ${goQuote(orig)}`);
+  // Fast path for the common "<integer><unit>" spelling.
+  const simple = /^([0-9]{1,15})(ns|us|µs|μs|ms|s|m|h)$/.exec(orig);
+  if (simple !== null) {
+    const ns = BigInt(simple[1] ?? '0') * (UNIT_NS[simple[2] ?? 's'] ?? 1n);
+    if (ns > MAX_DURATION) throw invalid();
+    return ns;
+  }
   let s = orig;
   let neg = false;
   if (s !== '' && (s[0] === '-' || s[0] === '+')) {
