@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { certExpiry } from './certs/generate.js';
+import { startManagedTls } from './kube/managed-tls.js';
+import { startNamespaceCache } from './kube/namespace-cache.js';
 import { admissionError, describeError } from './errors.js';
 import { ensureDevCerts } from './certs/dev.js';
 import { watchCertFiles } from './certs/watch.js';
@@ -11,12 +15,79 @@ import { compileInjectionSettings } from './inject/engine.js';
 import { injectAdmission } from './inject/webhook.js';
 import { canaryInject } from './inject/canary.js';
 import type { InjectionSettings } from './inject/types.js';
-import { validateAdmission } from './validate/webhook.js';
+import { createValidationEngine } from './validate/engine.js';
+import { defaultCrdFile, loadCrdValidatorFromFile } from './validate/schema/index.js';
 import { buildServer } from './server/app.js';
 import { createMetrics } from './server/metrics.js';
 import { SERVE_USAGE, parseServeOptions, type ServeOptions } from './server/options.js';
 import type { AdmissionDecision } from './admission/types.js';
 import { loadKubeConfig } from './kube/client.js';
+
+interface TlsSource {
+  initial: { cert: string; key: string };
+  onChange(fn: (pair: { cert: string; key: string }) => void): void;
+  status(): unknown;
+  stop(): void;
+}
+
+/**
+ * Where the serving certificate comes from, in order: a Secret this process manages (and with it the
+ * webhook configurations' caBundle), mounted files (cert-manager, istio-csr), or dev certs in certs/.
+ * Every source hot-reloads without dropping connections.
+ */
+async function startCertificates(opts: ServeOptions, logger: Logger, registry: Registry): Promise<TlsSource> {
+  const listeners: Array<(pair: { cert: string; key: string }) => void> = [];
+  const emit = (pair: { cert: string; key: string }) => listeners.forEach((fn) => fn(pair));
+  if (opts.certSecret) {
+    const { kc } = loadKubeConfig();
+    const managed = await startManagedTls({
+      kc,
+      namespace: opts.namespace,
+      service: opts.service,
+      secretName: opts.certSecret,
+      revision: opts.revision,
+      mutatingWebhook: opts.patchMutatingWebhook,
+      validatingWebhook: opts.patchValidatingWebhook,
+      registry,
+      onMaterial: (m) => emit({ cert: m.cert, key: m.key }),
+      onEvent: (level, message) => logger[level]({ secret: opts.certSecret }, message),
+    });
+    return {
+      initial: { cert: managed.material.cert, key: managed.material.key },
+      onChange: (fn) => listeners.push(fn),
+      status: () => ({ source: `secret ${opts.namespace}/${opts.certSecret}`, patcher: managed.patcherStatus() }),
+      stop: () => managed.stop(),
+    };
+  }
+  let certFile = opts.tlsCertFile;
+  let keyFile = opts.tlsKeyFile;
+  if (!certFile || !keyFile) {
+    const dev = await ensureDevCerts(opts.certsDir, { service: opts.service, namespace: opts.namespace });
+    certFile = dev.certFile;
+    keyFile = dev.keyFile;
+    logger.info(
+      { certFile, caFile: dev.caFile, generated: dev.generated, caBundle: dev.caBundle },
+      'serving with development certificates; caBundle is the base64 CA for a webhook configuration',
+    );
+  }
+  const initial = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+  let current = initial;
+  const watch = watchCertFiles(
+    certFile,
+    keyFile,
+    (pair) => {
+      current = pair;
+      emit(pair);
+    },
+    (err) => logger.warn({ err: err.message, certFile }, 'serving certificate not reloaded'),
+  );
+  return {
+    initial,
+    onChange: (fn) => listeners.push(fn),
+    status: () => ({ source: `files ${certFile} ${keyFile}`, notAfter: certExpiry(current.cert).toISOString() }),
+    stop: () => watch.close(),
+  };
+}
 
 function parseRef(ref: string, flag: string): { namespace: string; name: string } {
   const [namespace, name] = ref.split('/');
@@ -31,7 +102,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   const holder = new ConfigHolder<InjectionSettings>({
     registry: metrics.registry,
     build: (raw) => {
-      const settings = compileInjectionSettings(raw, { revision: opts.revision });
+      const settings = compileInjectionSettings(raw, { revision: opts.revision, nativeSidecars: opts.nativeSidecars });
       // A config that cannot inject a plain pod never goes live.
       canaryInject(settings);
       return settings;
@@ -67,28 +138,25 @@ async function serve(opts: ServeOptions): Promise<void> {
     throw admissionError('MA301_CONFIG_INVALID', 'initial injection configuration', holder.status().lastError?.message ?? 'not loaded');
   }
 
-  let certFile = opts.tlsCertFile;
-  let keyFile = opts.tlsKeyFile;
-  if (!certFile || !keyFile) {
-    const dev = await ensureDevCerts(opts.certsDir, { service: opts.service, namespace: opts.namespace });
-    certFile = dev.certFile;
-    keyFile = dev.keyFile;
-    logger.info(
-      { certFile, caFile: dev.caFile, generated: dev.generated, caBundle: dev.caBundle },
-      'serving with development certificates; caBundle is the base64 CA for a webhook configuration',
-    );
-  }
-  const tls = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+  const tlsSource = await startCertificates(opts, logger, metrics.registry);
+  const tls = tlsSource.initial;
 
+  const namespaces = opts.platform === 'openshift' ? startNamespaceCache(loadKubeConfig().kc, (e) => logger.warn({ err: e.message }, 'namespace watch')) : undefined;
   const injectEngine = (request: Parameters<typeof injectAdmission>[1], path: string): AdmissionDecision => {
     // One snapshot per request: a reload mid-request cannot mix two configurations.
     const snap = holder.current();
-    return injectAdmission(snap.value, request, path, { templateHash: snap.hash });
+    return injectAdmission(snap.value, request, path, {
+      templateHash: snap.hash,
+      openshift: opts.platform === 'openshift',
+      namespaceAnnotations: namespaces ? (ns) => namespaces.annotations(ns) : undefined,
+    });
   };
-  const validateEngine = (request: Parameters<typeof injectAdmission>[1]): AdmissionDecision => {
-    const out = validateAdmission(request);
-    return { allowed: out.allowed, message: out.message, warnings: out.warnings, reason: out.reason ?? (out.allowed ? 'valid' : 'invalid_resource') };
-  };
+  let crdValidator;
+  if (opts.schemaValidation) {
+    crdValidator = loadCrdValidatorFromFile(opts.crds ?? defaultCrdFile());
+    logger.info({ crds: opts.crds ?? defaultCrdFile(), compileMs: Math.round(crdValidator.warmUp()) }, 'CRD schema validation enabled');
+  }
+  const validateEngine = createValidationEngine({ crdValidator });
 
   const app = buildServer({
     engines: {
@@ -99,18 +167,13 @@ async function serve(opts: ServeOptions): Promise<void> {
     logger,
     tls,
     ready: () => holder.status().loaded,
-    debug: { '/debug/config': () => holder.status() },
+    debug: { '/debug/config': () => holder.status(), '/debug/certs': () => tlsSource.status() },
   });
 
-  const certWatch = watchCertFiles(
-    certFile,
-    keyFile,
-    (pair) => {
-      (app.server as unknown as HttpsServer).setSecureContext({ cert: pair.cert, key: pair.key, minVersion: 'TLSv1.2' });
-      logger.info({ certFile }, 'serving certificate reloaded');
-    },
-    (err) => logger.warn({ err: err.message, certFile }, 'serving certificate not reloaded'),
-  );
+  tlsSource.onChange((pair) => {
+    (app.server as unknown as HttpsServer).setSecureContext({ cert: pair.cert, key: pair.key, minVersion: 'TLSv1.2' });
+    logger.info('serving certificate reloaded');
+  });
 
   await app.listen({ port: opts.port, host: opts.host });
   logger.info({ port: opts.port, host: opts.host, configHash: holder.current().hash }, 'mesh-admission listening (HTTPS)');
@@ -120,7 +183,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
-    certWatch.close();
+    tlsSource.stop();
+    namespaces?.stop();
     stopConfig();
     app.close().then(
       () => process.exit(0),

@@ -18,6 +18,12 @@ export interface ServeOptions {
   logLevel: string;
   revision: string;
   schemaValidation: boolean;
+  crds?: string;
+  certSecret?: string;
+  patchMutatingWebhook?: string;
+  patchValidatingWebhook?: string;
+  nativeSidecars: boolean;
+  platform: string;
 }
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
@@ -35,8 +41,23 @@ export const SERVE_USAGE = `usage: npm start -- [options]
   --certs-dir DIR           where dev certificates live (default certs/)
   --service NAME --namespace NS   the Service the certificate must be valid for (default mesh-admission)
   --revision REV            istio.io/rev this instance serves (default 'default')
-  --schema-validation       also check Istio resources against the CRD schemas (the API server normally does)
+  --cert-secret NAME        self-managed certificates: keep CA + serving cert in this Secret (in --namespace),
+                            renew and rotate them in-process (needs the Kubernetes API)
+  --patch-mutating-webhook NAME    keep this MutatingWebhookConfiguration's caBundle current
+  --patch-validating-webhook NAME  keep this ValidatingWebhookConfiguration's caBundle current and flip
+                            its failurePolicy Ignore->Fail once a dry-run self-check is rejected
+  --native-sidecars BOOL    inject istio-proxy as a native sidecar (default true: Kubernetes >= 1.29)
+  --platform NAME           'openshift': proxy uid/gid from the namespace's preallocated ranges
+  --schema-validation       also check Istio resources against the CRD schemas + CEL rules (the API server
+                            normally does this before the webhook)
+  --crds FILE               Istio's CRDs (e.g. kubectl get crd -o yaml); default $MESH_ADMISSION_CRDS
   --log-level LEVEL         trace|debug|info|warn|error (default info)`;
+
+function parseBoolFlag(v: string, flag: string): boolean {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw admissionError('MA500_USAGE', `${flag} must be true or false, got '${v}'`);
+}
 
 export function parseServeOptions(argv: string[]): ServeOptions {
   const { values } = parseArgs({
@@ -57,6 +78,12 @@ export function parseServeOptions(argv: string[]): ServeOptions {
       namespace: { type: 'string', default: 'mesh-admission' },
       revision: { type: 'string', default: 'default' },
       'schema-validation': { type: 'boolean', default: false },
+      crds: { type: 'string' },
+      'cert-secret': { type: 'string' },
+      'patch-mutating-webhook': { type: 'string' },
+      'patch-validating-webhook': { type: 'string' },
+      'native-sidecars': { type: 'string', default: 'true' },
+      platform: { type: 'string', default: '' },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', default: false },
     },
@@ -65,6 +92,12 @@ export function parseServeOptions(argv: string[]): ServeOptions {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw admissionError('MA500_USAGE', `--port must be an integer 0..65535, got '${values.port}'`);
+  }
+  if (values.platform !== '' && values.platform !== 'openshift') {
+    throw admissionError('MA500_USAGE', `--platform must be 'openshift' or empty, got '${values.platform}'`);
+  }
+  if (values['cert-secret'] !== undefined && values['tls-cert-file'] !== undefined) {
+    throw admissionError('MA500_USAGE', '--cert-secret and --tls-cert-file are two certificate sources; pick one');
   }
   if ((values['tls-cert-file'] === undefined) !== (values['tls-key-file'] === undefined)) {
     throw admissionError('MA500_USAGE', '--tls-cert-file and --tls-key-file go together');
@@ -84,5 +117,11 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     logLevel: values['log-level'],
     revision: values.revision,
     schemaValidation: values['schema-validation'],
+    crds: values.crds,
+    certSecret: values['cert-secret'],
+    patchMutatingWebhook: values['patch-mutating-webhook'],
+    patchValidatingWebhook: values['patch-validating-webhook'],
+    nativeSidecars: parseBoolFlag(values['native-sidecars'], '--native-sidecars'),
+    platform: values.platform,
   };
 }

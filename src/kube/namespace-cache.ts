@@ -1,0 +1,38 @@
+import * as k8s from '@kubernetes/client-node';
+import { makeApis } from './client.js';
+import { startListWatch, type ListWatchHandle } from './list-watch.js';
+
+/**
+ * Namespace annotations kept current by list+watch, so the injection path reads memory, never
+ * the API (OpenShift's uid ranges live on the Namespace).
+ */
+export interface NamespaceCache {
+  annotations(namespace: string): Readonly<Record<string, string>> | undefined;
+  readonly synced: Promise<void>;
+  stop(): void;
+}
+
+export function startNamespaceCache(kc: k8s.KubeConfig, onError?: (e: Error) => void): NamespaceCache {
+  const byName = new Map<string, Record<string, string>>();
+  const core = makeApis(kc).core;
+  const handle: ListWatchHandle = startListWatch<k8s.V1Namespace>({
+    kc,
+    path: '/api/v1/namespaces',
+    list: async () => {
+      const res = await core.listNamespace();
+      return { items: res.items, resourceVersion: res.metadata?.resourceVersion ?? '' };
+    },
+    onSync: (items) => {
+      byName.clear();
+      for (const ns of items) if (ns.metadata?.name) byName.set(ns.metadata.name, ns.metadata.annotations ?? {});
+    },
+    onEvent: (type, ns) => {
+      const name = ns.metadata?.name;
+      if (!name) return;
+      if (type === 'DELETED') byName.delete(name);
+      else byName.set(name, ns.metadata?.annotations ?? {});
+    },
+    onError,
+  });
+  return { annotations: (ns) => byName.get(ns), synced: handle.synced, stop: () => handle.stop() };
+}
