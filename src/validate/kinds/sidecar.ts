@@ -10,7 +10,8 @@ import { ValidationResult, type ObjectMetaLite } from '../result.js';
 
 const UNIX_PREFIX = 'unix://';
 const CAPTURE_MODES = ['DEFAULT', 'IPTABLES', 'NONE'] as const;
-// ALLOW_ANY_DYNAMIC_DNS exists only in MeshConfig's enum (value 2); here it can only arrive as a number.
+// ALLOW_ANY_DYNAMIC_DNS exists only in MeshConfig's enum (value 3, per Istio's own sidecar test);
+// here it can only arrive as a number.
 const OUTBOUND_MODES = ['REGISTRY_ONLY', 'ALLOW_ANY'] as const;
 
 interface SidecarPort {
@@ -200,7 +201,7 @@ function validateEgress(egress: JsonObject[], namespace: string, v: ValidationRe
 function validateOutboundTrafficPolicy(tp: JsonObject | undefined, v: ValidationResult): void {
   if (tp === undefined) return;
   const mode = readEnum(tp, 'mode', 'istio.networking.v1alpha3.OutboundTrafficPolicy.Mode', OUTBOUND_MODES) ?? 'REGISTRY_ONLY';
-  if (mode === '2') {
+  if (mode === '3') {
     v.addError('sidecar: ALLOW_ANY_DYNAMIC_DNS mode is only supported in MeshConfig, not in Sidecar resource');
     return;
   }

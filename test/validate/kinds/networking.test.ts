@@ -243,8 +243,8 @@ describe('Sidecar', () => {
     expect(errorOf(check('Sidecar', { egress: [{ port: { number: 0 }, hosts: ['*/*'] }] }))).toBe(
       'sidecar: ports with 0 value must have a unix domain socket bind address',
     );
-    // MeshConfig's value 2 only exists as a number in the Sidecar enum; the name is a decode error
-    expect(errorOf(check('Sidecar', { outboundTrafficPolicy: { mode: 2 } }))).toBe(
+    // MeshConfig's value 3 only exists as a number in the Sidecar enum; the name is a decode error
+    expect(errorOf(check('Sidecar', { outboundTrafficPolicy: { mode: 3 } }))).toBe(
       'sidecar: ALLOW_ANY_DYNAMIC_DNS mode is only supported in MeshConfig, not in Sidecar resource',
     );
     expect(check('Sidecar', { outboundTrafficPolicy: { mode: 'ALLOW_ANY_DYNAMIC_DNS' } }).message).toBe(
