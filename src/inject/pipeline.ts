@@ -59,9 +59,8 @@ function asPod(v: unknown): JsonObject {
   return normalizeAs('Pod', v);
 }
 
-function mergeYaml(target: JsonObject, patchText: string): JsonObject {
-  const patch = parseYamlDocument(patchText);
-  return asPod(strategicMerge(target, isJsonObject(patch) ? patch : {}, 'Pod'));
+function mergePatch(target: JsonObject, patch: JsonObject): JsonObject {
+  return asPod(strategicMerge(target, patch, 'Pod'));
 }
 
 /** inject.selectTemplates + resolveAliases (one level). */
@@ -185,8 +184,12 @@ export function runInjection(settings: InjectionSettings, params: InjectionParam
     } catch (e) {
       throw admissionError('MA201_TEMPLATE_RUN', e instanceof Error ? e.message : String(e));
     }
+    let patch: JsonObject;
     try {
-      templatePod = mergeYaml(templatePod, text);
+      // Parsed once: the same overlay goes onto the template-only pod and onto the real pod.
+      const parsed = parseYamlDocument(text);
+      patch = isJsonObject(parsed) ? parsed : {};
+      templatePod = mergePatch(templatePod, patch);
     } catch (e) {
       throw admissionError('MA201_TEMPLATE_RUN', `failed applying injection overlay: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -200,7 +203,7 @@ export function runInjection(settings: InjectionSettings, params: InjectionParam
       s.initContainers = [...containersOf(merged, 'initContainers'), proxy];
     }
     try {
-      merged = mergeYaml(merged, text);
+      merged = mergePatch(merged, patch);
     } catch (e) {
       throw admissionError(
         'MA201_TEMPLATE_RUN',

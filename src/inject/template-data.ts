@@ -1,4 +1,4 @@
-import { goStruct } from '../gotemplate/values.js';
+import { goStruct, type GoStruct } from '../gotemplate/values.js';
 import type { JsonObject } from '../k8s/json.js';
 import { isJsonObject } from '../k8s/json.js';
 import { k8sView, meshView, protoView } from './go-view.js';
@@ -9,7 +9,22 @@ import type { InjectionParams, InjectionSettings } from './types.js';
  * SidecarTemplateData: what `.` is in Istio's injection templates. Field names and Go types are
  * Istio's, so customised templates written for istiod run unchanged.
  */
+/**
+ * Views that depend only on the settings are built once per configuration, not per pod: the mesh,
+ * and the ProxyConfig of every pod without its own proxy.istio.io/config.
+ */
+const settingsViews = new WeakMap<InjectionSettings, { mesh: GoStruct; defaultProxyConfig: GoStruct }>();
+function viewsOf(settings: InjectionSettings) {
+  let v = settingsViews.get(settings);
+  if (!v) {
+    v = { mesh: meshView(settings.mesh), defaultProxyConfig: protoView('ProxyConfig', settings.mesh.defaultConfig) };
+    settingsViews.set(settings, v);
+  }
+  return v;
+}
+
 export function buildTemplateData(settings: InjectionSettings, params: InjectionParams, stripped: JsonObject) {
+  const views = viewsOf(settings);
   const metadata = isJsonObject(stripped.metadata) ? stripped.metadata : {};
   const annotations = isJsonObject(metadata.annotations) ? (metadata.annotations as Record<string, string>) : {};
   const inbound = settings.mesh.inboundTrafficPolicy;
@@ -19,8 +34,8 @@ export function buildTemplateData(settings: InjectionSettings, params: Injection
     DeploymentMeta: goStruct('types.NamespacedName', { Namespace: params.deployMeta.namespace, Name: params.deployMeta.name }),
     ObjectMeta: k8sView('ObjectMeta', metadata),
     Spec: k8sView('PodSpec', stripped.spec),
-    ProxyConfig: protoView('ProxyConfig', params.proxyConfig),
-    MeshConfig: meshView(settings.mesh),
+    ProxyConfig: params.proxyConfig === settings.mesh.defaultConfig ? views.defaultProxyConfig : protoView('ProxyConfig', params.proxyConfig),
+    MeshConfig: views.mesh,
     Values: settings.values,
     Revision: settings.revision,
     NativeSidecars: settings.nativeSidecars,
