@@ -6,15 +6,19 @@ import { isObject, readMessage, readMessageList, readMessageMap, readNumber, rea
  * HTTP match `name` removed), standing in for Go's json.Marshal of the decoded proto.
  */
 
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.length === 0 ? undefined : v.map((e) => canonical(e) ?? null);
+/** Map-typed match fields: Go's omitempty drops them when empty, unlike (pointer) message fields. */
+const MAP_KEYS = new Set(['headers', 'queryParams', 'withoutHeaders', 'sourceLabels']);
+
+function canonical(v: unknown, key: string | undefined): unknown {
+  if (Array.isArray(v)) return v.length === 0 ? undefined : v.map((e) => canonical(e, undefined) ?? null);
   if (isObject(v)) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v).sort()) {
-      const c = canonical(v[k]);
+      const c = canonical(v[k], k);
       if (c !== undefined) out[k] = c;
     }
-    return Object.keys(out).length === 0 ? undefined : out;
+    if (Object.keys(out).length === 0 && key !== undefined && MAP_KEYS.has(key)) return undefined;
+    return out;
   }
   if (v === null || v === '' || v === 0 || v === false) return undefined;
   return v;
@@ -23,7 +27,7 @@ function canonical(v: unknown): unknown {
 function matchKey(match: JsonObject, dropName: boolean): string {
   const copy: JsonObject = { ...match };
   if (dropName) delete copy['name'];
-  return JSON.stringify(canonical(copy) ?? {});
+  return JSON.stringify(canonical(copy, undefined) ?? {});
 }
 
 function routeName(route: JsonObject, n: number, http: boolean): string {

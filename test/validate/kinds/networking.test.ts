@@ -406,6 +406,12 @@ describe('VirtualService', () => {
       'virtualService rule #1 not used (all matches used by prior rules)',
       'virtualService rule #3 not used (only the last rule can have no matches)',
     ]);
+    // a present-but-empty message differs from an absent one (Go keeps `{}` for a set pointer)
+    const emptyUri = { hosts: ['r'], http: [route({ match: [{ uri: {} }] }), route({ match: [{}] }), route({ match: [{ headers: {} }] })] };
+    expect(check('VirtualService', emptyUri).warnings).toEqual([
+      'virtualService rule #2 match #0 is not used (duplicate/overlapping match in rule #1)',
+      'virtualService rule #2 not used (all matches used by prior rules)',
+    ]);
     const overlap = { hosts: ['r'], http: [route({ match: [{ uri: { prefix: '/api' } }] }), route({ match: [{ uri: { prefix: '/api/v1' } }] })] };
     expect(check('VirtualService', overlap).warnings).toEqual([
       'virtualService rule #1 match #0 of prefix /api/v1 is not used (duplicate/overlapping match in rule #0 of prefix /api on #0)',
