@@ -9,25 +9,18 @@ const available = existsSync(CRD_FILE);
 if (!available) announceSkip('schema layer on Istio CRDs');
 
 describe.skipIf(!available)("Istio's CRDs through the schema layer", () => {
-  it('loads the 15 kinds / 33 served versions and compiles them within budget, then hits the cache', () => {
-    const t0 = performance.now();
+  it('loads the 15 kinds / 33 served versions, compiles them all, and parses the file once', () => {
     const v = loadCrdValidatorFromFile(CRD_FILE);
-    const loadMs = performance.now() - t0;
     const served = v.list().filter((g) => g.served);
     expect(new Set(served.map((g) => `${g.group}/${g.kind}`)).size).toBe(15);
     expect(served).toHaveLength(33);
-    const compileMs = v.warmUp();
-    const again = v.warmUp();
-    console.log(`Istio CRDs: parse ${loadMs.toFixed(0)} ms, compile ${compileMs.toFixed(0)} ms, cached recompile ${again.toFixed(1)} ms`);
-    // Generous budgets for a 2-core CI machine; measured ~0.5 s each on the dev machine.
-    expect(loadMs).toBeLessThan(5000);
-    expect(compileMs).toBeLessThan(10000);
-    expect(again).toBeLessThan(compileMs);
+    expect(v.warmUp()).toBeGreaterThanOrEqual(0);
+    // An unchanged file is not parsed again: the same validator comes back.
+    expect(loadCrdValidatorFromFile(CRD_FILE)).toBe(v);
   });
 
-  it('validates an object in well under a millisecond once compiled (no per-call schema work)', () => {
+  it('accepts a valid VirtualService', () => {
     const v = loadCrdValidatorFromFile(CRD_FILE);
-    v.warmUp();
     const vs = {
       apiVersion: 'networking.istio.io/v1',
       kind: 'VirtualService',
@@ -35,12 +28,6 @@ describe.skipIf(!available)("Istio's CRDs through the schema layer", () => {
       spec: { hosts: ['reviews'], http: [{ timeout: '5s', route: [{ destination: { host: 'reviews', subset: 'v1' } }] }] },
     };
     expect(v.validate(vs).errors).toEqual([]);
-    const n = 300;
-    const start = performance.now();
-    for (let i = 0; i < n; i++) v.validate(vs);
-    const perObjectMs = (performance.now() - start) / n;
-    console.log(`VirtualService schema validation: ${(perObjectMs * 1000).toFixed(1)} us/object`);
-    expect(perObjectMs).toBeLessThan(1);
   });
 
   it('rejects a DestinationRule whose duration is below 1ms and accepts a sane one', () => {
