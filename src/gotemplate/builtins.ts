@@ -125,10 +125,10 @@ function eq(arg1: unknown, ...arg2: unknown[]): boolean {
 
 function compareOther(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) || isPlainMap(a) || a instanceof GoStringMap) {
-    throw new FuncError(`non-comparable type ${formatValue(a, false)}: ${goTypeName(a)}`);
+    throw new FuncError(`non-comparable type ${sprintf('%s', [a])}: ${goTypeName(a)}`);
   }
   if (goTypeName(a) !== goTypeName(b)) {
-    throw new FuncError(`non-comparable types ${formatValue(a, false)}: ${goTypeName(a)}, ${goTypeName(b)}: ${formatValue(b, false)}`);
+    throw new FuncError(`non-comparable types ${sprintf('%s', [a])}: ${goTypeName(a)}, ${goTypeName(b)}: ${formatValue(b, false)}`);
   }
   if (a instanceof GoNilPointer || b instanceof GoNilPointer) return a instanceof GoNilPointer && b instanceof GoNilPointer;
   if (a instanceof GoStruct && b instanceof GoStruct && a.typeName.startsWith('*')) return a === b;
@@ -206,10 +206,15 @@ export function jsEscape(s: string): string {
         out += '\\u003D';
         continue;
     }
-    if (c < 0x20) out += '\\u' + c.toString(16).toUpperCase().padStart(4, '0');
+    if (c < 0x20 || !isGoPrint(ch)) out += '\\u' + c.toString(16).toUpperCase().padStart(4, '0');
     else out += ch;
   }
   return out;
+}
+
+/** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+function isGoPrint(ch: string): boolean {
+  return ch === ' ' || /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch);
 }
 
 /** url.QueryEscape. */

@@ -72,6 +72,12 @@ export class ExecState {
   private out = '';
   private names: string[] = [];
   private values: unknown[] = [];
+  /**
+   * Whether each variable, and dot, holds an element taken out of a []interface{} or map[string]interface{}
+   * by range: Go then sees the static type interface {}, which shows in "can't evaluate field" errors.
+   */
+  private ifaces: boolean[] = [];
+  private dotIface = false;
   private varBase = 0;
   private node: ErrNode | undefined;
   private tmplName: string;
@@ -86,8 +92,7 @@ export class ExecState {
 
   run(tree: ParsedTree, data: unknown): string {
     const dot = data === null ? undefined : data;
-    this.names.push('$');
-    this.values.push(dot);
+    this.push('$', dot);
     try {
       this.walk(dot, tree.root);
     } catch (e) {
@@ -115,8 +120,7 @@ export class ExecState {
     const col = nl < 0 ? Buffer.byteLength(before) : Buffer.byteLength(before.slice(nl + 1));
     let line = 1;
     for (let i = 0; i < before.length; i++) if (before.charCodeAt(i) === 10) line++;
-    let ctx = nodeString(n);
-    if (ctx.length > 20) ctx = `${Array.from(ctx).slice(0, 20).join('')}...`;
+    const ctx = nodeString(n);
     return `template: ${n.src.parseName}:${line}:${col}: executing ${JSON.stringify(this.tmplName)} at <${ctx}>: ${msg}`;
   }
 
@@ -128,6 +132,7 @@ export class ExecState {
   private push(name: string, value: unknown): void {
     this.names.push(name);
     this.values.push(value);
+    this.ifaces.push(false);
   }
   private mark(): number {
     return this.names.length;
@@ -135,18 +140,27 @@ export class ExecState {
   private pop(mark: number): void {
     this.names.length = mark;
     this.values.length = mark;
+    this.ifaces.length = mark;
   }
-  private setVar(name: string, value: unknown): void {
+  private setVar(name: string, value: unknown, iface = false): void {
     for (let i = this.names.length - 1; i >= this.varBase; i--) {
       if (this.names[i] === name) {
         this.values[i] = value;
+        this.ifaces[i] = iface;
         return;
       }
     }
     this.fail(`undefined variable: ${name}`);
   }
-  private setTopVar(n: number, value: unknown): void {
+  private setTopVar(n: number, value: unknown, iface: boolean): void {
     this.values[this.values.length - n] = value;
+    this.ifaces[this.ifaces.length - n] = iface;
+  }
+  private varIface(name: string): boolean {
+    for (let i = this.names.length - 1; i >= this.varBase; i--) {
+      if (this.names[i] === name) return this.ifaces[i]!;
+    }
+    return false;
   }
   private varValue(name: string): unknown {
     for (let i = this.names.length - 1; i >= this.varBase; i--) {
@@ -172,8 +186,14 @@ export class ExecState {
         case 'with': {
           const mark = this.mark();
           const val = this.evalPipeline(dot, node.pipe);
-          if (isTrue(val)) this.walk(node.kind === 'with' ? val : dot, node.list);
-          else if (node.elseList) this.walk(dot, node.elseList);
+          if (isTrue(val)) {
+            if (node.kind === 'with') {
+              const saved = this.dotIface;
+              this.dotIface = false;
+              this.walk(val, node.list);
+              this.dotIface = saved;
+            } else this.walk(dot, node.list);
+          } else if (node.elseList) this.walk(dot, node.elseList);
           this.pop(mark);
           break;
         }
@@ -197,26 +217,33 @@ export class ExecState {
     const val = this.evalPipeline(dot, r.pipe);
     const mark = this.mark();
     const decl = r.pipe.decl;
+    const generic = Array.isArray(val) || isPlainMap(val);
+    const savedDotIface = this.dotIface;
     const one = (index: unknown, elem: unknown): boolean => {
+      const iface = generic && !(elem instanceof GoStruct || elem instanceof GoNilPointer || elem instanceof GoStringMap);
       if (decl.length > 0) {
         if (r.pipe.isAssign) {
           if (decl.length > 1) {
             this.setVar(decl[0]!.name, index);
-            this.setVar(decl[1]!.name, elem);
-          } else this.setVar(decl[0]!.name, elem);
+            this.setVar(decl[1]!.name, elem, iface);
+          } else this.setVar(decl[0]!.name, elem, iface);
         } else {
-          this.setTopVar(1, elem);
-          if (decl.length > 1) this.setTopVar(2, index);
+          this.setTopVar(1, elem, iface);
+          if (decl.length > 1) this.setTopVar(2, index, false);
         }
       }
+      this.dotIface = iface;
       try {
         this.walk(elem, r.list);
       } catch (e) {
         if (e === BREAK) {
           this.pop(mark);
+          this.dotIface = savedDotIface;
           return false;
         }
         if (e !== CONTINUE) throw e;
+      } finally {
+        this.dotIface = savedDotIface;
       }
       this.pop(mark);
       return true;
@@ -238,7 +265,6 @@ export class ExecState {
       for (let i = 0n; i < val; i++) if (!one(i, i)) break;
       ranged = val > 0n;
     } else if (val !== undefined && val !== null) {
-      this.node = r;
       this.fail(`range can't iterate over ${formatValue(val, false)}`);
     }
     if (!ranged && r.elseList) this.walk(dot, r.elseList);
@@ -261,7 +287,10 @@ export class ExecState {
     this.tmplName = t.name;
     this.depth++;
     this.push('$', newDot);
+    const savedIface = this.dotIface;
+    this.dotIface = false;
     this.walk(newDot, tree.root);
+    this.dotIface = savedIface;
     this.depth--;
     this.pop(mark);
     this.varBase = savedBase;
@@ -339,14 +368,14 @@ export class ExecState {
 
   private evalFieldNode(dot: unknown, field: FieldNode, args: readonly ArgNode[], final: Final): unknown {
     this.node = field;
-    return this.evalFieldChain(dot, dot, field, field.idents, args, final);
+    return this.evalFieldChain(dot, dot, this.dotIface, field, field.idents, args, final);
   }
 
   private evalChainNode(dot: unknown, chain: ChainNode, args: readonly ArgNode[], final: Final): unknown {
     this.node = chain;
     if (chain.node.kind === 'nil') this.fail(`indirection through explicit nil in ${nodeString(chain)}`);
     const pipe = this.evalArg(dot, 'value', chain.node);
-    return this.evalFieldChain(dot, pipe, chain, chain.fields, args, final);
+    return this.evalFieldChain(dot, pipe, false, chain, chain.fields, args, final);
   }
 
   private evalVariableNode(dot: unknown, v: VariableNode, args: readonly ArgNode[], final: Final): unknown {
@@ -356,20 +385,25 @@ export class ExecState {
       this.notAFunction(args, final);
       return value;
     }
-    return this.evalFieldChain(dot, value, v, v.idents, args, final);
+    return this.evalFieldChain(dot, value, this.varIface(v.name), v, v.idents, args, final);
   }
 
   private evalFieldChain(
     dot: unknown,
     receiver: unknown,
+    iface: boolean,
     node: ErrNode,
     idents: readonly string[],
     args: readonly ArgNode[],
     final: Final,
   ): unknown {
     const n = idents.length;
-    for (let i = 0; i < n - 1; i++) receiver = this.evalField(dot, idents[i]!, node, EMPTY_ARGS, NO_FINAL, receiver);
-    return this.evalField(dot, idents[n - 1]!, node, args, final, receiver);
+    for (let i = 0; i < n - 1; i++) {
+      const fromGenericMap = isPlainMap(receiver);
+      receiver = this.evalField(dot, idents[i]!, node, EMPTY_ARGS, NO_FINAL, receiver, iface);
+      iface = fromGenericMap;
+    }
+    return this.evalField(dot, idents[n - 1]!, node, args, final, receiver, iface);
   }
 
   private evalField(
@@ -379,10 +413,10 @@ export class ExecState {
     args: readonly ArgNode[],
     final: Final,
     receiver: unknown,
+    iface = false,
   ): unknown {
     if (receiver === undefined) return undefined;
     if (receiver === null) {
-      this.node = node;
       this.fail(`nil pointer evaluating interface {}.${fieldName}`);
     }
     const hasArgs = args.length > 1 || final !== NO_FINAL;
@@ -394,32 +428,27 @@ export class ExecState {
       return this.evalCall(dot, methodAsFunc(() => name), node, fieldName, args, final);
     }
     if (isPlainMap(receiver)) {
-      if (hasArgs) this.failAt(node, `${fieldName} is not a method but has arguments`);
+      if (hasArgs) this.fail(`${fieldName} is not a method but has arguments`);
       return hasOwn(receiver, fieldName) ? receiver[fieldName] : undefined;
     }
     if (receiver instanceof GoStruct) {
       if (hasOwn(receiver.fields, fieldName)) {
-        if (hasArgs) this.failAt(node, `${fieldName} has arguments but cannot be invoked as function`);
+        if (hasArgs) this.fail(`${fieldName} has arguments but cannot be invoked as function`);
         return receiver.fields[fieldName];
       }
-      this.failAt(node, `can't evaluate field ${fieldName} in type ${receiver.typeName}`);
+      this.fail(`can't evaluate field ${fieldName} in type ${iface ? 'interface {}' : receiver.typeName}`);
     }
     if (receiver instanceof GoStringMap) {
-      if (hasArgs) this.failAt(node, `${fieldName} is not a method but has arguments`);
+      if (hasArgs) this.fail(`${fieldName} is not a method but has arguments`);
       return receiver.get(fieldName);
     }
     if (receiver instanceof GoNilPointer) {
       if (receiver.knownFields && !receiver.knownFields.includes(fieldName)) {
-        this.failAt(node, `can't evaluate field ${fieldName} in type ${receiver.typeName}`);
+        this.fail(`can't evaluate field ${fieldName} in type ${receiver.typeName}`);
       }
-      this.failAt(node, `nil pointer evaluating ${receiver.typeName}.${fieldName}`);
+      this.fail(`nil pointer evaluating ${receiver.typeName}.${fieldName}`);
     }
-    this.failAt(node, `can't evaluate field ${fieldName} in type ${goTypeName(receiver)}`);
-  }
-
-  private failAt(node: ErrNode, msg: string): never {
-    this.node = node;
-    this.fail(msg);
+    this.fail(`can't evaluate field ${fieldName} in type ${iface ? 'interface {}' : goTypeName(receiver)}`);
   }
 
   private evalCall(

@@ -235,7 +235,7 @@ function fmtFloat(v: number, verb: string, spec: Spec): string {
       break;
     case 'f':
     case 'F':
-      s = v.toFixed(spec.prec ?? 6);
+      s = toFixedExact(v, spec.prec ?? 6);
       break;
     case 'e':
     case 'E': {
@@ -252,6 +252,12 @@ function fmtFloat(v: number, verb: string, spec: Spec): string {
     else if (spec.space) s = ' ' + s;
   }
   return pad(s, spec, true);
+}
+
+/** Number.toFixed switches to exponent notation from 1e21; Go keeps every digit. */
+function toFixedExact(v: number, prec: number): string {
+  if (Math.abs(v) < 1e21) return v.toFixed(prec);
+  return BigInt(v).toString() + (prec > 0 ? '.' + '0'.repeat(prec) : '');
 }
 
 function formatG(v: number, prec: number): string {
@@ -285,14 +291,24 @@ function fmtString(s: string, verb: string, spec: Spec): string {
   return pad(out, spec);
 }
 
-function fmtOne(v: unknown, verb: string, spec: Spec): string {
+function isStringer(v: unknown): boolean {
+  return v instanceof GoEnum || (v instanceof GoStruct && v.methods['String'] !== undefined);
+}
+
+/** One operand under one verb; composites apply the verb to every element, as fmt's printValue does. */
+function fmtOne(v: unknown, verb: string, spec: Spec, depth = 0): string {
   if (verb === 'T') return pad(v === null || v === undefined ? '<nil>' : goTypeName(v), spec);
-  const str = stringish(v);
-  if (str !== undefined && verb !== 'd' && !(v instanceof GoEnum && verb !== 's' && verb !== 'v' && verb !== 'q')) {
-    return fmtString(str, verb, spec);
+  if (v === null || v === undefined) {
+    if (depth > 0 || verb === 'v') return pad('<nil>', spec);
+    return `%!${verb}(<nil>)`;
+  }
+  if (isStringer(v) && (verb === 'v' || verb === 's' || verb === 'q' || verb === 'x' || verb === 'X')) {
+    return fmtString(formatValue(v, false), verb, spec);
   }
   if (v instanceof GoEnum) return fmtInt(BigInt(v.value), verb, spec);
   switch (typeof v) {
+    case 'string':
+      return fmtString(v, verb, spec);
     case 'boolean':
       if (verb === 't' || verb === 'v') return pad(v ? 'true' : 'false', spec);
       return badVerb(verb, v);
@@ -303,16 +319,26 @@ function fmtOne(v: unknown, verb: string, spec: Spec): string {
     case 'number':
       return fmtFloat(v, verb, spec);
   }
-  if (v === null || v === undefined) {
-    if (verb === 'v' || verb === 's') return pad(verb === 's' ? '%!s(<nil>)' : '<nil>', spec);
-    return `%!${verb}(<nil>)`;
-  }
-  if (Array.isArray(v)) return `[${v.map((e) => fmtOne(e, verb, spec)).join(' ')}]`;
-  if (verb === 'v' || verb === 's') return pad(formatValue(v, false), spec);
+  if (Array.isArray(v)) return `[${v.map((e) => fmtOne(e, verb, spec, depth + 1)).join(' ')}]`;
   if (isPlainMap(v)) {
     return `map[${sortedKeys(Object.keys(v))
-      .map((k) => `${fmtOne(k, verb, spec)}:${fmtOne(v[k], verb, spec)}`)
+      .map((k) => `${fmtOne(k, verb, spec, depth + 1)}:${fmtOne(v[k], verb, spec, depth + 1)}`)
       .join(' ')}]`;
+  }
+  if (v instanceof GoStringMap) {
+    return `map[${sortedKeys(v.keys())
+      .map((k) => `${fmtOne(k, verb, spec, depth + 1)}:${fmtOne(v.get(k), verb, spec, depth + 1)}`)
+      .join(' ')}]`;
+  }
+  if (v instanceof GoStruct) {
+    const body = `{${Object.values(v.fields)
+      .map((f) => fmtOne(f, verb, spec, depth + 1))
+      .join(' ')}}`;
+    return v.typeName.startsWith('*') ? `&${body}` : body;
+  }
+  if (v instanceof GoNilPointer) {
+    if (verb === 'v') return pad('<nil>', spec);
+    return `%!${verb}(${v.typeName}=<nil>)`;
   }
   return badVerb(verb, v);
 }

@@ -229,8 +229,8 @@ export function lex(input: string): Token[] {
           pos++;
           continue;
         case ')':
-          parenDepth--;
-          if (parenDepth < 0) return fail('unexpected right paren');
+          // An unbalanced ')' is left for the parser, which names what it interrupted.
+          if (parenDepth > 0) parenDepth--;
           emit('rparen', pos, pos + 1);
           pos++;
           continue;

@@ -235,7 +235,7 @@ class Parser {
       this.backup();
       pipe = this.pipeline(context, 'right');
     }
-    return { kind: 'template', name, pipe, pos: tok.pos, src: this.src };
+    return { kind: 'template', name, pipe, pos: t.pos, src: this.src };
   }
 
   private blockControl(tok: Token): Node {
@@ -254,7 +254,7 @@ class Parser {
     this.vars = savedVars;
     this.rangeDepth = savedDepth;
     this.addTree(name, list);
-    return { kind: 'template', name, pipe, pos: tok.pos, src: this.src };
+    return { kind: 'template', name, pipe, pos: t.pos, src: this.src };
   }
 
   private parseTemplateName(t: Token, context: string): string {
@@ -446,11 +446,13 @@ class Parser {
     else if (/^[0-9]*\.?[0-9]*([eE][+-]?[0-9]+)?$/.test(body) && /[0-9]/.test(body)) {
       float = Number(body) * (neg ? -1 : 1);
       if (!Number.isFinite(float)) this.fail(`illegal number syntax: ${JSON.stringify(text)}`, t.line);
+    } else if (/^0[xX][0-9a-fA-F]*(\.[0-9a-fA-F]*)?[pP][+-]?[0-9]+$/.test(body)) {
+      float = hexFloat(body) * (neg ? -1 : 1);
     } else if (/^0[xX]/.test(body)) {
       this.fail(`illegal number syntax: ${JSON.stringify(text)}`, t.line);
     }
     if (int === undefined && float === undefined) this.fail(`illegal number syntax: ${JSON.stringify(text)}`, t.line);
-    const isHex = /^0[xX]/.test(body);
+    const isHex = /^0[xX]/.test(body) && !/[pP]/.test(body);
     const ideal: bigint | number =
       float !== undefined && !isHex && /[.eEpP]/.test(body) ? float : int !== undefined ? int : (float as number);
     return { kind: 'number', text, int, float, ideal, pos: t.pos, src: this.src };
@@ -459,6 +461,15 @@ class Parser {
   failAt(msg: string, line: number): never {
     this.fail(msg, line);
   }
+}
+
+/** Go hex float literal: 0x<mantissa>p<binary exponent>. */
+function hexFloat(body: string): number {
+  const m = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?[0-9]+)$/.exec(body)!;
+  const intPart = m[1] ?? '';
+  const frac = m[2] ?? '';
+  const mant = parseInt((intPart + frac) || '0', 16);
+  return mant * 2 ** (Number(m[3]) - 4 * frac.length);
 }
 
 type Marker = { kind: 'end'; line: number } | { kind: 'else'; line: number; chained: string | undefined };
@@ -491,6 +502,8 @@ function describe(t: Token): string {
     case 'left':
       return '"{{"';
     case 'keyword':
+    case 'dot':
+    case 'nil':
       return `<${t.val}>`;
     case 'space':
       return 'space';

@@ -28,7 +28,7 @@ describe('render-template CLI verb', () => {
   it('uses --name in error messages and exits 1', async () => {
     const h = harness({ 't.tpl': '{{ .a.b }}', 'd.json': '{"a":"s"}' });
     expect(await renderTemplateCommand(['-t', 't.tpl', '-d', 'd.json', '--name', 'sidecar'], h.io)).toBe(1);
-    expect(h.err.join('')).toBe('template: sidecar:1:5: executing "sidecar" at <.a.b>: can\'t evaluate field b in type string\n');
+    expect(h.err.join('')).toBe('template: sidecar:1:5: executing "sidecar" at <.a.b>: can\'t evaluate field b in type interface {}\n');
   });
   it('reports parse errors', async () => {
     const h = harness({ 't.tpl': '{{ nope }}', 'd.json': '{}' });

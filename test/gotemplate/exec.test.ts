@@ -17,7 +17,7 @@ describe('fields and missing values', () => {
     expect(errorOf('{{ .a.n.x }}', data)).toBe('template: t:1:5: executing "t" at <.a.n.x>: nil pointer evaluating interface {}.x');
   });
   it('errors on field access into a non-map', () => {
-    expect(errorOf('{{ .a.b.c }}', data)).toBe('template: t:1:5: executing "t" at <.a.b.c>: can\'t evaluate field c in type string');
+    expect(errorOf('{{ .a.b.c }}', data)).toBe('template: t:1:5: executing "t" at <.a.b.c>: can\'t evaluate field c in type interface {}');
   });
   it('keeps false values false', () => {
     expect(run('{{ .a.f }}{{ if .a.f }}yes{{ else }}no{{ end }}', data)).toBe('falseno');
@@ -102,7 +102,7 @@ describe('range', () => {
   });
   it('refuses to range over a scalar', () => {
     expect(errorOf('{{ range .s }}{{ end }}', { s: 'abc' })).toBe(
-      'template: t:1:3: executing "t" at <{{range .s}}>: range can\'t iterate over abc',
+      'template: t:1:9: executing "t" at <.s>: range can\'t iterate over abc',
     );
   });
   it('ranges a typed string map, and a nil one ranges empty', () => {
@@ -122,12 +122,12 @@ describe('define, template, block', () => {
   });
   it('errors for an undefined template', () => {
     expect(errorOf('{{ template "nope" }}')).toBe(
-      'template: t:1:3: executing "t" at <{{template "nope"}}>: template "nope" not defined',
+      'template: t:1:12: executing "t" at <{{template "nope"}}>: template "nope" not defined',
     );
   });
   it('names the executing template in errors raised inside a definition', () => {
     expect(errorOf('{{ define "inner" }}\n {{ .x.y }}{{ end }}{{ template "inner" . }}', { x: 'str' })).toBe(
-      'template: t:2:6: executing "inner" at <.x.y>: can\'t evaluate field y in type string',
+      'template: t:2:6: executing "inner" at <.x.y>: can\'t evaluate field y in type interface {}',
     );
   });
   it('stops runaway recursion with Go\'s message', () => {
@@ -169,13 +169,13 @@ describe('structs, methods, nil pointers, enums', () => {
   });
   it('field access through a nil pointer is Go\'s nil pointer error', () => {
     expect(errorOf('{{ .ProxyConfig.Hold.Value }}', data)).toBe(
-      'template: t:1:15: executing "t" at <.ProxyConfig.Hold.Va...>: nil pointer evaluating *wrapperspb.BoolValue.Value',
+      'template: t:1:15: executing "t" at <.ProxyConfig.Hold.Value>: nil pointer evaluating *wrapperspb.BoolValue.Value',
     );
   });
   it('enums print their name, have String, and compare as ints', () => {
     expect(run('{{ .ProxyConfig.Mode }} {{ .ProxyConfig.Mode.String }} {{ eq .ProxyConfig.Mode 0 }}', data)).toBe('REDIRECT REDIRECT true');
     expect(errorOf('{{ eq .ProxyConfig.Mode "REDIRECT" }}', data)).toBe(
-      'template: t:1:3: executing "t" at <eq .ProxyConfig.Mode...>: error calling eq: incompatible types for comparison',
+      'template: t:1:3: executing "t" at <eq .ProxyConfig.Mode "REDIRECT">: error calling eq: incompatible types for comparison',
     );
   });
   it('prints a struct with a String method through it, others as Go does', () => {
@@ -257,9 +257,14 @@ describe('builtins', () => {
     const boom = goStruct('x.T', {}, { Boom: () => { throw new Error('kaput'); } });
     expect(errorOf('{{ .t.Boom }}', { t: boom })).toBe('template: t:1:5: executing "t" at <.t.Boom>: error calling Boom: kaput');
   });
-  it('truncates long error contexts to 20 characters', () => {
+  it('prints the whole node as error context, and the static type interface {} for map values', () => {
     expect(errorOf('{{ .aaaaaaaaaa.bbbbbbbbbb.cccccccccc.d }}', { aaaaaaaaaa: { bbbbbbbbbb: { cccccccccc: 's' } } })).toBe(
-      'template: t:1:14: executing "t" at <.aaaaaaaaaa.bbbbbbbb...>: can\'t evaluate field d in type string',
+      'template: t:1:14: executing "t" at <.aaaaaaaaaa.bbbbbbbbbb.cccccccccc.d>: can\'t evaluate field d in type interface {}',
     );
+  });
+  it('names the concrete type once a value went through a pipeline', () => {
+    expect(errorOf('{{ $s := .s }}{{ $s.x }}', { s: 'str' })).toBe('template: t:1:19: executing "t" at <$s.x>: can\'t evaluate field x in type string');
+    expect(errorOf('{{ range .l }}{{ .x }}{{ end }}', { l: ['str'] })).toBe('template: t:1:17: executing "t" at <.x>: can\'t evaluate field x in type interface {}');
+    expect(errorOf('{{ with .s }}{{ .x }}{{ end }}', { s: 'str' })).toBe('template: t:1:16: executing "t" at <.x>: can\'t evaluate field x in type string');
   });
 });
