@@ -1,5 +1,6 @@
 /** Masterminds/sprig v3 functions (TxtFuncMap) as Istio's templates and typical custom templates use them. */
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import { marshalJson, marshalJsonIndent, marshalYaml } from './encode.js';
 import { formatValue, goQuote } from './fmt.js';
 import { FuncError, goFunc, type FuncMap } from './func.js';
@@ -58,13 +59,14 @@ export function toInt64(v: unknown): bigint {
   if (typeof v === 'number') return Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n;
   if (typeof v === 'boolean') return v ? 1n : 0n;
   if (typeof v === 'string') {
-    let s = v;
-    if (/^[-+]?\d+\.0*$/.test(s)) s = s.replace(/\.0*$/, '');
-    const m = /^([-+]?)(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|0[0-7_]*|[1-9][0-9_]*)$/.exec(s);
+    // cast trims a zero decimal part ("1.0", "2.00"), then strconv.ParseInt(s, 0, 0) decides.
+    const s = v.replace(/\.0+$/, '');
+    const m = /^([-+]?)(0[xX](?:_?[0-9a-fA-F])+|0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0(?:_?[0-7])*|[1-9][0-9]*)$/.exec(s);
     if (!m) return 0n;
     const body = m[2]!.replace(/_/g, '');
     const n = /^0[0-7]+$/.test(body) ? BigInt('0o' + body.slice(1)) : BigInt(body);
-    return m[1] === '-' ? -n : n;
+    const signed = m[1] === '-' ? -n : n;
+    return signed >= -(1n << 63n) && signed < 1n << 63n ? signed : 0n;
   }
   return 0n;
 }
@@ -75,8 +77,11 @@ export function toFloat64(v: unknown): number {
   if (v instanceof GoEnum) return v.value;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {
-    const f = Number(v);
-    return v.trim() !== '' && Number.isFinite(f) ? f : 0;
+    // strconv.ParseFloat syntax; anything else is 0 as in cast.
+    if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v)) return Number(v);
+    if (/^[+-]?(inf|infinity)$/i.test(v)) return v.startsWith('-') ? -Infinity : Infinity;
+    if (/^nan$/i.test(v)) return NaN;
+    return 0;
   }
   return 0;
 }
@@ -113,22 +118,85 @@ function deepCopy(v: unknown): unknown {
   return v;
 }
 
-/** mergo-style deep merge of maps; without overwrite only missing or empty keys are filled. */
+/**
+ * dario.cat/mergo v1.0.1 on map[string]interface{} as sprig calls it: nested maps merge in place; without
+ * overwrite a key is filled only when missing or empty in dst; with overwrite every non-map src value
+ * replaces dst's, empty ones included. A nil src value is skipped, or copied over with overwrite.
+ */
 function mergeInto(dst: Record<string, unknown>, src: Record<string, unknown>, overwrite: boolean): void {
   for (const [k, sv] of Object.entries(src)) {
+    const present = Object.hasOwn(dst, k);
     const dv = dst[k];
-    if (isPlainMap(sv) && isPlainMap(dv)) {
-      mergeInto(dv, sv, overwrite);
+    if (sv === null || sv === undefined) {
+      if (overwrite) dst[k] = null;
       continue;
     }
-    const dstMissing = !Object.hasOwn(dst, k) || empty(dv);
-    if (dstMissing || (overwrite && !empty(sv))) dst[k] = sv;
+    if (isPlainMap(sv) && isPlainMap(dv)) mergeInto(dv, sv, overwrite);
+    const dstEmpty = !present || mergoEmpty(dv);
+    if (!dstEmpty && (Array.isArray(sv) || (isPlainMap(sv) && isPlainMap(dv)))) {
+      if (Array.isArray(sv) && overwrite) dst[k] = sv;
+      continue;
+    }
+    if (overwrite || dstEmpty) dst[k] = sv;
   }
 }
 
+/** mergo's isEmptyValue, dereferencing interfaces: zero scalars, empty collections and nil. */
+function mergoEmpty(v: unknown): boolean {
+  if (v instanceof GoStruct) return false;
+  return !isTrue(v);
+}
+
+/** A Go type assertion to map[string]interface{}. */
 function requireMap(v: unknown): Record<string, unknown> {
   if (isPlainMap(v)) return v;
-  throw new FuncError(`wrong type for value; expected map[string]interface {}; got ${goTypeName(v)}`);
+  const t = v === null || v === undefined ? 'nil' : goTypeName(v);
+  throw new FuncError(`interface conversion: interface {} is ${t}, not map[string]interface {}`);
+}
+
+function padAll(n: bigint, s: string): string {
+  if (n < 0n) throw new FuncError('strings: negative Repeat count');
+  const pad = ' '.repeat(Number(n));
+  return pad + s.replaceAll('\n', '\n' + pad);
+}
+
+/** strings.SplitN. */
+function goSplitN(s: string, sep: string, n: number): string[] {
+  if (n === 0) return [];
+  if (n < 0) return sep === '' ? Array.from(s) : s.split(sep);
+  const parts = sep === '' ? Array.from(s) : s.split(sep);
+  if (parts.length <= n) return parts;
+  return [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep)];
+}
+
+/** path.Clean. */
+function goClean(p: string): string {
+  if (p === '') return '.';
+  const abs = p.startsWith('/');
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
+      else if (!abs) out.push('..');
+      continue;
+    }
+    out.push(seg);
+  }
+  const joined = out.join('/');
+  return abs ? '/' + joined : joined || '.';
+}
+
+function untilStep(start: bigint, stop: bigint, step: bigint): bigint[] {
+  const v: bigint[] = [];
+  if (stop < start) {
+    if (step >= 0n) return v;
+    for (let i = start; i > stop; i += step) v.push(i);
+    return v;
+  }
+  if (step <= 0n) return v;
+  for (let i = start; i < stop; i += step) v.push(i);
+  return v;
 }
 
 /** Go RE2 syntax to a JS RegExp; inline flags at the start are the common non-JS part. */
@@ -219,10 +287,7 @@ function dict(...kv: unknown[]): Record<string, unknown> {
 }
 
 function until(count: bigint): bigint[] {
-  const step = count < 0n ? -1n : 1n;
-  const out: bigint[] = [];
-  for (let i = 0n; step > 0n ? i < count : i > count; i += step) out.push(i);
-  return out;
+  return untilStep(0n, count, count < 0n ? -1n : 1n);
 }
 
 function intArith(op: (a: bigint, b: bigint) => bigint) {
@@ -248,25 +313,19 @@ export const SPRIG_FUNCS: FuncMap = {
   fail: goFunc(['string'], (msg: string) => {
     throw new FuncError(msg);
   }),
-  required: goFunc(['string', 'any'], (msg: string, v: unknown) => {
-    if (v === null || (typeof v === 'string' && v === '')) throw new FuncError(msg);
-    return v;
-  }),
+  all: goFunc([], (...v: unknown[]) => v.every((x) => !empty(x)), 'any'),
+  any: goFunc([], (...v: unknown[]) => v.some((x) => !empty(x)), 'any'),
+  deepEqual: goFunc(['any', 'any'], (a: unknown, b: unknown) => deepEqual(a, b)),
   // strings
   quote: goFunc([], (...v: unknown[]) => v.filter((x) => x !== null).map((x) => goQuote(strval(x))).join(' '), 'any'),
   squote: goFunc([], (...v: unknown[]) => v.filter((x) => x !== null).map((x) => `'${strval(x)}'`).join(' '), 'any'),
   cat: goFunc([], (...v: unknown[]) => v.filter((x) => x !== null).map(strval).join(' '), 'any'),
-  indent: goFunc(['int', 'string'], (n: bigint, s: string) => {
-    const pad = ' '.repeat(Number(n < 0n ? 0n : n));
-    return pad + s.replaceAll('\n', '\n' + pad);
-  }),
-  nindent: goFunc(['int', 'string'], (n: bigint, s: string) => {
-    const pad = ' '.repeat(Number(n < 0n ? 0n : n));
-    return '\n' + pad + s.replaceAll('\n', '\n' + pad);
-  }),
+  indent: goFunc(['int', 'string'], (n: bigint, s: string) => padAll(n, s)),
+  nindent: goFunc(['int', 'string'], (n: bigint, s: string) => '\n' + padAll(n, s)),
   trunc: goFunc(['int', 'string'], truncBytes),
   trim: goFunc(['string'], goTrimSpace),
   trimAll: goFunc(['string', 'string'], (cut: string, s: string) => trimCutset(s, cut, true, true)),
+  trimall: goFunc(['string', 'string'], (cut: string, s: string) => trimCutset(s, cut, true, true)),
   trimPrefix: goFunc(['string', 'string'], (p: string, s: string) => (s.startsWith(p) ? s.slice(p.length) : s)),
   trimSuffix: goFunc(['string', 'string'], (p: string, s: string) => (p !== '' && s.endsWith(p) ? s.slice(0, s.length - p.length) : s)),
   contains: goFunc(['string', 'string'], (sub: string, s: string) => s.includes(sub)),
@@ -292,6 +351,11 @@ export const SPRIG_FUNCS: FuncMap = {
     const parts = s.split(sep);
     const m: Record<string, string> = {};
     parts.forEach((p, i) => (m[`_${i}`] = p));
+    return new GoStringMap(m);
+  }),
+  splitn: goFunc(['string', 'int', 'string'], (sep: string, n: bigint, s: string) => {
+    const m: Record<string, string> = {};
+    goSplitN(s, sep, Number(n)).forEach((p, i) => (m[`_${i}`] = p));
     return new GoStringMap(m);
   }),
   splitList: goFunc(['string', 'string'], (sep: string, s: string) => (sep === '' ? Array.from(s) : s.split(sep))),
@@ -336,6 +400,15 @@ export const SPRIG_FUNCS: FuncMap = {
   max: goFunc(['any'], (a: unknown, ...v: unknown[]) => v.reduce<bigint>((x, y) => (toInt64(y) > x ? toInt64(y) : x), toInt64(a)), 'any'),
   min: goFunc(['any'], (a: unknown, ...v: unknown[]) => v.reduce<bigint>((x, y) => (toInt64(y) < x ? toInt64(y) : x), toInt64(a)), 'any'),
   until: goFunc(['int'], until),
+  untilStep: goFunc(['int', 'int', 'int'], untilStep),
+  base: goFunc(['string'], (p: string) => posix.basename(p.replace(/\/+$/, '')) || (p.startsWith('/') ? '/' : '.')),
+  dir: goFunc(['string'], (p: string) => goClean(p.slice(0, p.lastIndexOf('/') + 1))),
+  clean: goFunc(['string'], (p: string) => goClean(p)),
+  ext: goFunc(['string'], (p: string) => {
+    const m = /\.[^./]*$/.exec(p);
+    return m ? m[0] : '';
+  }),
+  isAbs: goFunc(['string'], (p: string) => p.startsWith('/')),
   // lists
   list: goFunc([], (...v: unknown[]) => v, 'any'),
   append: goFunc(['any', 'any'], (l: unknown, v: unknown) => [...asList(l, 'push'), v]),
@@ -370,20 +443,34 @@ export const SPRIG_FUNCS: FuncMap = {
     if (!Array.isArray(hay)) throw new FuncError(`Cannot find has on type ${reflectKind(hay)}`);
     return hay.some((x) => deepEqual(x, needle));
   }),
-  concat: goFunc([], (...lists: unknown[]) => lists.flatMap((l) => asList(l, 'concat type')), 'any'),
+  concat: goFunc([], (...lists: unknown[]) => lists.flatMap((l) => {
+    const k = kindOrPanic(l);
+    if (!Array.isArray(l)) throw new FuncError(`Cannot concat type ${k} as list`);
+    return l;
+  }), 'any'),
+  slice: goFunc(['any'], (l: unknown, ...idx: unknown[]) => {
+    const k = kindOrPanic(l);
+    if (!Array.isArray(l)) throw new FuncError(`list should be type of slice or array but ${k}`);
+    if (l.length === 0) return null;
+    const start = idx.length > 0 ? Number(toInt64(idx[0])) : 0;
+    const end = idx.length < 2 ? l.length : Number(toInt64(idx[1]));
+    if (start < 0 || end > l.length || start > end) throw new FuncError('reflect: slice index out of range');
+    return l.slice(start, end);
+  }, 'any'),
+  pluck: goFunc(['string'], (k: string, ...ds: Array<Record<string, unknown> | null>) =>
+    ds.filter((d) => d !== null && Object.hasOwn(d, k)).map((d) => d![k]), 'map'),
   sortAlpha: goFunc(['any'], (l: unknown) => strslice(l).sort(compareGoStrings)),
   // dicts
   dict: goFunc([], dict, 'any'),
   get: goFunc(['map', 'string'], (d: Record<string, unknown> | null, k: string) => (d && Object.hasOwn(d, k) ? d[k] : '')),
   set: goFunc(['map', 'string', 'any'], (d: Record<string, unknown> | null, k: string, v: unknown) => {
-    const m = d ?? {};
-    m[k] = v;
-    return m;
+    if (d === null) throw new FuncError('assignment to entry in nil map');
+    d[k] = v;
+    return d;
   }),
   unset: goFunc(['map', 'string'], (d: Record<string, unknown> | null, k: string) => {
-    const m = d ?? {};
-    delete m[k];
-    return m;
+    if (d !== null) delete d[k];
+    return d;
   }),
   hasKey: goFunc(['map', 'string'], (d: Record<string, unknown> | null, k: string) => d !== null && Object.hasOwn(d, k)),
   keys: goFunc([], (...ds: Array<Record<string, unknown> | null>) => ds.flatMap((d) => Object.keys(d ?? {})), 'map'),
@@ -408,16 +495,21 @@ export const SPRIG_FUNCS: FuncMap = {
     for (const s of srcs) mergeInto(d, s ?? {}, true);
     return d;
   }, 'map'),
-  dig: goFunc(['any'], (...args: unknown[]) => {
+  dig: goFunc([], (...args: unknown[]) => {
     if (args.length < 3) throw new FuncError('dig needs at least three arguments');
-    const dictArg = requireMap(args[args.length - 1]);
+    let cur = requireMap(args[args.length - 1]);
     const def = args[args.length - 2];
-    let cur: unknown = dictArg;
-    for (const k of args.slice(0, -2)) {
-      if (!isPlainMap(cur) || !Object.hasOwn(cur, strval(k))) return def;
-      cur = cur[strval(k)];
+    const keys = args.slice(0, -2).map((k) => {
+      if (typeof k !== 'string') throw new FuncError(`interface conversion: interface {} is ${k === null ? 'nil' : goTypeName(k)}, not string`);
+      return k;
+    });
+    for (let i = 0; i < keys.length; i++) {
+      if (!Object.hasOwn(cur, keys[i]!)) return def;
+      const step = cur[keys[i]!];
+      if (i === keys.length - 1) return step;
+      cur = requireMap(step);
     }
-    return cur;
+    return def;
   }, 'any'),
   deepCopy: goFunc(['any'], (v: unknown) => {
     if (v === null) throw new FuncError('reflect: call of reflect.Value.Type on zero Value');

@@ -12,9 +12,12 @@ describe('sprig defaults and logic', () => {
     expect(run('{{ coalesce "" 0 "x" "y" }}|{{ coalesce "" 0 }}')).toBe('x|<no value>');
     expect(run('{{ ternary "a" "b" true }}{{ ternary "a" "b" false }}')).toBe('ab');
   });
-  it('fail and required raise template errors', () => {
+  it('fail raises a template error; Helm\'s required is not a sprig function', () => {
     expect(errorOf('{{ fail "boom" }}')).toBe('template: t:1:3: executing "t" at <fail "boom">: error calling fail: boom');
-    expect(errorOf('{{ required "need x" .x }}')).toBe('template: t:1:3: executing "t" at <required "need x" .x>: error calling required: need x');
+    expect(errorOf('{{ required "need x" .x }}')).toBe('template: t:1: function "required" not defined');
+  });
+  it('all and any', () => {
+    expect(run('{{ all 1 "a" true }} {{ all 1 "" }} {{ any 0 "" }} {{ any 0 "x" }}')).toBe('true false false true');
   });
 });
 
@@ -54,12 +57,26 @@ describe('sprig strings', () => {
   });
 });
 
+describe('sprig paths and splitting', () => {
+  it('base, dir, clean, ext, isAbs follow Go\'s path package', () => {
+    expect(run('{{ base "/a/b.txt" }} {{ base "/a/b/" }} {{ base "" }} {{ dir "/a/b/c" }} {{ dir "a/b/" }} {{ dir "x" }} {{ clean "/a/../b/./c//" }} {{ ext "f.tar.gz" }} {{ isAbs "/x" }}')).toBe(
+      'b.txt b . /a/b a/b . /b/c .gz true',
+    );
+  });
+  it('splitn and untilStep', () => {
+    expect(run('{{ splitn "," 2 "a,b,c" }} {{ untilStep 1 10 3 }} {{ untilStep 5 0 -2 }}')).toBe('map[_0:a _1:b,c] [1 4 7] [5 3 1]');
+  });
+});
+
 describe('sprig numbers', () => {
   it('conversions return ints (and float64 for float64)', () => {
     expect(run('{{ atoi "42" }} {{ atoi "x" }} {{ int "42" }} {{ int 3.9 }} {{ int64 "0x10" }} {{ float64 "1.5" }} {{ float64 2 }}')).toBe(
       '42 0 42 3 16 1.5 2',
     );
     expect(run('{{ eq (atoi "3") 3 }}')).toBe('true');
+    expect(run('{{ int "1.0" }} {{ int "1." }} {{ int "0x1_0" }} {{ int " 1" }} {{ float64 "1e3" }} {{ float64 " 1" }} {{ int true }} {{ int .missing }}')).toBe(
+      '1 0 16 0 1000 0 1 0',
+    );
   });
   it('arithmetic is int64 arithmetic', () => {
     expect(run('{{ add 1 2 3 }} {{ add 1.5 1 }} {{ sub 5 2 }} {{ mul 2 3 4 }} {{ div 7 2 }} {{ mod 7 3 }} {{ max 1 5 3 }} {{ min 4 2 8 }}')).toBe(
@@ -97,6 +114,21 @@ describe('sprig dicts', () => {
   });
   it('pick keeps only the named keys', () => {
     expect(run('{{ pick (dict "a" 1 "b" 2 "c" 3) "a" "c" }}')).toBe('map[a:1 c:3]');
+  });
+  it('merge skips nil sources; mergeOverwrite copies empty and nil values too (mergo 1.0.1)', () => {
+    const setup = '{{ $a := dict "t" true "s" "x" "keep" 1 }}{{ $b := dict "t" false "s" "" "n" nil "new" nil }}';
+    expect(run(`${setup}{{ merge (deepCopy $a) $b }}`)).toBe('map[keep:1 s:x t:true]');
+    expect(run(`${setup}{{ mergeOverwrite $a $b }}`)).toBe('map[keep:1 n:<nil> new:<nil> s: t:false]');
+    expect(run('{{ merge (dict "e" "" "z" 0) (dict "e" "filled" "z" 5) }}')).toBe('map[e:filled z:5]');
+  });
+  it('set on a nil map fails like Go; dig walks nested maps', () => {
+    expect(errorOf('{{ set .missing "k" 1 }}')).toMatch(/error calling set: assignment to entry in nil map$/);
+    expect(run('{{ dig "a" "b" "def" (dict "a" (dict "b" 7)) }} {{ dig "a" "x" "def" (dict "a" (dict "b" 7)) }}')).toBe('7 def');
+    expect(errorOf('{{ dig "a" "b" "def" (dict "a" 1) }}')).toMatch(/interface conversion: interface \{\} is int, not map\[string\]interface \{\}$/);
+  });
+  it('sprig\'s slice replaces Go\'s and only slices lists', () => {
+    expect(run('{{ slice (list 1 2 3) 1 }} {{ slice (list 1 2 3) 0 2 }} {{ slice (list) }}')).toBe('[2 3] [1 2] <no value>');
+    expect(errorOf('{{ slice "abc" 1 }}')).toMatch(/error calling slice: list should be type of slice or array but string$/);
   });
   it('merge keeps destination values, mergeOverwrite replaces them, both deep', () => {
     const setup = '{{ $a := dict "a" 1 "n" (dict "x" 1) }}{{ $b := dict "a" 2 "b" 3 "n" (dict "y" 2) }}';
