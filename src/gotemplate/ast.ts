@@ -53,8 +53,8 @@ export interface NumberNode extends Located {
   readonly int: bigint | undefined;
   /** Set when the literal is representable as float64. */
   readonly float: number | undefined;
-  /** What the literal becomes when passed to interface{}: int or float64. */
-  readonly ideal: bigint | number;
+  /** What the literal becomes when passed to interface{}: int or float64; undefined when it overflows int. */
+  readonly ideal: bigint | number | undefined;
 }
 export interface StringNode extends Located {
   readonly kind: 'string';

@@ -8,6 +8,7 @@ import {
   type IdentifierNode,
   type Located,
   type Node,
+  type NumberNode,
   type PipeNode,
   type RangeNode,
   type TemplateNode,
@@ -356,10 +357,16 @@ export class ExecState {
       case 'nil':
         return this.fail('nil is not a command');
       case 'number':
-        return first.ideal;
+        return this.idealConstant(first);
       case 'string':
         return first.value;
     }
+  }
+
+  private idealConstant(n: NumberNode): bigint | number {
+    this.node = n;
+    if (n.ideal === undefined) this.fail(`${n.text} overflows int`);
+    return n.ideal;
   }
 
   private notAFunction(args: readonly ArgNode[], final: Final): void {
@@ -523,7 +530,7 @@ export class ExecState {
     switch (type) {
       case 'any':
       case 'value':
-        return n.kind === 'number' ? n.ideal : n.value;
+        return n.kind === 'number' ? this.idealConstant(n) : n.value;
       case 'bool':
         if (n.kind === 'bool') return n.value;
         return this.fail(`expected bool; found ${nodeString(n)}`);

@@ -163,12 +163,16 @@ interface Spec {
   prec: number | undefined;
 }
 
-function pad(s: string, spec: Spec, numeric = false): string {
+/**
+ * Width padding. Go pads with '0' under the 0 flag for every verb; numbers keep their sign in front,
+ * and integers with an explicit precision ignore the flag ('nozero').
+ */
+function pad(s: string, spec: Spec, mode: 'text' | 'number' | 'nozero' = 'text'): string {
   if (spec.width === undefined || s.length >= spec.width) return s;
   const n = spec.width - s.length;
   if (spec.minus) return s + ' '.repeat(n);
-  if (spec.zero && numeric) {
-    const signLen = s.startsWith('-') || s.startsWith('+') ? 1 : 0;
+  if (spec.zero && mode !== 'nozero') {
+    const signLen = mode === 'number' && (s.startsWith('-') || s.startsWith('+') || s.startsWith(' ')) ? 1 : 0;
     return s.slice(0, signLen) + '0'.repeat(n) + s.slice(signLen);
   }
   return ' '.repeat(n) + s;
@@ -218,7 +222,7 @@ function fmtInt(v: bigint, verb: string, spec: Spec): string {
   }
   if (spec.prec !== undefined && digits.length < spec.prec) digits = '0'.repeat(spec.prec - digits.length) + digits;
   const s = (v < 0n ? '-' : intSign(v, spec)) + digits;
-  return pad(s, spec, spec.prec === undefined);
+  return pad(s, spec, spec.prec === undefined ? 'number' : 'nozero');
 }
 
 function fmtFloat(v: number, verb: string, spec: Spec): string {
@@ -226,24 +230,24 @@ function fmtFloat(v: number, verb: string, spec: Spec): string {
   if (!Number.isFinite(v)) {
     s = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
     if (spec.plus && s === 'NaN') s = '+NaN';
-    return pad(s, { ...spec, zero: false });
+    return pad(s, spec, 'nozero');
   }
   switch (verb) {
     case 'v':
     case 'g':
+    case 'G':
       s = spec.prec === undefined ? formatFloatV(v) : formatG(v, spec.prec);
+      if (verb === 'G') s = s.toUpperCase();
       break;
     case 'f':
     case 'F':
       s = toFixedExact(v, spec.prec ?? 6);
       break;
     case 'e':
-    case 'E': {
-      const [m, e] = v.toExponential(spec.prec ?? 6).split('e') as [string, string];
-      s = goExp(m, Number(e));
+    case 'E':
+      s = toExponentialExact(v, spec.prec ?? 6);
       if (verb === 'E') s = s.toUpperCase();
       break;
-    }
     default:
       return badVerb(verb, v);
   }
@@ -251,22 +255,90 @@ function fmtFloat(v: number, verb: string, spec: Spec): string {
     if (spec.plus) s = '+' + s;
     else if (spec.space) s = ' ' + s;
   }
-  return pad(s, spec, true);
+  return pad(s, spec, 'number');
 }
 
-/** Number.toFixed switches to exponent notation from 1e21; Go keeps every digit. */
+/** The exact value of a finite double as N / 10^scale (N >= 0). */
+function exactDecimal(v: number): { n: bigint; scale: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(v));
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const expBits = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let exp: number;
+  if (expBits === 0) exp = -1074;
+  else {
+    mant |= 1n << 52n;
+    exp = expBits - 1075;
+  }
+  if (exp >= 0) return { n: mant << BigInt(exp), scale: 0 };
+  return { n: mant * 5n ** BigInt(-exp), scale: -exp };
+}
+
+/** q rounded at a cut with remainder r of `unit`, ties to even (strconv's decimal rounding). */
+function roundHalfEven(q: bigint, r: bigint, unit: bigint): bigint {
+  const twice = r * 2n;
+  if (twice > unit || (twice === unit && q % 2n === 1n)) return q + 1n;
+  return q;
+}
+
+function sign(v: number): string {
+  return v < 0 || Object.is(v, -0) ? '-' : '';
+}
+
+/** %.<prec>f with correct rounding (Number.toFixed breaks ties upward and gives up at 1e21). */
 function toFixedExact(v: number, prec: number): string {
-  if (Math.abs(v) < 1e21) return v.toFixed(prec);
-  return BigInt(v).toString() + (prec > 0 ? '.' + '0'.repeat(prec) : '');
+  const { n, scale } = exactDecimal(v);
+  let q: bigint;
+  if (scale <= prec) q = n * 10n ** BigInt(prec - scale);
+  else {
+    const unit = 10n ** BigInt(scale - prec);
+    q = roundHalfEven(n / unit, n % unit, unit);
+  }
+  const digits = q.toString().padStart(prec + 1, '0');
+  const body = prec > 0 ? `${digits.slice(0, -prec)}.${digits.slice(-prec)}` : digits;
+  return sign(v) + body;
 }
 
+/** Significant digits rounded ties-to-even: value ≈ 0.d1d2... × 10^(exp10+1), digits has `sig` digits. */
+function roundSignificant(v: number, sig: number): { digits: string; exp10: number } {
+  if (v === 0) return { digits: '0'.repeat(sig), exp10: 0 };
+  const { n, scale } = exactDecimal(v);
+  const all = n.toString();
+  let exp10 = all.length - 1 - scale;
+  let digits: string;
+  if (all.length <= sig) digits = all + '0'.repeat(sig - all.length);
+  else {
+    const unit = 10n ** BigInt(all.length - sig);
+    const q = roundHalfEven(BigInt(all.slice(0, sig)), BigInt(all.slice(sig)), unit);
+    digits = q.toString();
+    if (digits.length > sig) {
+      digits = digits.slice(0, sig);
+      exp10++;
+    }
+  }
+  return { digits, exp10 };
+}
+
+function toExponentialExact(v: number, prec: number): string {
+  const { digits, exp10 } = roundSignificant(v, prec + 1);
+  const mant = prec > 0 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return sign(v) + goExp(mant, exp10);
+}
+
+/** strconv 'g' with an explicit precision: p significant digits, trailing zeros dropped. */
 function formatG(v: number, prec: number): string {
   const p = prec === 0 ? 1 : prec;
-  const [m, e] = v.toExponential(p - 1).split('e') as [string, string];
-  const exp = Number(e);
-  const trimmed = m.includes('.') ? m.replace(/0+$/, '').replace(/\.$/, '') : m;
-  if (exp < -4 || exp >= p) return goExp(trimmed, exp);
-  return shortestFixed(trimmed, exp);
+  const { digits, exp10 } = roundSignificant(v, p);
+  const trimmed = digits.replace(/0+$/, '') || '0';
+  const nd = trimmed.length;
+  const dp = exp10 + 1;
+  let eprec = p;
+  if (eprec > nd && nd >= dp) eprec = nd;
+  const mant = nd > 1 ? `${trimmed[0]}.${trimmed.slice(1)}` : trimmed;
+  if (exp10 < -4 || exp10 >= eprec) return sign(v) + goExp(mant, exp10);
+  return sign(v) + shortestFixed(mant, exp10);
 }
 
 function fmtString(s: string, verb: string, spec: Spec): string {
@@ -313,6 +385,10 @@ function fmtOne(v: unknown, verb: string, spec: Spec, depth = 0): string {
       if (verb === 't' || verb === 'v') return pad(v ? 'true' : 'false', spec);
       return badVerb(verb, v);
     case 'bigint':
+      if (verb === 'U') {
+        const u = `U+${(v < 0n ? -v : v).toString(16).toUpperCase().padStart(4, '0')}`;
+        return pad(spec.sharp ? `${u} '${String.fromCodePoint(Number(v))}'` : u, spec);
+      }
       if (verb === 'c') return pad(String.fromCodePoint(Number(v)), spec);
       if (verb === 'q') return pad(`'${String.fromCodePoint(Number(v))}'`, spec);
       return fmtInt(v, verb, spec);

@@ -53,6 +53,20 @@ function isAlnum(c: string | undefined): boolean {
   );
 }
 
+/** What may follow a field, variable or identifier (Go's lexer atTerminator). */
+function atTerminator(input: string, pos: number): boolean {
+  const c = input[pos];
+  if (c === undefined || isSpace(c)) return true;
+  if ('.,|:()'.includes(c)) return true;
+  return input.startsWith(RIGHT, pos);
+}
+
+/** fmt's %#U: U+0022 '"'. */
+function unicodeNotation(input: string, pos: number): string {
+  const cp = input.codePointAt(pos) ?? 0;
+  return `U+${cp.toString(16).toUpperCase().padStart(4, '0')} '${String.fromCodePoint(cp)}'`;
+}
+
 function countNewlines(s: string, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) if (s.charCodeAt(i) === 10) n++;
@@ -207,6 +221,7 @@ export function lex(input: string): Token[] {
           const s = pos;
           pos++;
           while (isAlnum(input[pos])) pos++;
+          if (!atTerminator(input, pos)) return fail(`bad character ${unicodeNotation(input, pos)}`);
           emit('variable', s, pos);
           continue;
         }
@@ -216,10 +231,12 @@ export function lex(input: string): Token[] {
           const s = pos;
           pos++;
           if (!isAlnum(next)) {
+            if (!atTerminator(input, pos)) return fail(`bad character ${unicodeNotation(input, pos)}`);
             emit('dot', s, pos);
             continue;
           }
           while (isAlnum(input[pos])) pos++;
+          if (!atTerminator(input, pos)) return fail(`bad character ${unicodeNotation(input, pos)}`);
           emit('field', s, pos);
           continue;
         }
@@ -257,6 +274,7 @@ export function lex(input: string): Token[] {
         const s = pos;
         while (isAlnum(input[pos])) pos++;
         const word = input.slice(s, pos);
+        if (!atTerminator(input, pos)) return fail(`bad character ${unicodeNotation(input, pos)}`);
         if (KEYWORDS.has(word)) emit('keyword', s, pos);
         else if (word === 'true' || word === 'false') emit('bool', s, pos);
         else if (word === 'nil') emit('nil', s, pos);

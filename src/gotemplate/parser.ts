@@ -434,15 +434,19 @@ class Parser {
     if (text.endsWith('i')) this.fail(`complex numbers are not supported: ${text}`, t.line);
     const clean = text.replace(/_/g, '');
     let int: bigint | undefined;
+    let uint = false;
     const neg = clean.startsWith('-');
     const body = clean.replace(/^[+-]/, '');
     if (/^(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/.test(body)) {
       const v = /^0[0-7]+$/.test(body) ? BigInt('0o' + body.slice(1)) : BigInt(body);
       const signed = neg ? -v : v;
       if (signed >= MIN_INT64 && signed <= MAX_INT64) int = signed;
+      else if (!neg && v < 1n << 64n) uint = true;
+      else this.fail(`integer overflow: ${JSON.stringify(text)}`, t.line);
     }
     let float: number | undefined;
     if (int !== undefined) float = Number(int);
+    else if (uint) float = Number(BigInt(body));
     else if (/^[0-9]*\.?[0-9]*([eE][+-]?[0-9]+)?$/.test(body) && /[0-9]/.test(body)) {
       float = Number(body) * (neg ? -1 : 1);
       if (!Number.isFinite(float)) this.fail(`illegal number syntax: ${JSON.stringify(text)}`, t.line);
@@ -453,8 +457,8 @@ class Parser {
     }
     if (int === undefined && float === undefined) this.fail(`illegal number syntax: ${JSON.stringify(text)}`, t.line);
     const isHex = /^0[xX]/.test(body) && !/[pP]/.test(body);
-    const ideal: bigint | number =
-      float !== undefined && !isHex && /[.eEpP]/.test(body) ? float : int !== undefined ? int : (float as number);
+    const ideal: bigint | number | undefined =
+      float !== undefined && !isHex && /[.eEpP]/.test(body) ? float : int !== undefined ? int : undefined;
     return { kind: 'number', text, int, float, ideal, pos: t.pos, src: this.src };
   }
 
@@ -518,7 +522,7 @@ function describe(t: Token): string {
 function unquote(lit: string, line: number, p: Parser): string {
   if (lit.startsWith('`')) return lit.slice(1, -1);
   const s = unquoteInterpreted(lit.slice(1, -1));
-  if (s === undefined) p.failAt(`invalid syntax: ${lit}`, line);
+  if (s === undefined) p.failAt('invalid syntax', line);
   return s;
 }
 
