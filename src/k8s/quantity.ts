@@ -33,6 +33,7 @@ const INT64_MIN = -(1n << 63n);
 /** Digits an int64 can always hold; Go's fast path only runs below this precision. */
 const MAX_INT64_FACTORS = 18;
 const NANO = -9;
+const MAX_EXPONENT = 100_000;
 
 function fail(message: string): never {
   throw new K8sError('quantity', message);
@@ -124,6 +125,9 @@ export function parseQuantity(str: string): Quantity {
 
   const { positive, value, num, denom, suffix } = splitQuantity(str);
   const { base, exponent, format: parsedFormat } = interpretSuffix(suffix);
+  // Go would grind through 10^exponent for absurd exponents (a request could stall the webhook);
+  // nothing real is that large, so refuse instead.
+  if (Math.abs(exponent) > MAX_EXPONENT) fail(QUANTITY_NUMERIC_ERROR);
   let format = parsedFormat;
 
   let precision = 0;
@@ -175,9 +179,14 @@ export function parseQuantity(str: string): Quantity {
     abs *= 1n << BigInt(exponent);
   }
   if (abs !== 0n && exp10 < NANO) {
-    const div = pow10(NANO - exp10);
-    const q = abs / div;
-    abs = abs % div === 0n ? q : q + 1n;
+    const shift = NANO - exp10;
+    if (abs.toString().length <= shift) {
+      abs = 1n; // below one nano: rounds up to the smallest representable amount
+    } else {
+      const div = pow10(shift);
+      const q = abs / div;
+      abs = abs % div === 0n ? q : q + 1n;
+    }
     exp10 = NANO;
   }
   if (format === 'BinarySI' && compareScaled(abs, exp10, INT64_MAX, 0) > 0) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { K8sError } from '../../src/k8s/errors.js';
 import {
@@ -70,5 +71,41 @@ describe('canonicalQuantity (resource.Quantity JSON round trip)', () => {
     expect(q.unscaled * 10n ** BigInt(q.exp10 >= 0 ? q.exp10 : 0)).toBe(1536n * 1024n * 1024n);
     expect(parseQuantity('1e3').format).toBe('DecimalExponent');
     expect(parseQuantity('5m').format).toBe('DecimalSI');
+  });
+});
+
+describe('agreement with Go resource.Quantity', () => {
+  interface Case {
+    input: string | number;
+    want?: string;
+    error?: string;
+  }
+  const fixture = JSON.parse(
+    readFileSync(new URL('./fixtures/go-quantity-oracle.json', import.meta.url), 'utf8'),
+  ) as { cases: Case[] };
+
+  it('matches every recorded JSON round trip, errors included', () => {
+    const mismatches: string[] = [];
+    for (const c of fixture.cases) {
+      let got: string;
+      try {
+        got = canonicalQuantity(c.input);
+      } catch (e) {
+        got = `ERR: ${(e as Error).message}`;
+      }
+      const want = c.want ?? `ERR: ${c.error}`;
+      if (got !== want) mismatches.push(`${JSON.stringify(c.input)}: go ${JSON.stringify(want)}, ours ${JSON.stringify(got)}`);
+    }
+    expect(fixture.cases.length).toBeGreaterThan(200);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('refuses absurd exponents instead of grinding through them (Go does not return)', () => {
+    const t0 = performance.now();
+    expect(() => canonicalQuantity('1e2147483647')).toThrow('unable to parse numeric part of quantity');
+    expect(() => canonicalQuantity('1e-999999')).toThrow('unable to parse numeric part of quantity');
+    expect(canonicalQuantity('1e-1000')).toBe('1e-9');
+    expect(canonicalQuantity('1e1000')).toBe('10e999');
+    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });
