@@ -230,10 +230,10 @@ function evalArgs(args: unknown[]): string {
   return sprint(args.map((a) => (a === undefined || a === null ? '<no value>' : a)));
 }
 
-function call(fn: unknown, ...args: unknown[]): unknown {
+function call(name: string, fn: unknown, ...args: unknown[]): unknown {
   const f = ind(fn);
   if (f === undefined) throw new FuncError('call of nil');
-  if (typeof f !== 'function') throw new FuncError(`non-function of type ${goTypeName(f)}`);
+  if (typeof f !== 'function') throw new FuncError(`non-function ${name} of type ${goTypeName(f)}`);
   return (f as (...a: unknown[]) => unknown)(...args.map((a) => (a === undefined ? null : a)));
 }
 
@@ -247,7 +247,7 @@ export const BUILTINS: FuncMap = {
   len: goFunc(['value'], length),
   index: goFunc(['value'], index, 'value'),
   slice: goFunc(['value'], slice, 'value'),
-  call: goFunc(['value'], call, 'value'),
+  call: { params: ['value'], variadic: 'value', fn: call as GoFunc['fn'], withCalleeName: true },
   print: goFunc([], (...a: unknown[]) => sprint(a), 'any'),
   printf: goFunc(['string'], (f: string, ...a: unknown[]) => sprintf(f, a), 'any'),
   println: goFunc([], (...a: unknown[]) => sprintln(a), 'any'),

@@ -494,6 +494,7 @@ export class ExecState {
       const t = i < numFixed ? fn.params[i]! : (fn.variadic ?? 'any');
       argv[i] = this.validateType(final, t);
     }
+    if (fn.withCalleeName) argv.unshift(nArgs > 0 ? nodeString(cmdArgs[1]!) : formatValue(final, false));
     try {
       return (fn.fn as (...a: unknown[]) => unknown)(...argv);
     } catch (e) {

@@ -30,6 +30,8 @@ export interface GoFunc {
   readonly fn: (...args: never[]) => unknown;
   /** `and` / `or`: arguments are evaluated lazily, left to right. */
   readonly shortCircuit?: 'and' | 'or';
+  /** `call`: receives the callee's source text first, for Go's error messages. */
+  readonly withCalleeName?: boolean;
 }
 
 export type FuncMap = Readonly<Record<string, GoFunc>>;

@@ -239,6 +239,8 @@ describe('builtins', () => {
   });
   it('call invokes a function value', () => {
     expect(run('{{ call .f 2 3 }}', { f: (a: unknown, b: unknown) => `${String(a)}*${String(b)}` })).toBe('2*3');
+    expect(errorOf('{{ call .s 1 }}', { s: 'str' })).toBe('template: t:1:3: executing "t" at <call .s 1>: error calling call: non-function .s of type string');
+    expect(errorOf('{{ call .missing }}')).toBe('template: t:1:3: executing "t" at <call .missing>: error calling call: call of nil');
   });
   it('print and println follow Sprint spacing rules', () => {
     expect(run('{{ print 1 2 "a" "b" 3 }}|{{ println 1 "a" }}|{{ print .missing }}')).toBe('1 2ab3|1 a\n|<nil>');
