@@ -334,12 +334,19 @@ function normalizeElementOrder(
 }
 
 function partition(merged: JsonValue[], by: readonly JsonValue[], mergeKey: string, isMap: boolean): [JsonValue[], JsonValue[]] {
-  if (isMap) validateMergeKey(mergeKey, by);
-  const inBy = new Set<Key>(by.map((v) => itemKey(v, mergeKey, isMap)));
+  const inBy = new Set<Key>();
+  for (const v of by) {
+    if (!isMap) inBy.add(itemKey(v, '', false));
+    else if (!isJsonObject(v)) fail(`${fmtGo(v)} is not a map`);
+    else if (Object.hasOwn(v, mergeKey)) inBy.add(itemKey(v, mergeKey, true));
+  }
   const patchItems: JsonValue[] = [];
   const serverOnly: JsonValue[] = [];
   for (const v of merged) {
-    if (isMap && !isJsonObject(v)) fail(`${fmtGo(v)} is not a map`);
+    if (isMap) {
+      if (!isJsonObject(v)) fail(`${fmtGo(v)} is not a map`);
+      if (!Object.hasOwn(v, mergeKey)) fail(`map: ${fmtGo(v)} does not contain declared merge key: ${mergeKey}`);
+    }
     (inBy.has(itemKey(v, mergeKey, isMap)) ? patchItems : serverOnly).push(v);
   }
   return [patchItems, serverOnly];
@@ -449,6 +456,37 @@ function mergeSlice(original: JsonValue[], patch: JsonValue[], meta: PatchMeta, 
   return normalizeElementOrder(patchItems, serverOnly, patch, original, mergeKey, isMap);
 }
 
+/** The patch list must follow the $setElementOrder list (deletions and directive items aside). */
+function validatePatchWithOrder(patchList: JsonValue[], order: JsonValue[], mergeKey: string): void {
+  if (order.length === 0 || patchList.length === 0) return;
+  const items = mergeKey
+    ? patchList.filter((v) => {
+        if (!isJsonObject(v)) fail(`${fmtGo(v)} is not a map`);
+        return v[DIRECTIVE] !== DELETE;
+      })
+    : patchList;
+  const keyOf = (v: JsonValue): Key => {
+    if (!mergeKey) return itemKey(v, '', false);
+    if (!isJsonObject(v)) fail(`${fmtGo(v)} is not a map`);
+    if (!Object.hasOwn(v, mergeKey)) fail(`map: ${fmtGo(v)} does not contain declared merge key: ${mergeKey}`);
+    return itemKey(v, mergeKey, true);
+  };
+  let pi = 0;
+  let oi = 0;
+  while (pi < items.length && oi < order.length) {
+    const item = items[pi]!;
+    if (isJsonObject(item) && Object.hasOwn(item, DIRECTIVE)) {
+      pi++;
+      continue;
+    }
+    if (keyOf(item) === keyOf(order[oi]!)) pi++;
+    oi++;
+  }
+  if (pi < items.length && oi >= order.length) {
+    fail(`The order in patch list:\n${fmtGo(patchList)}\n doesn't match ${SET_ELEMENT_ORDER} list:\n${fmtGo(order)}\n`);
+  }
+}
+
 function applySetElementOrder(original: JsonObject, patch: JsonObject, schema: Schema): void {
   for (const key of Object.keys(patch)) {
     if (!key.startsWith(`${SET_ELEMENT_ORDER}/`)) continue;
@@ -456,38 +494,29 @@ function applySetElementOrder(original: JsonObject, patch: JsonObject, schema: S
     delete patch[key];
     if (!Array.isArray(order)) fail(`invalid type for ${key}: expected a list`);
     const field = key.slice(SET_ELEMENT_ORDER.length + 1);
-    const meta = lookupSliceField(schema, field);
     const foundOriginal = Object.hasOwn(original, field);
     const foundPatch = Object.hasOwn(patch, field);
     const origList = original[field];
     const patchList = patch[field];
     if (foundOriginal && !Array.isArray(origList)) fail(`invalid type for ${field}: expected a list`);
     if (foundPatch && !Array.isArray(patchList)) fail(`invalid type for ${field}: expected a list`);
+    const origArr = (origList as JsonValue[] | undefined) ?? [];
+    const patchArr = (patchList as JsonValue[] | undefined) ?? [];
+    const meta = lookupSliceField(schema, field);
+    validatePatchWithOrder(patchArr, order, meta.mergeKey);
     let merged: JsonValue[];
-    if (foundOriginal && !foundPatch) merged = origList as JsonValue[];
+    if (foundOriginal && !foundPatch) merged = origArr;
     else if (!foundOriginal && foundPatch) {
-      merged = removeDirectives(patchList!).value as JsonValue[];
+      const r = removeDirectives(patchArr);
+      if (!r.keep) continue;
+      merged = r.value as JsonValue[];
     } else if (foundOriginal && foundPatch) {
-      merged = mainStrategy(meta.strategies) === MERGE
-        ? mergeSlice(origList as JsonValue[], patchList as JsonValue[], meta, false)
-        : (patchList as JsonValue[]);
+      merged = mainStrategy(meta.strategies) === MERGE ? mergeSlice(origArr, patchArr, meta, false) : patchArr;
     } else continue;
-    const all = [...((origList as JsonValue[] | undefined) ?? []), ...((patchList as JsonValue[] | undefined) ?? [])];
-    if (all.length === 0 && merged.length === 0) {
-      original[field] = merged;
-      delete patch[field];
-      continue;
-    }
-    const isMap = elementKind(all.length > 0 ? all : merged) === 'map';
+    const isMap = meta.mergeKey !== '';
     const [patchItems, serverOnly] = partition(merged, order, meta.mergeKey, isMap);
-    original[field] = normalizeElementOrder(
-      patchItems,
-      serverOnly,
-      order,
-      (origList as JsonValue[] | undefined) ?? [],
-      meta.mergeKey,
-      isMap,
-    );
+    const kind = elementKind(origArr, patchArr);
+    original[field] = normalizeElementOrder(patchItems, serverOnly, order, origArr, meta.mergeKey, kind === 'map');
     delete patch[field];
   }
 }
