@@ -371,20 +371,35 @@ function elementKind(...lists: (readonly JsonValue[])[]): GoKind {
   return prev;
 }
 
-function dedupeScalars(s: JsonValue[]): JsonValue[] {
-  // Go's in-place dedupe (moves the last element into the hole); order is fixed up afterwards.
-  let length = s.length - 1;
+/**
+ * Go's in-place dedupe: moves the last element into each hole and shrinks the slice. Works on the
+ * whole backing array (entries past the returned length keep their stale values) because Go's
+ * `append(original, patch...)` may share that array with `original`; see mergeSlice.
+ */
+function dedupeScalarsInPlace(arr: JsonValue[]): number {
+  let length = arr.length - 1;
   for (let i = 0; i < length; i++) {
     for (let j = i + 1; j <= length; j++) {
-      if (s[i] === s[j]) {
-        s[j] = s[length]!;
-        s.length = length;
+      if (arr[i] === arr[j]) {
+        arr[j] = arr[length]!;
         length--;
         j--;
       }
     }
   }
-  return s;
+  return length + 1;
+}
+
+/**
+ * Capacity encoding/json gives a decoded []interface{} of n items (append from an empty slice:
+ * doubling, and 16-byte elements hit exact malloc size classes up to 512 items).
+ */
+function decodedCapacity(n: number): number {
+  if (n === 0) return 0;
+  if (n > 512) return n; // beyond this we do not model Go's growth; assume no spare room
+  let c = 1;
+  while (c < n) c *= 2;
+  return c;
 }
 
 function mergeSlice(original: JsonValue[], patch: JsonValue[], meta: PatchMeta, isDeleteList: boolean): JsonValue[] {
@@ -398,7 +413,12 @@ function mergeSlice(original: JsonValue[], patch: JsonValue[], meta: PatchMeta, 
       const del = new Set<JsonValue>(patch);
       return original.filter((v) => !del.has(v));
     }
-    merged = dedupeScalars(original.concat(patch));
+    const arr = original.concat(patch);
+    const len = dedupeScalarsInPlace(arr);
+    merged = arr.slice(0, len);
+    // When `original` had spare capacity, Go's dedupe rewrote it in place, and that rewritten
+    // prefix is what it then uses as the server order.
+    if (decodedCapacity(original.length) >= arr.length) original = arr.slice(0, original.length);
   } else {
     if (mergeKey === '') fail('cannot merge lists without merge key');
     // Special elements: `$patch: delete` removes matching items, `$patch: replace` drops the original.
