@@ -80,6 +80,12 @@ export function toFloat64(v: unknown): number {
     // strconv.ParseFloat syntax; anything else is 0 as in cast.
     if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v)) return Number(v);
     if (/^[+-]?(inf|infinity)$/i.test(v)) return v.startsWith('-') ? -Infinity : Infinity;
+    const hex = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(v);
+    if (hex && (hex[2] || hex[3])) {
+      const frac = hex[3] ?? '';
+      const mant = parseInt(hex[2]! + frac || '0', 16) * 2 ** (Number(hex[4]) - 4 * frac.length);
+      return hex[1] === '-' ? -mant : mant;
+    }
     if (/^nan$/i.test(v)) return NaN;
     return 0;
   }
@@ -459,7 +465,7 @@ export const SPRIG_FUNCS: FuncMap = {
   }, 'any'),
   pluck: goFunc(['string'], (k: string, ...ds: Array<Record<string, unknown> | null>) =>
     ds.filter((d) => d !== null && Object.hasOwn(d, k)).map((d) => d![k]), 'map'),
-  sortAlpha: goFunc(['any'], (l: unknown) => strslice(l).sort(compareGoStrings)),
+  sortAlpha: goFunc(['any'], (l: unknown) => (Array.isArray(l) ? strslice(l).sort(compareGoStrings) : [strval(l)])),
   // dicts
   dict: goFunc([], dict, 'any'),
   get: goFunc(['map', 'string'], (d: Record<string, unknown> | null, k: string) => (d && Object.hasOwn(d, k) ? d[k] : '')),
