@@ -13,7 +13,12 @@ import { canonicalQuantity } from './quantity.js';
 interface Ctx {
   readonly struct: string;
   readonly path: string;
+  /** encoding/json keeps going after a type mismatch and reports the first one at the end. */
+  readonly saved: { first?: K8sError };
 }
+
+/** A type mismatch: recorded, decoding continues (errors from Unmarshalers abort instead). */
+class TypeMismatch extends K8sError {}
 
 const INT_RANGES: Readonly<Record<string, readonly [number, number]>> = {
   int32: [-2147483648, 2147483647],
@@ -21,15 +26,30 @@ const INT_RANGES: Readonly<Record<string, readonly [number, number]>> = {
   int: [Number.MIN_SAFE_INTEGER * 1024, Number.MAX_SAFE_INTEGER * 1024],
 };
 
-function typeError(ctx: Ctx, value: unknown, t: GoType, detail?: string): never {
-  const what = detail ?? goJsonKind(value);
+function mismatchMessage(ctx: Ctx, what: string, type: string): string {
   const where = ctx.path === '' ? `Go value` : `Go struct field ${ctx.struct}.${ctx.path}`;
-  throw new K8sError('type', `json: cannot unmarshal ${what} into ${where} of type ${goTypeString(t)}`);
+  return `json: cannot unmarshal ${what} into ${where} of type ${type}`;
+}
+
+function typeError(ctx: Ctx, value: unknown, t: GoType, detail?: string): never {
+  throw new TypeMismatch('type', mismatchMessage(ctx, detail ?? goJsonKind(value), goTypeString(t)));
+}
+
+/** Runs one value's decoding; a type mismatch is saved (first wins) and yields undefined. */
+function guarded(ctx: Ctx, run: () => JsonValue): JsonValue | undefined {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof TypeMismatch)) throw e;
+    ctx.saved.first ??= e;
+    return undefined;
+  }
 }
 
 const sub = (ctx: Ctx, json: string, struct?: string): Ctx => ({
   struct: struct ?? ctx.struct,
   path: ctx.path === '' ? json : `${ctx.path}.${json}`,
+  saved: ctx.saved,
 });
 
 /** JSON of the zero value of t (what Go marshals for a field nothing was decoded into). */
@@ -44,7 +64,7 @@ function zeroJson(t: GoType): JsonValue {
     case 'struct': {
       let z = zeroStructs.get(t.name);
       if (z === undefined) {
-        z = encodeStruct(t.name, {}, { struct: t.name, path: '' });
+        z = encodeStruct(t.name, {}, { struct: t.name, path: '', saved: {} });
         zeroStructs.set(t.name, z);
       }
       return cloneJson(z);
@@ -112,9 +132,10 @@ function encodeScalar(go: GoType & { k: 'scalar' }, v: unknown, ctx: Ctx): JsonV
   return v;
 }
 
-function encodeTime(v: unknown, ctx: Ctx, t: GoType): JsonValue {
+function encodeTime(v: unknown, ctx: Ctx): JsonValue {
   if (v === null) return null;
-  if (typeof v !== 'string') typeError(ctx, v, t);
+  // metav1.Time.UnmarshalJSON decodes into a string first; its error aborts decoding.
+  if (typeof v !== 'string') throw new K8sError('type', mismatchMessage(ctx, goJsonKind(v), 'string'));
   const ms = Date.parse(v);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(ms)) {
     throw new K8sError('type', `parsing time "${v}" as "2006-01-02T15:04:05Z07:00": cannot parse as RFC3339`);
@@ -137,12 +158,10 @@ function encode(t: GoType, v: unknown, ctx: Ctx): JsonValue {
       if (v === null) return 0;
       if (typeof v === 'string') return v;
       if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
-      throw new K8sError(
-        'type',
-        `json: cannot unmarshal ${typeof v === 'number' ? `number ${String(v)}` : goJsonKind(v)} into Go value of type int32`,
-      );
+      // IntOrString.UnmarshalJSON's own error: aborts decoding, gets the field context added.
+      throw new K8sError('type', mismatchMessage(ctx, typeof v === 'number' ? `number ${String(v)}` : goJsonKind(v), 'int32'));
     case 'time':
-      return encodeTime(v, ctx, t);
+      return encodeTime(v, ctx);
     case 'raw':
       return v === undefined ? null : (v as JsonValue);
     case 'bytes':
@@ -156,14 +175,14 @@ function encode(t: GoType, v: unknown, ctx: Ctx): JsonValue {
       if (v === null) return null;
       if (!Array.isArray(v)) typeError(ctx, v, t);
       const out: JsonValue[] = new Array<JsonValue>(v.length);
-      for (let i = 0; i < v.length; i++) out[i] = encode(t.elem, v[i], ctx);
+      for (let i = 0; i < v.length; i++) out[i] = guarded(ctx, () => encode(t.elem, v[i], ctx)) ?? zeroJson(t.elem);
       return out;
     }
     case 'map': {
       if (v === null) return null;
       if (!isJsonObject(v)) typeError(ctx, v, t);
       const out: JsonObject = {};
-      for (const k of Object.keys(v)) out[k] = encode(t.elem, v[k], ctx);
+      for (const k of Object.keys(v)) out[k] = guarded(ctx, () => encode(t.elem, v[k], ctx)) ?? zeroJson(t.elem);
       return out;
     }
     case 'struct':
@@ -188,21 +207,18 @@ function matchField(fields: ReadonlyMap<string, GoField>, lower: ReadonlyMap<str
 
 function encodeStruct(name: string, input: JsonObject, ctx: Ctx): JsonObject {
   const s = goStruct(name);
-  // Last occurrence wins, exactly like encoding/json assigning keys in document order.
-  const assigned = new Map<GoField, unknown>();
+  // Decode in document order (errors surface in the order Go meets them); a repeated field keeps
+  // the last value, exactly like encoding/json assigning keys one after another.
+  const decoded = new Map<GoField, JsonValue>();
   for (const key of Object.keys(input)) {
     const f = matchField(s.byJson, s.byLowerJson, key);
-    if (f) assigned.set(f, input[key]);
+    if (!f) continue;
+    const value = guarded(ctx, () => encode(f.type, input[key], sub(ctx, f.json, name)));
+    if (value !== undefined) decoded.set(f, value);
   }
   const out: JsonObject = {};
   for (const f of s.fields) {
-    const fctx = sub(ctx, f.json, name);
-    let encoded: JsonValue;
-    if (assigned.has(f)) {
-      encoded = encode(f.type, assigned.get(f), fctx);
-    } else {
-      encoded = zeroJson(f.type);
-    }
+    const encoded = decoded.has(f) ? decoded.get(f)! : zeroJson(f.type);
     if (f.omitzero && isZeroStruct(f.type, encoded)) continue;
     if (f.omitempty && isEmptyForOmit(f.type, encoded)) continue;
     out[f.json] = encoded;
@@ -219,6 +235,9 @@ export function normalizeAs(typeName: string, value: unknown): JsonObject {
   const name = resolveTypeName(typeName);
   const t: GoType = { k: 'struct', name };
   if (value === null) return zeroJson(t) as JsonObject;
-  if (!isJsonObject(value)) typeError({ struct: name, path: '' }, value, t);
-  return encodeStruct(name, value, { struct: name, path: '' });
+  const ctx: Ctx = { struct: name, path: '', saved: {} };
+  if (!isJsonObject(value)) throw new K8sError('type', mismatchMessage(ctx, goJsonKind(value), goTypeString(t)));
+  const out = encodeStruct(name, value, ctx);
+  if (ctx.saved.first) throw new K8sError('type', ctx.saved.first.message);
+  return out;
 }
