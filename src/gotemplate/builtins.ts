@@ -1,7 +1,7 @@
 /** text/template's predefined functions (funcs.go), with Go's comparison kind rules and error texts. */
 import { formatValue, sprint, sprintf, sprintln } from './fmt.js';
 import { FuncError, goFunc, type FuncMap, type GoFunc } from './func.js';
-import { GoEnum, GoNilPointer, GoStringMap, GoStruct, basicKind, byteLength, goTypeName, isPlainMap, isTrue } from './values.js';
+import { GoNilPointer, GoStringMap, GoStruct, basicKind, byteLength, goTypeName, intValue, isPlainMap, isTrue } from './values.js';
 
 /** Go's indirectInterface: a nil interface{} is the same as no value. */
 function ind(v: unknown): unknown {
@@ -22,10 +22,8 @@ function length(v: unknown): bigint {
 function intIndex(index: unknown, cap: number, what = 'slice/array'): number {
   const x = ind(index);
   if (x === undefined) throw new FuncError(`cannot index ${what} with nil`);
-  let n: bigint;
-  if (typeof x === 'bigint') n = x;
-  else if (x instanceof GoEnum) n = BigInt(x.value);
-  else throw new FuncError(`cannot index ${what} with type ${goTypeName(x)}`);
+  const n = intValue(x);
+  if (n === undefined) throw new FuncError(`cannot index ${what} with type ${goTypeName(x)}`);
   if (n < 0n || n >= BigInt(cap)) throw new FuncError(`index out of range: ${n}`);
   return Number(n);
 }
@@ -72,8 +70,9 @@ function slice(item: unknown, ...idx: unknown[]): unknown {
   else throw new FuncError(`can't slice item of type ${goTypeName(x)}`);
   const bounds = [0, len];
   for (let i = 0; i < idx.length; i++) {
-    const v = ind(idx[i]);
-    if (typeof v !== 'bigint') throw new FuncError(`cannot index slice/array with type ${goTypeName(v)}`);
+    const raw = ind(idx[i]);
+    const v = intValue(raw);
+    if (v === undefined) throw new FuncError(`cannot index slice/array with type ${goTypeName(raw)}`);
     if (v < 0n || v > BigInt(len)) throw new FuncError(`index out of range: ${v}`);
     bounds[i] = Number(v);
   }
@@ -88,7 +87,7 @@ const errBadComparison = 'incompatible types for comparison';
 const errNoComparison = 'missing argument for comparison';
 
 function numOf(v: unknown): bigint {
-  return v instanceof GoEnum ? BigInt(v.value) : (v as bigint);
+  return intValue(v) ?? 0n;
 }
 
 function eq(arg1: unknown, ...arg2: unknown[]): boolean {

@@ -9,6 +9,7 @@ import {
   GoNilPointer,
   GoStringMap,
   GoStruct,
+  GoTypedInt,
   compareGoStrings,
   isPlainMap,
   isTrue,
@@ -59,6 +60,7 @@ export function toJsonTree(v: unknown, depth = 0): JsonTree {
   if (v === null || v instanceof GoNilPointer) return null;
   if (Array.isArray(v)) return v.map((e) => toJsonTree(e, depth + 1));
   if (v instanceof GoEnum) return { num: String(v.value) };
+  if (v instanceof GoTypedInt) return { num: v.value.toString() };
   if (v instanceof GoStringMap) {
     if (v.entries === null) return null;
     const entries = v.entries;

@@ -22,6 +22,7 @@ import {
   GoNilPointer,
   GoStringMap,
   GoStruct,
+  GoTypedInt,
   goTypeName,
   hasOwn,
   isPlainMap,
@@ -261,10 +262,13 @@ export class ExecState {
       const keys = sortedKeys(Object.keys(val));
       for (const k of keys) if (!one(k, val[k])) break;
       ranged = keys.length > 0;
-    } else if (typeof val === 'bigint') {
-      if (decl.length > 1) this.fail(`can't use ${val} to iterate over more than one variable`);
-      for (let i = 0n; i < val; i++) if (!one(i, i)) break;
-      ranged = val > 0n;
+    } else if (typeof val === 'bigint' || val instanceof GoTypedInt) {
+      // Go 1.22+: range over an integer yields 0..n-1 of the integer's own type.
+      const n = typeof val === 'bigint' ? val : val.value;
+      const wrap = typeof val === 'bigint' ? (i: bigint): unknown => i : (i: bigint): unknown => new GoTypedInt(val.type, i);
+      if (decl.length > 1) this.fail(`can't use ${n} to iterate over more than one variable`);
+      for (let i = 0n; i < n; i++) if (!one(wrap(i), wrap(i))) break;
+      ranged = n > 0n;
     } else if (val !== undefined && val !== null) {
       this.fail(`range can't iterate over ${formatValue(val, false)}`);
     }

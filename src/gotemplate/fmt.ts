@@ -4,6 +4,7 @@ import {
   GoNilPointer,
   GoStringMap,
   GoStruct,
+  GoTypedInt,
   goTypeName,
   isPlainMap,
   sortedKeys,
@@ -117,6 +118,7 @@ export function formatValue(v: unknown, top = true): string {
       .join(' ')}]`;
   }
   if (v instanceof GoEnum) return v.name;
+  if (v instanceof GoTypedInt) return v.value.toString();
   if (v instanceof GoNilPointer) {
     const s = v.methods['String'];
     if (s) return String(s());
@@ -378,6 +380,7 @@ function fmtOne(v: unknown, verb: string, spec: Spec, depth = 0): string {
     return fmtString(formatValue(v, false), verb, spec);
   }
   if (v instanceof GoEnum) return fmtInt(BigInt(v.value), verb, spec);
+  if (v instanceof GoTypedInt) return fmtOne(v.value, verb, spec, depth);
   switch (typeof v) {
     case 'string':
       return fmtString(v, verb, spec);

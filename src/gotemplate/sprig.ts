@@ -4,7 +4,19 @@ import { posix } from 'node:path';
 import { marshalJson, marshalJsonIndent, marshalYaml } from './encode.js';
 import { formatValue, goQuote } from './fmt.js';
 import { FuncError, goFunc, type FuncMap } from './func.js';
-import { GoEnum, GoNilPointer, GoStringMap, GoStruct, byteLength, compareGoStrings, goTypeName, isPlainMap, isTrue } from './values.js';
+import {
+  GoEnum,
+  GoNilPointer,
+  GoStringMap,
+  GoStruct,
+  GoTypedInt,
+  byteLength,
+  compareGoStrings,
+  goInt64,
+  goTypeName,
+  isPlainMap,
+  isTrue,
+} from './values.js';
 
 /** sprig's empty(): Go's IsTrue negated, except that a struct is never empty. */
 export function empty(v: unknown): boolean {
@@ -27,6 +39,7 @@ function reflectKind(v: unknown): string {
   if (v instanceof GoStruct) return v.typeName.startsWith('*') ? 'ptr' : 'struct';
   if (v instanceof GoNilPointer) return 'ptr';
   if (v instanceof GoEnum) return 'int32';
+  if (v instanceof GoTypedInt) return v.type;
   switch (typeof v) {
     case 'bigint':
       return 'int';
@@ -55,6 +68,7 @@ function asList(v: unknown, what: string): unknown[] {
 /** spf13/cast ToInt64 as sprig uses it: lenient, 0 on failure. */
 export function toInt64(v: unknown): bigint {
   if (typeof v === 'bigint') return v;
+  if (v instanceof GoTypedInt) return v.value;
   if (v instanceof GoEnum) return BigInt(v.value);
   if (typeof v === 'number') return Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n;
   if (typeof v === 'boolean') return v ? 1n : 0n;
@@ -74,6 +88,7 @@ export function toInt64(v: unknown): bigint {
 export function toFloat64(v: unknown): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
+  if (v instanceof GoTypedInt) return Number(v.value);
   if (v instanceof GoEnum) return v.value;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {
@@ -107,6 +122,7 @@ function deepEqual(a: unknown, b: unknown): boolean {
     const ka = Object.keys(a);
     return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
   }
+  if (a instanceof GoTypedInt && b instanceof GoTypedInt) return a.type === b.type && a.value === b.value;
   if (a instanceof GoStringMap && b instanceof GoStringMap) {
     return a.size === b.size && a.keys().every((k) => b.has(k) && a.get(k) === b.get(k));
   }
@@ -297,7 +313,7 @@ function until(count: bigint): bigint[] {
 }
 
 function intArith(op: (a: bigint, b: bigint) => bigint) {
-  return (a: unknown, b: unknown): bigint => op(toInt64(a), toInt64(b));
+  return (a: unknown, b: unknown): GoTypedInt => goInt64(op(toInt64(a), toInt64(b)));
 }
 
 function divide(a: bigint, b: bigint): bigint {
@@ -395,16 +411,16 @@ export const SPRIG_FUNCS: FuncMap = {
   // numbers
   atoi: goFunc(['string'], (s: string) => (/^[-+]?\d+$/.test(s) ? BigInt(s) : 0n)),
   int: goFunc(['any'], toInt64),
-  int64: goFunc(['any'], toInt64),
+  int64: goFunc(['any'], (v: unknown) => goInt64(toInt64(v))),
   float64: goFunc(['any'], toFloat64),
-  add: goFunc([], (...v: unknown[]) => v.reduce<bigint>((a, b) => a + toInt64(b), 0n), 'any'),
-  add1: goFunc(['any'], (v: unknown) => toInt64(v) + 1n),
+  add: goFunc([], (...v: unknown[]) => goInt64(v.reduce<bigint>((a, b) => a + toInt64(b), 0n)), 'any'),
+  add1: goFunc(['any'], (v: unknown) => goInt64(toInt64(v) + 1n)),
   sub: goFunc(['any', 'any'], intArith((a, b) => a - b)),
-  mul: goFunc(['any'], (a: unknown, ...v: unknown[]) => v.reduce<bigint>((x, y) => x * toInt64(y), toInt64(a)), 'any'),
+  mul: goFunc(['any'], (a: unknown, ...v: unknown[]) => goInt64(v.reduce<bigint>((x, y) => x * toInt64(y), toInt64(a))), 'any'),
   div: goFunc(['any', 'any'], intArith(divide)),
   mod: goFunc(['any', 'any'], intArith(modulo)),
-  max: goFunc(['any'], (a: unknown, ...v: unknown[]) => v.reduce<bigint>((x, y) => (toInt64(y) > x ? toInt64(y) : x), toInt64(a)), 'any'),
-  min: goFunc(['any'], (a: unknown, ...v: unknown[]) => v.reduce<bigint>((x, y) => (toInt64(y) < x ? toInt64(y) : x), toInt64(a)), 'any'),
+  max: goFunc(['any'], (a: unknown, ...v: unknown[]) => goInt64(v.reduce<bigint>((x, y) => (toInt64(y) > x ? toInt64(y) : x), toInt64(a))), 'any'),
+  min: goFunc(['any'], (a: unknown, ...v: unknown[]) => goInt64(v.reduce<bigint>((x, y) => (toInt64(y) < x ? toInt64(y) : x), toInt64(a))), 'any'),
   until: goFunc(['int'], until),
   untilStep: goFunc(['int', 'int', 'int'], untilStep),
   base: goFunc(['string'], (p: string) => posix.basename(p.replace(/\/+$/, '')) || (p.startsWith('/') ? '/' : '.')),

@@ -112,6 +112,29 @@ export function goEnum(typeName: string, value: number, name: string): GoEnum {
   return new GoEnum(typeName, value, name);
 }
 
+/**
+ * An integer of a named Go integer type other than int (sprig's arithmetic returns int64). It compares
+ * and prints like any int, but is not assignable to an `int` parameter — Go's "expected int; got int64".
+ */
+export class GoTypedInt {
+  constructor(
+    readonly type: string,
+    readonly value: bigint,
+  ) {}
+}
+
+export function goInt64(v: bigint): GoTypedInt {
+  return new GoTypedInt('int64', BigInt.asIntN(64, v));
+}
+
+/** The integer inside an int-kinded value (int, int64, enums), or undefined for other kinds. */
+export function intValue(v: unknown): bigint | undefined {
+  if (typeof v === 'bigint') return v;
+  if (v instanceof GoTypedInt) return v.value;
+  if (v instanceof GoEnum) return BigInt(v.value);
+  return undefined;
+}
+
 /** A `*durationpb.Duration` (fields Seconds and Nanos) for `formatDuration`. */
 export function goDuration(seconds: bigint | number, nanos: bigint | number = 0): GoStruct {
   const s = BigInt(seconds);
@@ -163,6 +186,7 @@ export function goTypeName(v: unknown): string {
   if (Array.isArray(v)) return '[]interface {}';
   if (v instanceof GoStringMap) return 'map[string]string';
   if (v instanceof GoStruct || v instanceof GoNilPointer || v instanceof GoEnum) return v.typeName;
+  if (v instanceof GoTypedInt) return v.type;
   if (isPlainMap(v)) return 'map[string]interface {}';
   return 'interface {}';
 }
@@ -184,7 +208,7 @@ export function basicKind(v: unknown): BasicKind {
       return 'invalid';
   }
   if (v === null) return 'invalid';
-  if (v instanceof GoEnum) return 'int';
+  if (v instanceof GoEnum || v instanceof GoTypedInt) return 'int';
   return 'other';
 }
 
@@ -209,6 +233,7 @@ export function isTrue(v: unknown): boolean {
   if (v instanceof GoStringMap) return v.size > 0;
   if (v instanceof GoNilPointer) return false;
   if (v instanceof GoEnum) return v.value !== 0;
+  if (v instanceof GoTypedInt) return v.value !== 0n;
   if (v instanceof GoStruct) return true;
   if (isPlainMap(v)) {
     for (const _ in v) return true;

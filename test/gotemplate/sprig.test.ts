@@ -84,6 +84,10 @@ describe('sprig numbers', () => {
     );
     expect(errorOf('{{ div 1 0 }}')).toBe('template: t:1:3: executing "t" at <div 1 0>: error calling div: runtime error: integer divide by zero');
   });
+  it('arithmetic results are int64: they compare as ints but do not fit an int parameter', () => {
+    expect(run('{{ add 1 2 }} {{ printf "%T" (sub 3 1) }} {{ eq (mul 2 2) 4 }} {{ range (add 1 1) }}{{ printf "%T" . }}{{ end }}')).toBe('3 int64 true int64int64');
+    expect(errorOf('{{ trunc (sub 3 1) "abc" }}')).toBe('template: t:1:16: executing "t" at <1>: wrong type for value; expected int; got int64');
+  });
   it('until counts', () => {
     expect(run('{{ until 3 }} {{ until 0 }}')).toBe('[0 1 2] []');
   });

@@ -33,6 +33,10 @@ export const SPRIG_CASES: OracleCase[] = [
   { t: '{{ atoi "42" }} {{ atoi "x" }} {{ atoi "-7" }} {{ atoi "+3" }} {{ int "42" }} {{ int 3.9 }} {{ int -3.9 }} {{ int64 "0x10" }} {{ float64 "1.5" }} {{ float64 2 }} {{ int "1.0" }} {{ int "1." }} {{ int "0x1_0" }} {{ int " 1" }} {{ float64 "1e3" }} {{ float64 " 1" }} {{ int true }} {{ int .missing }} {{ int "017" }} {{ int "1e3" }} {{ float64 "inf" }} {{ float64 "0x1p4" }}', d: '' },
   { t: '{{ add 1 2 3 }} {{ add 1.5 1 }} {{ add "2" 3 }} {{ add }} {{ sub 5 2 }} {{ mul 2 3 4 }} {{ div 7 2 }} {{ div -7 2 }} {{ mod 7 3 }} {{ mod -7 3 }} {{ max 1 5 3 }} {{ min 4 2 8 }} {{ add1 .f }} {{ eq (add 1 1) 2 }}', d: d({ f: 2.7 }) },
   { t: '{{ div 1 0 }}', d: '' },
+  { t: '{{ printf "%d %v %T %x" (add 1 2) (mul 2 3) (sub 1 2) (max 10 255) }}|{{ eq (add 1 1) 2 }} {{ lt (sub 1 2) 0 }} {{ index (list "a" "b") (add 0 1) }}|{{ toJson (add 1 1) }} {{ add 1 2 | quote }} {{ if (sub 1 1) }}t{{ else }}f{{ end }}', d: '' },
+  { t: '{{ until (add 1 2) }}', d: '' },
+  { t: '{{ trunc (sub 3 1) "abc" }}', d: '' },
+  { t: '{{ repeat (int64 2) "ab" }}', d: '' },
   { t: '{{ until 3 }} {{ until 0 }} {{ until -2 }} {{ untilStep 1 10 3 }} {{ untilStep 5 0 -2 }} {{ untilStep 0 5 0 }}', d: '' },
   // lists
   { t: '{{ list 1 "a" }} {{ append (list 1) 2 }} {{ prepend (list 1) 0 }} {{ first (list 1 2) }} {{ last (list 1 2) }} {{ first (list) }} {{ rest (list 1 2 3) }} {{ initial (list 1 2 3) }} {{ reverse (list 1 2 3) }}', d: '' },
@@ -58,7 +62,7 @@ export const SPRIG_CASES: OracleCase[] = [
   // encoding
   { t: '{{ toJson (dict "b" 1 "a" (list "x" nil) "h" "<&>") }}|{{ toPrettyJson (dict "a" (list 1)) }}|{{ toRawJson (dict "h" "<&>") }}|{{ toJson .missing }}|{{ toPrettyJson (list) }}', d: '' },
   { t: '{{ (fromJson "{\\"a\\":[1,2]}").a }}|{{ fromJson "bad" }}|{{ fromJson "1" }}|{{ fromJson "\\"s\\"" }}|{{ toYaml (fromJson "{\\"b\\":[{\\"c\\":null}],\\"a\\":1.5}") }}', d: '' },
-  { t: '{{ typeOf 1 }} {{ typeOf 1.5 }} {{ typeOf "s" }} {{ typeOf .m }} {{ typeOf .l }} {{ typeOf nil }} {{ kindOf 1 }} {{ kindOf .m }} {{ kindOf .l }} {{ kindIs "map" .m }} {{ typeOf (list) }} {{ typeOf (split "," "a") }}', d: d({ m: {}, l: [] }) },
+  { t: '{{ typeOf 1 }} {{ typeOf 1.5 }} {{ typeOf "s" }} {{ typeOf .m }} {{ typeOf .l }} {{ typeOf nil }} {{ kindOf 1 }} {{ kindOf .m }} {{ kindOf .l }} {{ kindIs "map" .m }} {{ typeOf (add 1 1) }} {{ typeOf (int64 1) }} {{ typeOf (int 1) }} {{ typeOf (atoi "1") }} {{ typeOf (list) }} {{ typeOf (split "," "a") }}', d: d({ m: {}, l: [] }) },
   { t: '{{ deepEqual (list 1 (dict "a" 1)) (list 1 (dict "a" 1)) }} {{ deepEqual 1 1.0 }}', d: '' },
   { t: '{{ base "/a/b.txt" }} {{ base "/a/b/" }} {{ base "" }} {{ dir "/a/b/c" }} {{ dir "a/b/" }} {{ dir "x" }} {{ clean "/a/../b/./c//" }} {{ ext "f.tar.gz" }} {{ isAbs "/x" }}', d: '' },
 ];
