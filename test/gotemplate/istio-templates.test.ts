@@ -94,6 +94,51 @@ describe.skipIf(!available)('Istio injection templates', () => {
     expect(proxy.env!.find((e) => e.name === 'ISTIO_META_ENABLE_HBONE')?.value).toBe('true');
   });
 
+  it('runs every branch we can reach through annotations and values without an execution error', () => {
+    const base = loadValues(CONFORMANCE_DIR) as { global: Record<string, unknown> & { proxy: Record<string, unknown> }; pilot: Record<string, unknown> };
+    const values = structuredClone(base);
+    values.global.proxy.tracer = 'datadog';
+    values.global.proxy.lifecycle = { preStop: { exec: { command: ['sleep', '5'] } } };
+    values.global.proxy.seccompProfile = { type: 'RuntimeDefault' };
+    values.global.proxy.startupProbe = { enabled: false, failureThreshold: 600 };
+    values.global.proxy.includeOutboundPorts = '443';
+    values.global.proxy.excludeOutboundPorts = '9999';
+    values.global.imagePullSecrets = ['regcred'];
+    values.global.imagePullPolicy = 'Always';
+    values.global.mountMtlsCerts = true;
+    values.global.logAsJson = true;
+    values.global.meshID = 'mesh1';
+    values.global.network = 'net1';
+    values.global.caName = 'GkeWorkloadCertificate';
+    values.global.proxy_init = { image: 'proxyv2', forceApplyIptables: true };
+    values.pilot = { cni: { enabled: true, provider: 'multus' }, env: { ENABLE_CLUSTER_TRUST_BUNDLE_API: true } };
+    const out = sidecar.execute(
+      sidecarTemplateData(values, {
+        annotations: {
+          'sidecar.istio.io/interceptionMode': 'TPROXY',
+          'sidecar.istio.io/userVolumeMount': '{"extra":{"mountPath":"/x","readOnly":true}}',
+          'sidecar.istio.io/bootstrapOverride': 'custom-bootstrap',
+          'traffic.sidecar.istio.io/excludeInterfaces': 'eth1',
+          'traffic.sidecar.istio.io/kubevirtInterfaces': 'net1',
+          'sidecar.istio.io/proxyImage': 'example.com/proxy:v1',
+          'apm.datadoghq.com/env': '{"DD_ENV":"prod","DD_SERVICE":"svc"}',
+          'k8s.v1.cni.cncf.io/networks': '[{"name": "other"}]',
+          'status.sidecar.istio.io/port': '0',
+          'sidecar.istio.io/proxyCPULimit': '2',
+        },
+        proxyMetadata: { IPTABLES_TRACE_LOGGING: 'true' },
+      }),
+    );
+    const pod = parseYaml(out) as PartialPod;
+    expect(pod.metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBe('[{"name": "other"}, {"name": "istio-cni", "namespace": "default"}]');
+    const proxy = pod.spec.containers!.find((c) => c.name === 'istio-proxy')!;
+    expect(proxy.image).toBe('example.com/proxy:v1');
+    expect(proxy.env!.find((e) => e.name === 'DD_ENV')?.value).toBe('prod');
+    expect(proxy.args).toContain('--log_as_json');
+    expect(pod.spec.initContainers[0]!.name).toBe('istio-validation');
+    expect((proxy as unknown as { lifecycle: unknown }).lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+  });
+
   it('renders the gateway and gRPC templates', () => {
     for (const f of ['gateway-injection-template.yaml', 'grpc-agent.yaml', 'grpc-simple.yaml']) {
       const t = parseTemplate(readFileSync(join(TEMPLATE_DIR, f), 'utf8'), { name: 'inject', funcs });
