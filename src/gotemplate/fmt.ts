@@ -185,13 +185,6 @@ function badVerb(verb: string, v: unknown): string {
   return `%!${verb}(${goTypeName(v)}=${formatValue(v, false)})`;
 }
 
-function stringish(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (v instanceof GoEnum) return v.name;
-  if (v instanceof GoStruct && v.methods['String']) return formatValue(v, false);
-  return undefined;
-}
-
 function intSign(n: bigint, spec: Spec): string {
   if (n < 0n) return '';
   if (spec.plus) return '+';

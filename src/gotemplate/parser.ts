@@ -160,7 +160,7 @@ class Parser {
     if (t.type === 'keyword') {
       switch (t.val) {
         case 'block':
-          return this.blockControl(t);
+          return this.blockControl();
         case 'break':
         case 'continue': {
           const r = this.nextNonSpace();
@@ -182,7 +182,7 @@ class Parser {
         case 'with':
           return this.control('with', t);
         case 'template':
-          return this.templateControl(t);
+          return this.templateControl();
         case 'define':
           this.fail('unexpected <define> in command', t.line);
       }
@@ -226,7 +226,7 @@ class Parser {
     return { kind, pipe, list, elseList, pos: tok.pos, src: this.src };
   }
 
-  private templateControl(tok: Token): Node {
+  private templateControl(): Node {
     const context = 'template clause';
     const t = this.nextNonSpace();
     const name = this.parseTemplateName(t, context);
@@ -238,7 +238,7 @@ class Parser {
     return { kind: 'template', name, pipe, pos: t.pos, src: this.src };
   }
 
-  private blockControl(tok: Token): Node {
+  private blockControl(): Node {
     const context = 'block clause';
     const t = this.nextNonSpace();
     const name = this.parseTemplateName(t, context);
