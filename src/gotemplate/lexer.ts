@@ -281,7 +281,13 @@ export function lex(input: string): Token[] {
         else emit('identifier', s, pos);
         continue;
       }
-      return fail(`unrecognized character in action: ${JSON.stringify(c)}`);
+      if (c > ' ' && c <= '~') {
+        // Go emits any other printable ASCII character as a token and lets the parser reject it.
+        emit('char', pos, pos + 1);
+        pos++;
+        continue;
+      }
+      return fail(`unrecognized character in action: ${unicodeNotation(input, pos)}`);
     }
   }
   toks.push({ type: 'eof', val: '', pos: n, line });

@@ -15,6 +15,9 @@ type YNode =
 const BEST_WIDTH = 80;
 const BEST_INDENT = 2;
 
+/** Characters encoding/json leaves raw that yaml.v2's reader refuses ("control characters are not allowed"). */
+const UNREADABLE = /[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/;
+
 export function emitYaml(tree: JsonTree): string {
   const w = new Writer();
   const node = toNode(tree);
@@ -30,12 +33,16 @@ export function emitYaml(tree: JsonTree): string {
 function toNode(t: JsonTree): YNode {
   if (t === null) return { t: 'scalar', style: 'plain', value: 'null' };
   if (typeof t === 'boolean') return { t: 'scalar', style: 'plain', value: t ? 'true' : 'false' };
-  if (typeof t === 'string') return { t: 'scalar', style: stringStyle(foldNel(t)), value: foldNel(t) };
+  if (typeof t === 'string') {
+    if (UNREADABLE.test(t)) throw new Error('yaml: control characters are not allowed');
+    return { t: 'scalar', style: stringStyle(foldNel(t)), value: foldNel(t) };
+  }
   if (isJsonNumber(t)) return { t: 'scalar', style: 'plain', value: yamlNumber(t.num) };
   if (Array.isArray(t)) return { t: 'seq', items: t.map(toNode) };
   const entries = t.entries.map(([k, v]): [string, YNode] => {
     // yaml.v2 cannot read a raw NEL inside a flow-mapping key, so sigs.k8s.io/yaml fails on it.
     if (k.includes('\u0085')) throw new Error("yaml: did not find expected ',' or '}'");
+    if (UNREADABLE.test(k)) throw new Error('yaml: control characters are not allowed');
     return [k, toNode(v)];
   });
   // Go sorts keys it got in random map order; where yaml.v2's order is not total, Go's own output varies.
@@ -255,6 +262,8 @@ class Writer {
           this.scalar({ style: stringStyle(k), value: k }, indent + BEST_INDENT, true);
           this.newline(indent);
           this.put(':');
+          this.value(v, indent, true);
+          return;
         }
         this.value(v, indent, false);
       });
@@ -318,6 +327,7 @@ class Writer {
     this.putChar("'");
     const chars = Array.from(s);
     let spaces = false;
+    let breaks = false;
     for (let i = 0; i < chars.length; i++) {
       const ch = chars[i]!;
       if (ch === ' ') {
@@ -325,7 +335,16 @@ class Writer {
           this.newline(indent);
         } else this.putChar(' ');
         spaces = true;
+      } else if (isBreak(ch)) {
+        // A line separator goes out raw and starts a new line, as yaml.v2's write_break does.
+        this.out += ch;
+        this.column = 0;
+        breaks = true;
       } else {
+        if (breaks) {
+          this.put(' '.repeat(Math.max(0, indent - this.column)));
+          breaks = false;
+        }
         if (ch === "'") this.putChar("'");
         this.putChar(ch);
         spaces = false;
@@ -337,11 +356,14 @@ class Writer {
   private double(s: string, indent: number, allowBreaks: boolean): void {
     this.putChar('"');
     const chars = Array.from(s);
+    // yaml.v2's is_bom looks at the start of the value, not at the current character, so a
+    // leading BOM gets every character escaped.
+    const leadingBom = chars[0] === '\ufeff';
     let spaces = false;
     for (let i = 0; i < chars.length; i++) {
       const ch = chars[i]!;
       const c = ch.codePointAt(0)!;
-      if (!isPrintable(c) || c === 0xfeff || isBreak(ch) || ch === '"' || ch === '\\') {
+      if (leadingBom || !isPrintable(c) || c === 0xfeff || isBreak(ch) || ch === '"' || ch === '\\') {
         const short = DOUBLE_ESCAPES[c];
         if (short !== undefined) this.put('\\' + short);
         else if (c <= 0xff) this.put('\\x' + c.toString(16).toUpperCase().padStart(2, '0'));

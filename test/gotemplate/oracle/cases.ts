@@ -139,6 +139,16 @@ export const ORACLE_CASES: OracleCase[] = [
   { t: '{{ toYaml .x | indent 4 }}', d: JSON.stringify({ x: { cmd: ['/bin/sh', '-c', 'sleep 5 && echo "done" > /tmp/x'], env: [{ name: 'A', value: '1' }] } }) },
   { t: '{{ define "a" }}{{ $x := . }}{{ template "b" $x }}{{ end }}{{ define "b" }}<{{ . }}>{{ end }}{{ template "a" "v" }}{{ block "c" . }}{{ len . }}{{ end }}', d: JSON.stringify({ k: 1 }) },
   { t: '{{ define "t" }}{{ template "t" . }}{{ end }}{{ template "t" }}', d: '' },
+  // batch 3: YAML keys and odd characters, lexer characters
+  { t: '{{ toYaml . }}', d: JSON.stringify({ ['k'.repeat(129)]: 1, ['j'.repeat(128)]: { a: 1 }, 'multi\nkey': [1], 'x: y': 'v', '- a': 'b', '? q': 'r' }) },
+  ...['a\u2028b', 'line1\r\nline2', '\ttab first', 'trailing\n\n', ' \nx', '\ufeffx', 'a\u0000b', 'a\u007fb', 'a\u0080b', 'a\u009fb', 'a\u00a0b', 'a\uffffb', 'a\ufffdb', 'x\u0085'].map((v) => ({ t: '[{{ toYaml . }}]', d: JSON.stringify({ v }) })),
+  { t: '{{ toYaml . }}', d: JSON.stringify({ long: { nested: { deeper: { deepest: 'the quick brown fox jumps over the lazy dog and keeps running far beyond the width' } } } }) },
+  { t: '{{ toYaml . }}', d: JSON.stringify(['- ' + 'z '.repeat(50), "a'b c".repeat(20), 'x\ty '.repeat(20)]) },
+  { t: '{{ .x /* c */ }}', d: '' },
+  { t: '{{ .x # }}', d: '' },
+  { t: '{{ "a" "b" }}', d: '' },
+  { t: '{{ .x }}{{/* unclosed', d: '' },
+  { t: '{{- /* ok */ -}}\n  {{ "v" }}  {{- /* ok */}}', d: '' },
   // parse errors
   ...['{{ foo }}', '{{ if true }}x', 'x{{ end }}', 'x{{ else }}', '{{ $x }}', '{{ break }}', '{{ "a" | "b" }}', '{{ }}', '{{ "abc }}', '{{ 1 ',
     '{{ define "a" }}1{{ end }}{{ define "a" }}2{{ end }}', '{{ $a, $b := 1 }}', '{{/* x */ 3}}', '{{ if true }}{{ $x := 1 }}{{ end }}{{ $x }}',
