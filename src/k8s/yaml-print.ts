@@ -223,9 +223,10 @@ export function yamlKeyLess(a: string, b: string): boolean {
       }
     }
     let ai = i;
-    for (; ai < ar.length && isDigitCh(ar[ai]); ai++) an = an * 10n + BigInt(ar[ai]!.codePointAt(0)! - 48);
+    // int64 arithmetic, wrapping like Go's on absurdly long digit runs.
+    for (; ai < ar.length && isDigitCh(ar[ai]); ai++) an = BigInt.asIntN(64, an * 10n + BigInt(ar[ai]!.codePointAt(0)! - 48));
     let bi = i;
-    for (; bi < br.length && isDigitCh(br[bi]); bi++) bn = bn * 10n + BigInt(br[bi]!.codePointAt(0)! - 48);
+    for (; bi < br.length && isDigitCh(br[bi]); bi++) bn = BigInt.asIntN(64, bn * 10n + BigInt(br[bi]!.codePointAt(0)! - 48));
     if (an !== bn) return an < bn;
     if (ai !== bi) return ai < bi;
     return ar[i]!.codePointAt(0)! < br[i]!.codePointAt(0)!;
