@@ -44,6 +44,27 @@ describe('parseYamlDocument: yaml.v2 (YAML 1.1) scalar resolution', () => {
     expect(() => parseYamlDocument(`? \n: x\n`)).toThrow(/unsupported map key/);
   });
 
+  it('stringifies number keys the way sigs.k8s.io/yaml does (floats via 32-bit %g)', () => {
+    expect(parseYamlDocument('1e6: a\n0.0: b\n1.5: c\n9223372036854775807: d\n.inf: e\n')).toEqual({
+      '1e+06': 'a',
+      '0': 'b',
+      '1.5': 'c',
+      '9223372036854775807': 'd',
+      '.inf': 'e',
+    });
+    expect(() => parseYamlDocument('18446744073709551615: x\n')).toThrow(/unsupported map key of type: uint64/);
+  });
+
+  it('keeps out-of-range floats as strings and decodes !!binary', () => {
+    expect(parseYamlDocument('a: 1e400\nb: !!binary aGVsbG8=\n')).toEqual({ a: '1e400', b: 'hello' });
+  });
+
+  it('rejects escapes YAML 1.1 does not have', () => {
+    expect(() => parseYamlDocument('a: "x\\/y"\n')).toThrow(/unknown escape character/);
+    expect(() => parseYamlDocument('a: "\\ud83d\\ude00"\n')).toThrow(/invalid Unicode character escape code/);
+    expect(parseYamlDocument('a: "\\x41\\u00e9\\N\\_\\t"\n')).toEqual({ a: 'Aé\u0085\u00a0\t' });
+  });
+
   it('expands aliases and merge keys (explicit keys win)', () => {
     const doc = parseYamlDocument(`base: &b {p: 1, q: 2}\nuse:\n  <<: *b\n  q: 3\nlist: [*b]\n`);
     expect(doc).toEqual({ base: { p: 1, q: 2 }, use: { p: 1, q: 3 }, list: [{ p: 1, q: 2 }] });
