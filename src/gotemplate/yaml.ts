@@ -25,7 +25,7 @@ export function emitYaml(tree: JsonTree): string {
   else if (node.t === 'map' && node.entries.length === 0) w.put('{}');
   else if (node.t === 'seq' && node.items.length === 0) w.put('[]');
   else w.block(node, 0, true);
-  return w.out + '\n';
+  return w.out + (w.afterRawBreak ? '' : '\n');
 }
 
 // ------------------------------------------------------------------------------ JSON → yaml.v2 values
@@ -123,8 +123,22 @@ function resolvesToNonString(s: string): boolean {
   if (/^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*|0[bB][01]+)$/.test(plain)) return true;
   if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain)) return true;
   if (/^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/.test(s)) return true; // base-60 float
-  if (/^\d{4}-\d\d?-\d\d?([Tt ]|$)/.test(s)) return true; // timestamp
-  return false;
+  return isYamlTimestamp(s);
+}
+
+/** yaml.v2's parseTimestamp: the whole scalar must parse with one of its four time layouts. */
+function isYamlTimestamp(s: string): boolean {
+  const m =
+    /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?))?$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12) return false;
+  const monthDays = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  if (d < 1 || d > monthDays[mo - 1]!) return false;
+  const h = Number(m[4] ?? m[7] ?? 0);
+  const mi = Number(m[5] ?? m[8] ?? 0);
+  const se = Number(m[6] ?? m[9] ?? 0);
+  return h < 24 && mi < 60 && se < 60;
 }
 
 function isPrintable(c: number): boolean {
@@ -234,6 +248,8 @@ const DOUBLE_ESCAPES: Record<number, string> = {
 class Writer {
   out = '';
   private column = 0;
+  /** A raw line separator ended the last scalar: the next line starts without a '\n' of its own. */
+  afterRawBreak = false;
 
   put(s: string): void {
     this.out += s;
@@ -244,7 +260,8 @@ class Writer {
     this.column += 1;
   }
   private newline(indent: number): void {
-    this.out += '\n' + ' '.repeat(indent);
+    this.out += (this.afterRawBreak ? '' : '\n') + ' '.repeat(indent);
+    this.afterRawBreak = false;
     this.column = indent;
   }
 
@@ -390,12 +407,28 @@ class Writer {
     else if (s.length === 1 || isBreak(s.charAt(s.length - 2))) chomp = '+';
     const hint = s.startsWith(' ') || isBreak(s.charAt(0)) ? String(BEST_INDENT) : '';
     this.put(`|${hint}${chomp}`);
-    const body = chomp === '-' ? s : s.slice(0, -1);
-    for (const line of body.split('\n')) {
-      if (line === '') {
-        this.out += '\n';
+    this.out += '\n';
+    this.column = 0;
+    // Every line break is written as is; the next content character is indented (yaml.v2 write_literal_scalar).
+    let breaks = true;
+    const chars = Array.from(s);
+    for (let i = 0; i < chars.length; i++) {
+      const ch = chars[i]!;
+      if (isBreak(ch)) {
+        // The final '\n' of a kept ("|" or "|+") scalar is the line end the caller writes.
+        if (i === chars.length - 1 && ch === '\n') break;
+        this.out += ch;
         this.column = 0;
-      } else this.newline(indent), this.put(line);
+        breaks = true;
+        if (i === chars.length - 1) this.afterRawBreak = true;
+      } else {
+        if (breaks) {
+          this.put(' '.repeat(Math.max(0, indent - this.column)));
+          breaks = false;
+        }
+        this.putChar(ch);
+      }
     }
   }
+
 }

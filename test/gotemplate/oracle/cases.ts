@@ -3,6 +3,8 @@
  * sigs.k8s.io/yaml does it) by `oracle.go.txt`; the answers are recorded in go-answers.json.
  * Regenerate: npx tsx test/gotemplate/oracle/record.ts (needs a Go toolchain and yaml.v2 source).
  */
+import { fuzzCases } from './fuzz-cases.js';
+
 export interface OracleCase {
   readonly t: string;
   /** JSON text of the data object ("" for nil). */
@@ -157,4 +159,6 @@ export const ORACLE_CASES: OracleCase[] = [
     '{{ range .x }}{{ else }}{{ else }}{{ end }}', '{{ if 1 }}{{ else }}{{ end }}{{ end }}', '{{ (1) (2) }}', '{{ .a.b(c) }}', '{{ "x"."y" }}', '{{ 1.2.3 }}', '{{ 0x }}',
     '{{ \'ab\' }}', '{{ "\\q" }}', '{{ `a\nb` }}', '{{ $x = 1 }}', '{{ break 1 }}', '{{ range . }}{{ break }}{{ end }}x', '{{ range }}{{ end }}', '{{ 1 | }}', '{{ | 1 }}', '{{ .a. }}', '{{ $ := 1 }}', '{{ "a".b }}', '{{ nil.b }}',
   ].map((t) => ({ t, d: '' })),
+  ...fuzzCases(7, 150),
+  ...fuzzCases(11, 150),
 ];
