@@ -6,6 +6,7 @@ import { normalizeAs } from './normalize.js';
 import { printYaml } from './yaml-print.js';
 
 export { K8sError, type K8sErrorKind } from './errors.js';
+export { goJsonString, marshalAs } from './go-json.js';
 export { goTypeForKind, resolveTypeName } from './gotypes.js';
 export { cloneJson, isJsonObject, type JsonObject, type JsonPrimitive, type JsonValue } from './json.js';
 export { normalizeAs } from './normalize.js';

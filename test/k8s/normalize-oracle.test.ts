@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { marshalAs } from '../../src/k8s/go-json.js';
 import { normalizeAs } from '../../src/k8s/normalize.js';
 
 /**
@@ -11,6 +12,8 @@ interface Case {
   type: string;
   value: unknown;
   want?: unknown;
+  /** Go's json.Marshal output, byte for byte. */
+  bytes?: string;
   error?: string;
 }
 
@@ -25,7 +28,12 @@ describe('agreement with Go encoding/json', () => {
   });
 
   it.each(fixture.cases.map((c, i) => [i, c.type, c] as const))('case %i (%s)', (_i, type, c) => {
-    if (c.error !== undefined) expect(() => normalizeAs(type, c.value)).toThrow(c.error);
-    else expect(normalizeAs(type, c.value)).toEqual(c.want);
+    if (c.error !== undefined) {
+      expect(() => normalizeAs(type, c.value)).toThrow(c.error);
+      expect(() => marshalAs(type, c.value)).toThrow(c.error);
+    } else {
+      expect(normalizeAs(type, c.value)).toEqual(c.want);
+      expect(marshalAs(type, c.value)).toBe(c.bytes);
+    }
   });
 });
