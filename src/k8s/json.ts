@@ -9,6 +9,27 @@ export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Deeper than any Kubernetes object; bounds recursion so hostile input cannot exhaust the stack. */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Nesting depth of a JSON value, measured without recursion (0 for a scalar). */
+export function jsonDepth(v: unknown, limit = Number.POSITIVE_INFINITY): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    const d = depth + 1;
+    if (d > max) {
+      max = d;
+      if (max > limit) return max;
+    }
+    const children = Array.isArray(node) ? node : Object.values(node);
+    for (const c of children) if (typeof c === 'object' && c !== null) stack.push([c, d]);
+  }
+  return max;
+}
+
 /** Deep copy of plain JSON data; faster than structuredClone for the small, deep trees we handle. */
 export function cloneJson<T extends JsonValue>(v: T): T {
   if (v === null || typeof v !== 'object') return v;

@@ -6,7 +6,7 @@
  */
 import { K8sError } from './errors.js';
 import { type GoField, type GoType, goStruct, goTypeString, resolveTypeName } from './gotypes.js';
-import { type JsonObject, type JsonValue, cloneJson, goJsonKind, isJsonObject } from './json.js';
+import { type JsonObject, type JsonValue, MAX_JSON_DEPTH, cloneJson, goJsonKind, isJsonObject, jsonDepth } from './json.js';
 import { canonicalQuantity } from './quantity.js';
 
 /** Decoding context for Go-style error messages: innermost struct + JSON field path from the root. */
@@ -236,6 +236,9 @@ export function normalizeAs(typeName: string, value: unknown): JsonObject {
   const t: GoType = { k: 'struct', name };
   if (value === null) return zeroJson(t) as JsonObject;
   const ctx: Ctx = { struct: name, path: '', saved: {} };
+  if (jsonDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new K8sError('type', `json: exceeded max depth (${MAX_JSON_DEPTH} levels)`);
+  }
   if (!isJsonObject(value)) throw new K8sError('type', mismatchMessage(ctx, goJsonKind(value), goTypeString(t)));
   const out = encodeStruct(name, value, ctx);
   if (ctx.saved.first) throw new K8sError('type', ctx.saved.first.message);

@@ -11,7 +11,7 @@
  */
 import { K8sError } from './errors.js';
 import { type GoType, goStruct, goTypeString, resolveTypeName } from './gotypes.js';
-import { type JsonObject, type JsonValue, cloneJson, isJsonObject } from './json.js';
+import { type JsonObject, type JsonValue, MAX_JSON_DEPTH, cloneJson, isJsonObject, jsonDepth } from './json.js';
 
 const DIRECTIVE = '$patch';
 const REPLACE = 'replace';
@@ -588,5 +588,8 @@ export function strategicMerge(original: JsonObject, patch: JsonObject, typeName
   const name = resolveTypeName(typeName);
   if (!isJsonObject(original)) fail('original must be a JSON object');
   if (!isJsonObject(patch)) fail('patch must be a JSON object');
+  if (jsonDepth(original, MAX_JSON_DEPTH) > MAX_JSON_DEPTH || jsonDepth(patch, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    fail(`JSON nesting deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   return mergeMap(cloneJson(original), cloneJson(patch), { k: 'struct', name });
 }

@@ -8,7 +8,7 @@
  */
 import { type Document, type Node, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { K8sError } from './errors.js';
-import type { JsonObject, JsonValue } from './json.js';
+import { type JsonObject, type JsonValue, MAX_JSON_DEPTH } from './json.js';
 
 const BOOL_NULL: ReadonlyMap<string, boolean | null> = new Map<string, boolean | null>([
   ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map((s) => [s, true] as const),
@@ -186,7 +186,7 @@ function formatFloat32G(f: number): string {
 
 function convert(node: Node | null, cx: Conv): JsonValue {
   if (node === null) return null;
-  if (++cx.depth > 10000) throw new K8sError('yaml', 'yaml: exceeded max depth of 10000');
+  if (++cx.depth > MAX_JSON_DEPTH) throw new K8sError('yaml', `yaml: exceeded max depth of ${MAX_JSON_DEPTH}`);
   try {
     if (isAlias(node)) {
       const target = node.resolve(cx.doc);
@@ -233,7 +233,48 @@ function lineStartsOf(text: string): number[] {
   return starts;
 }
 
+/** Flow collections nested this deep are refused before parsing (no real manifest comes close). */
+const MAX_FLOW_DEPTH = 250;
+
+/**
+ * The YAML library recurses per nesting level; very deep flow nesting (`[[[[...`) exhausts the
+ * stack, and doing that repeatedly can take V8 down. Count flow brackets outside quotes/comments.
+ */
+/** In block context a quote only opens a quoted scalar where a value may start. */
+function startsScalar(text: string, i: number): boolean {
+  let j = i - 1;
+  while (j >= 0 && (text[j] === ' ' || text[j] === '\t')) j--;
+  return j < 0 || text[j] === '\n' || ((text[j] === ':' || text[j] === '-' || text[j] === '?') && j < i - 1);
+}
+
+function checkFlowDepth(text: string, lineStarts: readonly number[]): void {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== undefined) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return;
+      i = nl;
+    } else if ((c === '"' || c === "'") && (depth > 0 || startsScalar(text, i))) {
+      quote = c;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_FLOW_DEPTH) {
+        throw new K8sError('yaml', `yaml: line ${lineAt(i, lineStarts)}: flow collections nested deeper than ${MAX_FLOW_DEPTH} levels`);
+      }
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth--;
+    }
+  }
+}
+
 function parseDocs(text: string, lineStarts: readonly number[]): Document.Parsed[] {
+  checkFlowDepth(text, lineStarts);
   const docs = parseAllDocuments(text, {
     version: '1.1',
     schema: 'failsafe',

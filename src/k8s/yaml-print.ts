@@ -8,6 +8,7 @@
  * past column 80 (the goldens show this); strings without spaces never fold.
  */
 import { K8sError } from './errors.js';
+import { MAX_JSON_DEPTH, jsonDepth } from './json.js';
 
 const BEST_INDENT = 2;
 const SURROGATE_RE = /[\uD800-\uDBFF]/;
@@ -608,6 +609,9 @@ function escapeDouble(c: number): string {
  * (keys sorted yaml.v2-style, compact sequences, yaml.v2 quoting, literal blocks, trailing newline).
  */
 export function printYaml(value: unknown): string {
+  if (jsonDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new K8sError('print', `cannot print values nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   const e = new Emitter();
   e.node(value, { root: true, sequence: false, mapping: false, simpleKey: false });
   e.finish();

@@ -200,3 +200,15 @@ spec:
     expect(() => strategicMerge(original, y(patch))).toThrow(K8sError);
   });
 });
+
+describe('hostile depth', () => {
+  it('refuses JSON nested deeper than 1000 levels in any entry point with a K8sError', async () => {
+    const { normalizeAs } = await import('../../src/k8s/normalize.js');
+    const { printYaml } = await import('../../src/k8s/yaml-print.js');
+    let deep: JsonObject = {};
+    for (let i = 0; i < 5000; i++) deep = { x: deep };
+    expect(() => strategicMerge({}, { spec: { affinity: deep } })).toThrow(/deeper than 1000/);
+    expect(() => normalizeAs('List', { items: [deep] })).toThrow(/max depth/);
+    expect(() => printYaml(deep)).toThrow(K8sError);
+  });
+});

@@ -101,3 +101,23 @@ describe('parseYamlDocument: yaml.v2 (YAML 1.1) scalar resolution', () => {
     expect(() => parseYamlDocument('a: 1\nb: c: d\n')).toThrow(/^yaml: line 2: /);
   });
 });
+
+describe('hostile nesting', () => {
+  it('refuses absurdly deep flow nesting with a typed error before parsing', () => {
+    const deep = `a: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+    expect(() => parseYamlDocument(deep)).toThrow(/nested deeper than 250 levels/);
+    const fine = `a: ${'['.repeat(50)}1${']'.repeat(50)}\n`;
+    expect(JSON.stringify(parseYamlDocument(fine))).toBe(`{"a":${'['.repeat(50)}1${']'.repeat(50)}}`);
+  });
+
+  it('ignores brackets inside quoted block values', () => {
+    const text = `a: '${'['.repeat(300)}'\nb: "${'{'.repeat(300)}"\n`;
+    expect(parseYamlDocument(text)).toEqual({ a: '['.repeat(300), b: '{'.repeat(300) });
+  });
+
+  it('reports block nesting the parser cannot follow as a K8sError', () => {
+    let text = '';
+    for (let i = 0; i < 1500; i++) text += `${' '.repeat(i)}k:\n`;
+    expect(() => parseYamlDocument(text)).toThrow(K8sError);
+  });
+});
