@@ -43,7 +43,7 @@ function shortestFixed(mant: string, exp: number): string {
 }
 
 /** strconv.Quote: Go double-quoted string with Go escapes. */
-export function goQuote(s: string): string {
+export function goQuote(s: string, asciiOnly = false): string {
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0) ?? 0;
@@ -78,7 +78,7 @@ export function goQuote(s: string): string {
     }
     if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
     else if (c === 0xfffd && ch !== '\ufffd') out += '\\ufffd';
-    else if (!isPrintable(c)) {
+    else if (!isPrintable(c) || (asciiOnly && c > 0x7e)) {
       out += c > 0xffff ? `\\U${c.toString(16).padStart(8, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
     } else out += ch;
   }
@@ -159,6 +159,9 @@ interface Spec {
   minus: boolean;
   plus: boolean;
   sharp: boolean;
+  /** %+v and %#v: field names, Go syntax. */
+  plusV?: boolean;
+  sharpV?: boolean;
   space: boolean;
   zero: boolean;
   width: number | undefined;
@@ -180,9 +183,11 @@ function pad(s: string, spec: Spec, mode: 'text' | 'number' | 'nozero' = 'text')
   return ' '.repeat(n) + s;
 }
 
-function badVerb(verb: string, v: unknown): string {
+/** %!verb(type=value): the value is printed with %v under the same flags, width and precision. */
+function badVerb(verb: string, v: unknown, spec?: Spec): string {
   if (v === null || v === undefined) return `%!${verb}(<nil>)`;
-  return `%!${verb}(${goTypeName(v)}=${formatValue(v, false)})`;
+  const shown = spec ? fmtOne(v, 'v', spec, 1) : formatValue(v, false);
+  return `%!${verb}(${goTypeName(v)}=${shown})`;
 }
 
 function intSign(n: bigint, spec: Spec): string {
@@ -192,32 +197,31 @@ function intSign(n: bigint, spec: Spec): string {
   return '';
 }
 
+/** fmt's fmtInteger: precision and zero-width fill count digits only; the # prefix and sign come on top. */
 function fmtInt(v: bigint, verb: string, spec: Spec): string {
-  let digits: string;
-  const abs = v < 0n ? -v : v;
-  switch (verb) {
-    case 'd':
-    case 'v':
-      digits = abs.toString();
-      break;
-    case 'x':
-      digits = (spec.sharp ? '0x' : '') + abs.toString(16);
-      break;
-    case 'X':
-      digits = (spec.sharp ? '0X' : '') + abs.toString(16).toUpperCase();
-      break;
-    case 'o':
-      digits = (spec.sharp ? '0' : '') + abs.toString(8);
-      break;
-    case 'b':
-      digits = abs.toString(2);
-      break;
-    default:
-      return badVerb(verb, v);
+  const base = verb === 'x' || verb === 'X' ? 16 : verb === 'o' || verb === 'O' ? 8 : verb === 'b' ? 2 : verb === 'd' || verb === 'v' ? 10 : 0;
+  if (base === 0) return badVerb(verb, v, spec);
+  // Go prints nothing but padding for a zero value under an explicit zero precision.
+  if (spec.prec === 0 && v === 0n) return pad('', { ...spec, zero: false });
+  const neg = v < 0n;
+  let digits = (neg ? -v : v).toString(base);
+  if (verb === 'X') digits = digits.toUpperCase();
+  let prec = spec.prec ?? -1;
+  if (spec.prec === undefined && spec.zero && spec.width !== undefined && !spec.minus) {
+    prec = spec.width;
+    if (neg || spec.plus || spec.space) prec--;
   }
-  if (spec.prec !== undefined && digits.length < spec.prec) digits = '0'.repeat(spec.prec - digits.length) + digits;
-  const s = (v < 0n ? '-' : intSign(v, spec)) + digits;
-  return pad(s, spec, spec.prec === undefined ? 'number' : 'nozero');
+  if (digits.length < prec) digits = '0'.repeat(prec - digits.length) + digits;
+  let prefix = '';
+  if (spec.sharp) {
+    if (verb === 'x') prefix = '0x';
+    else if (verb === 'X') prefix = '0X';
+    else if (verb === 'b') prefix = '0b';
+    else if (verb === 'o' && digits[0] !== '0') prefix = '0';
+  }
+  if (verb === 'O') prefix = '0o';
+  const sgn = neg ? '-' : spec.plus ? '+' : spec.space ? ' ' : '';
+  return pad(sgn + prefix + digits, { ...spec, zero: false });
 }
 
 function fmtFloat(v: number, verb: string, spec: Spec): string {
@@ -238,19 +242,172 @@ function fmtFloat(v: number, verb: string, spec: Spec): string {
     case 'F':
       s = toFixedExact(v, spec.prec ?? 6);
       break;
+    case 'x':
+    case 'X':
+      s = hexFloat(v, spec.prec, verb === 'X');
+      break;
+    case 'b': {
+      // strconv 'b': the integer mantissa and the binary exponent.
+      const view = new DataView(new ArrayBuffer(8));
+      view.setFloat64(0, Math.abs(v));
+      const hi = view.getUint32(0);
+      const e = (hi >>> 20) & 0x7ff;
+      let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(view.getUint32(4));
+      if (e !== 0) m |= 1n << 52n;
+      const exp = (e === 0 ? -1022 : e - 1023) - 52;
+      s = `${sign(v)}${m}p${exp >= 0 ? '+' : ''}${exp}`;
+      break;
+    }
     case 'e':
     case 'E':
       s = toExponentialExact(v, spec.prec ?? 6);
       if (verb === 'E') s = s.toUpperCase();
       break;
     default:
-      return badVerb(verb, v);
+      return badVerb(verb, v, spec);
   }
+  if (spec.sharp && verb !== 'b') s = sharpFloat(s, verb, spec.prec);
   if (!s.startsWith('-')) {
     if (spec.plus) s = '+' + s;
     else if (spec.space) s = ' ' + s;
   }
   return pad(s, spec, 'number');
+}
+
+/** %#v: values in Go syntax. `iface` marks a slot of static type interface{}, where nil is interface {}(nil). */
+function goSyntax(v: unknown, top: boolean, spec: Spec): string {
+  const plain: Spec = { ...spec, sharp: false, sharpV: false, plusV: false };
+  if (v === undefined || v === null) return top ? pad('<nil>', spec) : 'interface {}(nil)';
+  if (typeof v === 'string') return fmtString(v, 'q', plain);
+  if (typeof v === 'boolean') return pad(String(v), spec);
+  if (typeof v === 'bigint') return fmtInt(v, 'd', plain);
+  if (typeof v === 'number') return fmtFloat(v, 'g', plain);
+  if (v instanceof GoTypedInt) return fmtInt(v.value, 'd', plain);
+  if (v instanceof GoEnum) return fmtInt(BigInt(v.value), 'd', plain);
+  const el = (e: unknown): string => goSyntax(e, false, spec);
+  if (Array.isArray(v)) return `[]interface {}{${v.map(el).join(', ')}}`;
+  if (v instanceof GoStringMap) {
+    if (v.entries === null) return 'map[string]string(nil)';
+    return `map[string]string{${sortedKeys(v.keys())
+      .map((k) => `${el(k)}:${el(v.get(k) ?? '')}`)
+      .join(', ')}}`;
+  }
+  if (v instanceof GoNilPointer) return `(${v.typeName})(nil)`;
+  if (v instanceof GoStruct) {
+    const name = v.typeName.replace(/^\*/, '');
+    const body = `${name}{${Object.entries(v.fields)
+      .map(([k, f]) => `${k}:${el(f)}`)
+      .join(', ')}}`;
+    return v.typeName.startsWith('*') ? `&${body}` : body;
+  }
+  if (isPlainMap(v)) {
+    return `map[string]interface {}{${sortedKeys(Object.keys(v))
+      .map((k) => `${el(k)}:${el(v[k])}`)
+      .join(', ')}}`;
+  }
+  return formatValue(v, false);
+}
+
+/** The # flag on floats: always a decimal point, and %g/%v keep trailing zeros up to the precision (6 by default). */
+function sharpFloat(num: string, verb: string, prec: number | undefined): string {
+  const neg = num.startsWith('-');
+  let body = neg ? num.slice(1) : num;
+  let digits = 'vgGx'.includes(verb) ? (prec ?? 6) : 0;
+  let tail = '';
+  let hasPoint = false;
+  let sawNonzero = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '.') hasPoint = true;
+    else if (c === 'p' || c === 'P' || ((c === 'e' || c === 'E') && verb !== 'x' && verb !== 'X')) {
+      tail = body.slice(i);
+      body = body.slice(0, i);
+      break;
+    } else {
+      if (c !== '0') sawNonzero = true;
+      if (sawNonzero) digits--;
+    }
+  }
+  if (!hasPoint) {
+    if (body === '0') digits--;
+    body += '.';
+  }
+  if (digits > 0) body += '0'.repeat(digits);
+  return (neg ? '-' : '') + body + tail;
+}
+
+/** The rune an integer stands for; invalid code points become U+FFFD as in Go. */
+function runeOf(v: bigint): string {
+  if (v < 0n || v > 0x10ffffn || (v >= 0xd800n && v <= 0xdfffn)) return '\ufffd';
+  return String.fromCodePoint(Number(v));
+}
+
+/** strconv.QuoteRune. */
+function quoteRune(r: string, asciiOnly: boolean): string {
+  if (r === "'") return "'\\''";
+  if (r === '"') return `'"'`;
+  return `'${goQuote(r, asciiOnly).slice(1, -1)}'`;
+}
+
+/** strconv.CanBackquote: no control characters other than tab, no backquote, no U+FEFF, valid text. */
+function canBackquote(s: string): boolean {
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '`' || c === 0xfeff || c === 0xfffd || (c < 0x20 && c !== 0x09) || c === 0x7f) return false;
+  }
+  return true;
+}
+
+/** strconv 'x' format: hexadecimal mantissa and binary exponent, shortest or with `prec` hex digits. */
+function hexFloat(v: number, prec: number | undefined, upper: boolean): string {
+  let out: string;
+  if (v === 0) {
+    out = '0x0' + (prec !== undefined && prec > 0 ? '.' + '0'.repeat(prec) : '') + 'p+00';
+  } else {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, Math.abs(v));
+    const hi = view.getUint32(0);
+    const lo = view.getUint32(4);
+    let exp = (hi >>> 20) & 0x7ff;
+    let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+    if (exp === 0) {
+      exp = -1022;
+      while (mant < 1n << 52n) {
+        mant <<= 1n;
+        exp--;
+      }
+    } else {
+      mant |= 1n << 52n;
+      exp -= 1023;
+    }
+    let digits: string;
+    if (prec === undefined) {
+      digits = (mant & ((1n << 52n) - 1n)).toString(16).padStart(13, '0').replace(/0+$/, '');
+    } else {
+      // Round the whole mantissa (leading 1 included) to `prec` hex digits, ties to even.
+      const keep = BigInt(Math.min(prec, 13) * 4);
+      const drop = 52n - keep;
+      let q = mant;
+      if (drop > 0n) {
+        const unit = 1n << drop;
+        const r = mant % unit;
+        q = mant / unit;
+        if (r * 2n > unit || (r * 2n === unit && q % 2n === 1n)) q++;
+        if (q >> (keep + 1n) === 1n) {
+          q >>= 1n;
+          exp++;
+        }
+      }
+      const frac = q & ((1n << keep) - 1n);
+      digits = keep > 0n ? frac.toString(16).padStart(Number(keep / 4n), '0') : '';
+      digits += '0'.repeat(Math.max(0, prec - 13));
+    }
+    const lead = 1;
+    const e = Math.abs(exp);
+    out = `0x${lead}${digits ? '.' + digits : ''}p${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
+  }
+  out = sign(v) + out;
+  return upper ? out.toUpperCase() : out;
 }
 
 /** The exact value of a finite double as N / 10^scale (N >= 0). */
@@ -343,17 +500,28 @@ function fmtString(s: string, verb: string, spec: Spec): string {
     case 'v':
       if (spec.prec !== undefined) out = Array.from(s).slice(0, spec.prec).join('');
       break;
-    case 'q':
-      out = goQuote(spec.prec !== undefined ? Array.from(s).slice(0, spec.prec).join('') : s);
+    case 'q': {
+      const t = spec.prec !== undefined ? Array.from(s).slice(0, spec.prec).join('') : s;
+      out = spec.sharp && canBackquote(t) ? '`' + t + '`' : goQuote(t, spec.plus);
       break;
+    }
     case 'x':
     case 'X': {
-      const hex = Buffer.from(s, 'utf8').toString('hex');
-      out = verb === 'X' ? hex.toUpperCase() : hex;
+      // fmtSbx: precision limits the bytes encoded; space separates bytes; # prefixes 0x.
+      let bytes = Buffer.from(s, 'utf8');
+      if (spec.prec !== undefined && spec.prec < bytes.length) bytes = bytes.subarray(0, spec.prec);
+      const prefix = verb === 'X' ? '0X' : '0x';
+      out = '';
+      bytes.forEach((b, i) => {
+        if (spec.space && i > 0) out += ' ';
+        if (spec.sharp && (spec.space || i === 0)) out += prefix;
+        const h = b.toString(16).padStart(2, '0');
+        out += verb === 'X' ? h.toUpperCase() : h;
+      });
       break;
     }
     default:
-      return badVerb(verb, s);
+      return badVerb(verb, s, spec);
   }
   return pad(out, spec);
 }
@@ -364,11 +532,13 @@ function isStringer(v: unknown): boolean {
 
 /** One operand under one verb; composites apply the verb to every element, as fmt's printValue does. */
 function fmtOne(v: unknown, verb: string, spec: Spec, depth = 0): string {
-  if (verb === 'T') return pad(v === null || v === undefined ? '<nil>' : goTypeName(v), spec);
+  if (verb === 'T') return v === null || v === undefined ? pad('<nil>', spec) : fmtString(goTypeName(v), 's', spec);
   if (v === null || v === undefined) {
-    if (depth > 0 || verb === 'v') return pad('<nil>', spec);
+    if (depth > 0) return '<nil>';
+    if (verb === 'v') return pad('<nil>', spec);
     return `%!${verb}(<nil>)`;
   }
+  if (verb === 'v' && spec.sharpV) return goSyntax(v, depth === 0, spec);
   if (isStringer(v) && (verb === 'v' || verb === 's' || verb === 'q' || verb === 'x' || verb === 'X')) {
     return fmtString(formatValue(v, false), verb, spec);
   }
@@ -379,14 +549,16 @@ function fmtOne(v: unknown, verb: string, spec: Spec, depth = 0): string {
       return fmtString(v, verb, spec);
     case 'boolean':
       if (verb === 't' || verb === 'v') return pad(v ? 'true' : 'false', spec);
-      return badVerb(verb, v);
+      return badVerb(verb, v, spec);
     case 'bigint':
       if (verb === 'U') {
-        const u = `U+${(v < 0n ? -v : v).toString(16).toUpperCase().padStart(4, '0')}`;
-        return pad(spec.sharp ? `${u} '${String.fromCodePoint(Number(v))}'` : u, spec);
+        const u = `U+${BigInt.asUintN(64, v).toString(16).toUpperCase().padStart(Math.max(4, spec.prec ?? 0), '0')}`;
+        const r = runeOf(v);
+        const printable = r !== '\ufffd' && goQuote(r).length === 2 + r.length;
+        return pad(spec.sharp && printable ? `${u} '${r}'` : u, { ...spec, zero: false });
       }
-      if (verb === 'c') return pad(String.fromCodePoint(Number(v)), spec);
-      if (verb === 'q') return pad(`'${String.fromCodePoint(Number(v))}'`, spec);
+      if (verb === 'c') return pad(runeOf(v), spec);
+      if (verb === 'q') return pad(quoteRune(runeOf(v), spec.plus), spec);
       return fmtInt(v, verb, spec);
     case 'number':
       return fmtFloat(v, verb, spec);
@@ -403,8 +575,8 @@ function fmtOne(v: unknown, verb: string, spec: Spec, depth = 0): string {
       .join(' ')}]`;
   }
   if (v instanceof GoStruct) {
-    const body = `{${Object.values(v.fields)
-      .map((f) => fmtOne(f, verb, spec, depth + 1))
+    const body = `{${Object.entries(v.fields)
+      .map(([k, f]) => (spec.plusV ? `${k}:` : '') + fmtOne(f, verb, spec, depth + 1))
       .join(' ')}}`;
     return v.typeName.startsWith('*') ? `&${body}` : body;
   }
@@ -412,7 +584,7 @@ function fmtOne(v: unknown, verb: string, spec: Spec, depth = 0): string {
     if (verb === 'v') return pad('<nil>', spec);
     return `%!${verb}(${v.typeName}=<nil>)`;
   }
-  return badVerb(verb, v);
+  return badVerb(verb, v, spec);
 }
 
 /** fmt.Sprintf with Go's verbs, flags, width and precision (including `*`), and its error notation. */
@@ -482,6 +654,13 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     if (argi >= args.length) {
       out += `%!${verb}(MISSING)`;
       continue;
+    }
+    if (verb === 'v') {
+      // For %v, '+' asks for struct field names and '#' for Go syntax, not for signs or alternate forms.
+      spec.plusV = spec.plus;
+      spec.sharpV = spec.sharp;
+      spec.plus = false;
+      spec.sharp = false;
     }
     out += fmtOne(args[argi++], verb, spec);
   }

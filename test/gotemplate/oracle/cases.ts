@@ -3,7 +3,7 @@
  * sigs.k8s.io/yaml does it) by `oracle.go.txt`; the answers are recorded in go-answers.json.
  * Regenerate: npx tsx test/gotemplate/oracle/record.ts (needs a Go toolchain and yaml.v2 source).
  */
-import { fuzzCases } from './fuzz-cases.js';
+import { fuzzCases, printfFuzzCases } from './fuzz-cases.js';
 
 export interface OracleCase {
   readonly t: string;
@@ -161,4 +161,5 @@ export const ORACLE_CASES: OracleCase[] = [
   ].map((t) => ({ t, d: '' })),
   ...fuzzCases(7, 150),
   ...fuzzCases(11, 150),
+  ...printfFuzzCases(3, 300),
 ];
