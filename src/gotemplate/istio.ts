@@ -162,9 +162,10 @@ function appendMultusNetwork(existing: string, network: string): string {
       return existing;
     }
     if (!Array.isArray(networks) || !networks.every((n) => isPlainMap(n) || n === null)) return existing;
-    const slash = network.indexOf('/');
-    const ns = slash >= 0 ? network.slice(0, slash) : '';
-    const name = slash >= 0 ? network.slice(slash + 1) : network;
+    // k8s.io/utils/strings.SplitQualifiedName: the first two '/'-separated parts, no namespace without one.
+    const parts = network.split('/');
+    const ns = parts.length < 2 ? '' : parts[0]!;
+    const name = parts.length < 2 ? network : parts[1]!;
     for (const n of networks as Array<Record<string, unknown> | null>) {
       if (n && n['name'] === name && (n['namespace'] ?? '') === ns) return existing;
     }

@@ -140,6 +140,7 @@ describe('misc Istio helpers', () => {
     expect(t('[{"name":"istio-cni","namespace":"default"}]')).toBe('[{"name":"istio-cni","namespace":"default"}]');
     expect(t('[not json]')).toBe('[not json]');
     expect(run('{{ appendMultusNetwork "[{\\"name\\": \\"x\\"}]" "istio-cni" }}')).toBe('[{"name": "x"}, {"name": "istio-cni"}]');
+    expect(run('{{ appendMultusNetwork "[]" "ns/net/extra" }}')).toBe('[, {"name": "net", "namespace": "ns"}]');
   });
   it('env reads the configured environment with a default', () => {
     expect(run('{{ env "PRESENT" "d" }} {{ env "EMPTY" "d" }} {{ env "ABSENT" "d" }}')).toBe('here d d');
