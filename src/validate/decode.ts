@@ -10,6 +10,8 @@
  * Unknown spec fields are simply never read, which matches jsonpb's AllowUnknownFields retry.
  */
 
+import { goQuote } from '../go/strconv.js';
+
 export class DecodeError extends Error {
   constructor(message: string) {
     super(message);
@@ -305,10 +307,6 @@ export interface Duration {
   readonly nanos: number;
 }
 
-/** strconv.Quote for the common (ASCII) case. */
-export function goQuote(s: string): string {
-  return JSON.stringify(s);
-}
 
 const UNIT_NS: Record<string, bigint> = {
   ns: 1n,

@@ -1,3 +1,4 @@
+import { parseBool } from '../go/strconv.js';
 import { isObject } from './decode.js';
 import type { ObjectMetaLite } from './result.js';
 
@@ -8,8 +9,6 @@ export const ANNOTATION_PARENTS = 'internal.istio.io/parents';
 export const ANNOTATION_ROUTE_SEMANTICS = 'internal.istio.io/route-semantics';
 export const ANNOTATION_GATEWAY_SEMANTICS = 'internal.istio.io/gateway-semantics';
 
-/** Go strconv.ParseBool's accepted spellings. */
-const PARSE_BOOL = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
 
 /**
  * The validateMetadata wrapper Istio puts around every kind's validator. Returns the single
@@ -29,8 +28,9 @@ export function checkMetadata(
     }
     const action = authzAction ?? 'ALLOW';
     if (action === 'ALLOW' || action === 'DENY') {
-      if (!PARSE_BOOL.has(val)) {
-        return `${meta.namespace}/${meta.name} has annotation ${ANNOTATION_DRY_RUN} with invalid value (${val}): strconv.ParseBool: parsing ${JSON.stringify(val)}: invalid syntax`;
+      const dryRun = parseBool(val);
+      if (!dryRun.ok) {
+        return `${meta.namespace}/${meta.name} has annotation ${ANNOTATION_DRY_RUN} with invalid value (${val}): ${dryRun.error}`;
       }
     } else {
       return `the annotation ${ANNOTATION_DRY_RUN} currently only supports action ALLOW/DENY, found action ${action} in ${meta.namespace}/${meta.name}`;

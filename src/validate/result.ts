@@ -1,3 +1,5 @@
+import { formatMultiError } from '../go/multierror.js';
+
 /**
  * Istio builds its validation errors with hashicorp/go-multierror. The exact wire text depends on
  * whether an error is a plain error or a multierror (even a multierror of one element prints
@@ -27,9 +29,7 @@ export function appendErr(a: ErrTree | undefined, b: ErrTree | undefined): ErrTr
 /** go-multierror's default ListFormatFunc, or the plain message. */
 export function formatErr(e: ErrTree): string {
   if (!e.multi) return e.msgs[0] ?? '';
-  if (e.msgs.length === 1) return `1 error occurred:\n\t* ${e.msgs[0]}\n\n`;
-  const points = e.msgs.map((m) => `* ${m}`);
-  return `${e.msgs.length} errors occurred:\n\t${points.join('\n\t')}\n\n`;
+  return formatMultiError(e.msgs);
 }
 
 /** multierror.Prefix: every element (or the plain error) gets "<prefix> " in front. */

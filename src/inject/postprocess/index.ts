@@ -1,6 +1,6 @@
 /** Injection post-processing: pure functions over Pod JSON, in the order Istio's postProcessPod runs them. */
 export { validateAnnotations, ANNOTATION_RULES } from './validate-annotations.js';
-export { formatMultiError } from './go-compat.js';
+export { formatMultiError } from '../../go/multierror.js';
 export { parseInjectPath, overwriteClusterInfo, URL_PARAMETER_TO_ENV } from './inject-path.js';
 export {
   applyPrometheusMerge,

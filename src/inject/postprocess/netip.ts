@@ -1,4 +1,4 @@
-import { atoi, goQuote } from './go-compat.js';
+import { atoi, goQuote } from '../../go/strconv.js';
 
 /**
  * Go `net/netip.ParsePrefix` as a validator. Istio checks the traffic IP-range annotations with it,

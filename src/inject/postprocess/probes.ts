@@ -1,4 +1,5 @@
-import { goJsonSortedKeys, goJsonString, atoi, parseBool } from './go-compat.js';
+import { goJsonSortedKeys, goJsonString } from './go-compat.js';
+import { atoi, parseBool } from '../../go/strconv.js';
 import {
   annotationsOf,
   clonePod,

@@ -1,5 +1,6 @@
 import { admissionError } from '../../errors.js';
-import { atoi, goJsonString, goQuote, parseBool } from './go-compat.js';
+import { goJsonString } from './go-compat.js';
+import { atoi, goQuote, parseBool } from '../../go/strconv.js';
 import { clonePod, findSidecar, objectList, type EnvVar, type Pod } from './pod.js';
 
 export const PROMETHEUS_ANNOTATIONS_ENV = 'ISTIO_PROMETHEUS_ANNOTATIONS';

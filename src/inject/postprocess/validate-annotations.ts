@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { admissionError } from '../../errors.js';
-import { formatMultiError, goQuote, parseBool, parseUint } from './go-compat.js';
+import { formatMultiError } from '../../go/multierror.js';
+import { goQuote, parseBool, parseUint } from '../../go/strconv.js';
 import { parsePrefixError } from './netip.js';
 import { quantityError } from './quantity.js';
 

@@ -4,6 +4,7 @@
  * with Go's error texts, and the policy-targeting sequence shared by the policy kinds.
  */
 
+import { goQuote } from '../../go/strconv.js';
 import { type JsonObject, readMessage, readMessageList, readStringMap } from '../decode.js';
 import { ValidationResult } from '../result.js';
 import {
@@ -17,30 +18,6 @@ export type Obj = Record<string, unknown>;
 
 export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Go's strconv.Quote (the %q verb) for the ASCII/BMP text we format. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    switch (ch) {
-      case '"': out += '\\"'; continue;
-      case '\\': out += '\\\\'; continue;
-      case '\n': out += '\\n'; continue;
-      case '\r': out += '\\r'; continue;
-      case '\t': out += '\\t'; continue;
-      case '\x07': out += '\\a'; continue;
-      case '\b': out += '\\b'; continue;
-      case '\f': out += '\\f'; continue;
-      case '\v': out += '\\v'; continue;
-      default:
-    }
-    if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if (c >= 0x80 && c < 0xa0) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,16 +190,6 @@ export function goURLPort(u: GoURL): string {
   const p = u.host.slice(colon);
   if (!validOptionalPort(p)) return '';
   return p.slice(1);
-}
-
-/** strconv.Atoi on the digits-only string Port() returns; only overflow can fail. */
-export function goAtoiError(s: string): string | undefined {
-  if (!/^[+-]?\d+$/.test(s)) return `strconv.Atoi: parsing ${goQuote(s)}: invalid syntax`;
-  const n = BigInt(s);
-  if (n > 9223372036854775807n || n < -9223372036854775808n) {
-    return `strconv.Atoi: parsing ${goQuote(s)}: value out of range`;
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
  * Istio's hostname grammar (pkg/config/labels, pkg/config/validation/agent). Unlike Kubernetes,
  * DNS labels may contain upper case.
  */
+import { atoi } from '../../go/strconv.js';
 import { isValidIP } from './net.js';
 
 const DNS1123_LABEL = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -16,12 +17,6 @@ export function isWildcardDNS1123Label(value: string): boolean {
   return value.length <= MAX_LABEL && WILDCARD_PREFIX.test(value);
 }
 
-/** Go strconv.Atoi success test (optional sign, decimal digits, fits in int64). */
-function isAtoi(s: string): boolean {
-  if (!/^[+-]?[0-9]+$/.test(s)) return false;
-  const n = BigInt(s);
-  return n >= -(1n << 63n) && n < 1n << 63n;
-}
 
 export function checkDNS1123Preconditions(name: string): string | undefined {
   if (name.length > 255) return `domain name ${JSON.stringify(name)} too long (max 255)`;
@@ -32,7 +27,7 @@ export function checkDNS1123Preconditions(name: string): string | undefined {
 export function validateDNS1123Labels(domain: string): string | undefined {
   const parts = domain.split('.');
   const tld = parts[parts.length - 1] ?? '';
-  if (isAtoi(tld)) {
+  if (atoi(tld).ok) {
     return `domain name ${JSON.stringify(domain)} invalid (top level domain ${JSON.stringify(tld)} cannot be all-numeric)`;
   }
   for (let i = 0; i < parts.length; i++) {

@@ -1,10 +1,7 @@
 import { readEnum, readMessage, readMessageList, readString, readStringList, type JsonObject } from '../decode.js';
 import { ValidationResult, formatErr, prefixErr, type ErrTree, type KindValidator } from '../result.js';
-import {
-  goParseAddrError,
-  goParsePrefixError,
-  goQuote,
-} from '../common/extra-d.js';
+import { goQuote, parseUint } from '../../go/strconv.js';
+import { goParseAddrError, goParsePrefixError } from '../common/extra-d.js';
 import {
   validateOneOfSelectorType,
   validatePolicyTargetReference,
@@ -39,11 +36,10 @@ export function ipsError(values: readonly string[]): ErrTree | undefined {
 export function portsError(values: readonly string[]): ErrTree | undefined {
   const msgs: string[] = [];
   for (const p of values) {
-    if (!/^[0-9]+$/.test(p)) {
-      msgs.push(`bad port (${p}): strconv.ParseUint: parsing ${goQuote(p)}: invalid syntax`);
-    } else if (BigInt(p) > 4294967295n) {
-      msgs.push(`bad port (${p}): strconv.ParseUint: parsing ${goQuote(p)}: value out of range`);
-    } else if (Number(p) > 65535) {
+    const n = parseUint(p, 32);
+    if (!n.ok) {
+      msgs.push(`bad port (${p}): ${n.error}`);
+    } else if (n.value > 65535) {
       msgs.push(`bad port (${p}): <nil>`);
     }
   }

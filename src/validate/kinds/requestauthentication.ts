@@ -9,7 +9,8 @@ import {
   type JsonObject,
 } from '../decode.js';
 import { ValidationResult, type ErrTree, type KindValidator } from '../result.js';
-import { goAtoiError, goQuote, goURLParse, goURLPort, isObj, validatePolicyTargeting } from '../common/extra-d.js';
+import { atoi, goQuote } from '../../go/strconv.js';
+import { goURLParse, goURLPort, isObj, validatePolicyTargeting } from '../common/extra-d.js';
 
 // ---------------------------------------------------------------------------------------------
 // Go encoding/json syntax errors, so `jwks parse error: …` reads like Istio's.
@@ -223,7 +224,9 @@ export function jwksURIError(uri: string): string | undefined {
   if (!r.ok) return r.err;
   if (r.url.scheme !== 'http' && r.url.scheme !== 'https') return `URI scheme ${goQuote(r.url.scheme)} is not supported`;
   const port = goURLPort(r.url);
-  return port === '' ? undefined : goAtoiError(port);
+  if (port === '') return undefined;
+  const n = atoi(port);
+  return n.ok ? undefined : n.error;
 }
 
 const STRICT_HEADER_NAME = /^[-_A-Za-z0-9]+$/;

@@ -1,3 +1,4 @@
+import { atoi } from '../../go/strconv.js';
 import { readEnum, readMessage, readMessageList, readNumber, readString, readStringList, type JsonObject } from '../decode.js';
 import { validateDestination } from '../common/destination.js';
 import { validateFQDN, validateNamespaceSlashWildcardHostname } from '../common/hosts.js';
@@ -55,11 +56,6 @@ export function splitHostPort(hostport: string): { host: string; port: string } 
   return { host, port: hostport.slice(i + 1) };
 }
 
-function atoi(s: string): number | undefined {
-  if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
-  const n = Number(s);
-  return Number.isSafeInteger(n) ? n : undefined;
-}
 
 function validateDefaultEndpoint(ep: string, v: ValidationResult): void {
   if (ep.startsWith(UNIX_PREFIX)) {
@@ -75,10 +71,10 @@ function validateDefaultEndpoint(ep: string, v: ValidationResult): void {
     v.addError('sidecar: defaultEndpoint must be of form 127.0.0.1:<port>,0.0.0.0:<port>,[::1]:port,[::]:port,unix://filepath or unset');
   }
   const n = atoi(port);
-  if (n === undefined) {
-    v.addError(`sidecar: defaultEndpoint port (${port}) is not a number: strconv.Atoi: parsing ${JSON.stringify(port)}: invalid syntax`);
+  if (!n.ok) {
+    v.addError(`sidecar: defaultEndpoint port (${port}) is not a number: ${n.error}`);
   } else {
-    v.addError(validatePort(n));
+    v.addError(validatePort(n.value));
   }
 }
 

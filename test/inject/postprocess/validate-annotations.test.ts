@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateAnnotations } from '../../../src/inject/postprocess/validate-annotations.js';
-import { formatMultiError } from '../../../src/inject/postprocess/go-compat.js';
+import { formatMultiError } from '../../../src/go/multierror.js';
 
 const one = (name: string, value: string) => validateAnnotations({ [name]: value });
 

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  goAtoiError,
   goParseAddrError,
   goParsePrefixError,
-  goQuote,
   goURLParse,
   goURLParseRequestURI,
   goURLPort,
   validatePolicyTargeting,
 } from '../../../src/validate/common/extra-d.js';
-
-describe('Go quoting', () => {
-  it('escapes like strconv.Quote', () => {
-    expect(goQuote('a"b\\c')).toBe('"a\\"b\\\\c"');
-    expect(goQuote('\x00\n\x7f')).toBe('"\\x00\\n\\x7f"');
-    expect(goQuote('héllo')).toBe('"héllo"');
-  });
-});
 
 describe('Go netip', () => {
   it('accepts valid addresses and prefixes', () => {
@@ -55,10 +45,6 @@ describe('Go net/url', () => {
     expect(goURLParse('http://x/%zz')).toEqual({ ok: false, err: 'parse "http://x/%zz": invalid URL escape "%zz"' });
     expect(goURLParseRequestURI('foo/bar')).toEqual({ ok: false, err: 'parse "foo/bar": invalid URI for request' });
     expect(goURLParseRequestURI('')).toEqual({ ok: false, err: 'parse "": empty url' });
-  });
-  it('reports strconv.Atoi overflow', () => {
-    expect(goAtoiError('8080')).toBeUndefined();
-    expect(goAtoiError('99999999999999999999')).toBe('strconv.Atoi: parsing "99999999999999999999": value out of range');
   });
 });
 
