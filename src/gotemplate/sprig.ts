@@ -1,9 +1,10 @@
 /** Masterminds/sprig v3 functions (TxtFuncMap) as Istio's templates and typical custom templates use them. */
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { marshalJson, marshalJsonIndent, marshalYaml } from './encode.js';
+import { marshalJson, marshalJsonIndent } from './encode.js';
 import { formatValue, goQuote } from './fmt.js';
 import { FuncError, goFunc, type FuncMap } from './func.js';
+import { sprigExtras } from './sprig-extra.js';
 import {
   GoEnum,
   GoNilPointer,
@@ -326,7 +327,7 @@ function modulo(a: bigint, b: bigint): bigint {
   return a % b;
 }
 
-export const SPRIG_FUNCS: FuncMap = {
+const CORE_SPRIG: FuncMap = {
   // defaults
   default: goFunc(['any'], (d: unknown, ...given: unknown[]) => (given.length === 0 || empty(given[0]) ? d : given[0]), 'any'),
   empty: goFunc(['any'], empty),
@@ -566,13 +567,6 @@ export const SPRIG_FUNCS: FuncMap = {
       return null;
     }
   }),
-  toYaml: goFunc(['any'], (v: unknown) => {
-    try {
-      return marshalYaml(v).replace(/\n$/, '');
-    } catch {
-      return '';
-    }
-  }),
   env: goFunc(['string'], (k: string) => process.env[k] ?? ''),
   typeOf: goFunc(['any'], (v: unknown) => (v === null ? '<nil>' : goTypeName(v))),
   kindOf: goFunc(['any'], (v: unknown) => reflectKind(v)),
@@ -583,3 +577,6 @@ function firstBadB64(s: string): number {
   for (let i = 0; i < s.length; i++) if (!/[A-Za-z0-9+/=]/.test(s[i]!)) return i;
   return Math.max(0, s.length - (s.length % 4));
 }
+
+/** sprig v3.3.0's TxtFuncMap: the functions above plus every remaining name (see sprig-extra.ts). */
+export const SPRIG_FUNCS: FuncMap = { ...CORE_SPRIG, ...sprigExtras(CORE_SPRIG) };

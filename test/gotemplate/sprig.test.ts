@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorOf, run } from './helpers.js';
+import { SPRIG_FUNCS } from '../../src/gotemplate/sprig.js';
 
 describe('sprig defaults and logic', () => {
   it('default uses sprig empty()', () => {
@@ -153,5 +154,22 @@ describe('sprig encoding', () => {
   });
   it('fromJson decodes; bad input gives nil', () => {
     expect(run('{{ (fromJson "{\\"a\\":[1,2]}").a }}|{{ fromJson "bad" }}')).toBe('[1 2]|<no value>');
+  });
+});
+
+describe('the whole TxtFuncMap is known', () => {
+  it('defines every sprig v3.3.0 name, so any template Istio accepts also parses', () => {
+    for (const name of ['now', 'date', 'semverCompare', 'genCA', 'uuidv4', 'camelcase', 'mustMerge', 'tuple', 'seq', 'addf', 'b32enc']) {
+      expect(name in SPRIG_FUNCS).toBe(true);
+    }
+  });
+  it('clock, certificate, semver and DNS helpers parse but fail when run, saying why', () => {
+    expect(run('{{ if false }}{{ now }}{{ end }}ok')).toBe('ok');
+    expect(errorOf('{{ semverCompare ">=1.2" "1.3" }}')).toBe(
+      'template: t:1:3: executing "t" at <semverCompare ">=1.2" "1.3">: error calling semverCompare: semverCompare is not supported by mesh-admission\'s template engine',
+    );
+  });
+  it('decimal arithmetic works on the shortest decimal form, as shopspring/decimal does', () => {
+    expect(run('{{ addf 0.1 0.2 }} {{ divf 1 3 }} {{ mulf 1.1 3 }}')).toBe('0.3 0.3333333333333333 3.3');
   });
 });

@@ -65,4 +65,12 @@ export const SPRIG_CASES: OracleCase[] = [
   { t: '{{ typeOf 1 }} {{ typeOf 1.5 }} {{ typeOf "s" }} {{ typeOf .m }} {{ typeOf .l }} {{ typeOf nil }} {{ kindOf 1 }} {{ kindOf .m }} {{ kindOf .l }} {{ kindIs "map" .m }} {{ typeOf (add 1 1) }} {{ typeOf (int64 1) }} {{ typeOf (int 1) }} {{ typeOf (atoi "1") }} {{ typeOf (list) }} {{ typeOf (split "," "a") }}', d: d({ m: {}, l: [] }) },
   { t: '{{ deepEqual (list 1 (dict "a" 1)) (list 1 (dict "a" 1)) }} {{ deepEqual 1 1.0 }}', d: '' },
   { t: '{{ base "/a/b.txt" }} {{ base "/a/b/" }} {{ base "" }} {{ dir "/a/b/c" }} {{ dir "a/b/" }} {{ dir "x" }} {{ clean "/a/../b/./c//" }} {{ ext "f.tar.gz" }} {{ isAbs "/x" }}', d: '' },
+  // the remaining deterministic TxtFuncMap names
+  { t: '{{ addf 0.1 0.2 }} {{ add1f 1.5 }} {{ subf 1 0.9 }} {{ mulf 1.1 3 }} {{ divf 1 3 }} {{ divf 10 4 }} {{ maxf 1 2.5 "3" }} {{ minf 1 -2.5 }} {{ floor 1.7 }} {{ ceil 1.2 }} {{ round 3.14159 2 }} {{ round 2.5 0 }} {{ round 1.25 1 0.6 }}', d: '' },
+  { t: '{{ toDecimal "0777" }} {{ toDecimal 17 }} {{ toDecimal "9" }} {{ toDecimal "-17" }} {{ seq 3 }} | {{ seq 2 5 }} | {{ seq 5 2 }} | {{ seq 0 2 10 }} | {{ seq 10 -3 1 }} | {{ seq 1 2 3 4 }} | {{ seq -2 }}', d: '' },
+  { t: '{{ chunk 2 (list 1 2 3 4 5) }} {{ chunk 3 (list) }} {{ plural "one" "many" 1 }} {{ plural "one" "many" 2 }} {{ untitle "Hello World" }} {{ tuple 1 "a" }} {{ biggest 3 9 2 }} {{ hello }}', d: '' },
+  { t: '{{ sha512sum "a" }} {{ adler32sum "Wikipedia" }} {{ b32enc "hi!" }} {{ b32dec "NBUSC===" }} {{ b32dec "x" }} {{ regexQuoteMeta "a.b*c[d]" }}', d: '' },
+  { t: '{{ typeIs "int" 1 }} {{ typeIs "string" 1 }} {{ typeIsLike "float64" 1.5 }} {{ osBase "/a/b" }} {{ osDir "/a/b" }} {{ osExt "x.y" }} {{ mustToJson (list 1) }} {{ (mustFromJson "[1]") }} {{ mustRegexMatch "a" "cat" }} {{ mustFirst (list 3) }} {{ mustAppend (list 1) 2 }}', d: '' },
+  { t: '{{ chunk 2 "s" }}', d: '' },
+  { t: '{{ len (randAlphaNum 5) }} {{ len uuidv4 }} {{ len (randNumeric 3) }}', d: '' },
 ];
