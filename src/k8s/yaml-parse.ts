@@ -9,6 +9,7 @@
 import { type Document, type Node, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { K8sError } from './errors.js';
 import { type JsonObject, type JsonValue, MAX_JSON_DEPTH } from './json.js';
+import { type ScalarResolver, fastParse } from './yaml-fast.js';
 
 const BOOL_NULL: ReadonlyMap<string, boolean | null> = new Map<string, boolean | null>([
   ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map((s) => [s, true] as const),
@@ -111,6 +112,17 @@ function checkDoubleQuoted(node: Node, cx: Conv): void {
   }
 }
 
+/**
+ * libyaml does not invent a line break after an unterminated last line: a block scalar running to
+ * the end of an input without a final newline ends without one (the `yaml` package adds it).
+ */
+function blockScalarText(node: Node, text: string, cx: Conv): string {
+  const end = node.range?.[1] ?? 0;
+  if (cx.text.endsWith('\n') || !text.endsWith('\n') || cx.text.slice(end).trim() !== '') return text;
+  const lastLine = cx.text.slice(cx.text.lastIndexOf('\n') + 1);
+  return lastLine.trim() === '' ? text : text.slice(0, -1);
+}
+
 function scalarValue(node: Node & { value: unknown; type?: string; tag?: string }, cx: Conv): JsonValue {
   const text = typeof node.value === 'string' ? node.value : String(node.value ?? '');
   const plain = node.type === 'PLAIN' || node.type === undefined;
@@ -124,6 +136,7 @@ function scalarValue(node: Node & { value: unknown; type?: string; tag?: string 
     return Buffer.from(compact, 'base64').toString('utf8');
   }
   if (tag === undefined || tag === '') {
+    if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') return blockScalarText(node, text, cx);
     if (!plain) return text;
   } else if (tag === 'str' || tag === 'binary' || !['int', 'float', 'bool', 'null'].includes(tag)) {
     return text;
@@ -295,11 +308,31 @@ function parseDocs(text: string, lineStarts: readonly number[]): Document.Parsed
   return list;
 }
 
+const V2_RESOLVER: ScalarResolver = {
+  plain(text) {
+    const r = resolvePlain(text);
+    return r.ok ? r.value : undefined;
+  },
+  plainKey(text) {
+    const r = resolvePlain(text);
+    return r.ok && r.kind === 'str' ? text : undefined;
+  },
+};
+
+export interface ParseOptions {
+  /** Try the fast reader for simple block YAML first (default true); false forces the full parser. */
+  fastPath?: boolean;
+}
+
 /**
  * Parse the first YAML document of text into JSON-compatible values, as yaml.v2 + sigs.k8s.io/yaml
  * would (an empty document is null). Throws K8sError('yaml') carrying the line number.
  */
-export function parseYamlDocument(text: string): JsonValue {
+export function parseYamlDocument(text: string, options: ParseOptions = {}): JsonValue {
+  if (options.fastPath !== false && text.length <= 4 * 1024 * 1024) {
+    const fast = fastParse(text, V2_RESOLVER);
+    if (fast !== undefined) return fast;
+  }
   const lineStarts = lineStartsOf(text);
   const first = parseDocs(text, lineStarts)[0];
   if (!first) return null;
