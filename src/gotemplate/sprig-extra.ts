@@ -219,9 +219,77 @@ const UNSUPPORTED = [
   'ago', 'date', 'dateInZone', 'date_in_zone', 'dateModify', 'date_modify', 'mustDateModify', 'must_date_modify', 'duration',
   'durationRound', 'htmlDate', 'htmlDateInZone', 'now', 'toDate', 'mustToDate', 'unixEpoch', 'bcrypt', 'htpasswd',
   'derivePassword', 'genPrivateKey', 'buildCustomCert', 'genCA', 'genCAWithKey', 'genSelfSignedCert', 'genSelfSignedCertWithKey',
-  'genSignedCert', 'genSignedCertWithKey', 'encryptAES', 'decryptAES', 'semver', 'semverCompare', 'getHostByName', 'abbrev',
-  'abbrevboth', 'initials', 'swapcase', 'snakecase', 'camelcase', 'kebabcase', 'wrap', 'wrapWith', 'urlParse', 'urlJoin', 'shuffle',
+  'genSignedCert', 'genSignedCertWithKey', 'encryptAES', 'decryptAES', 'semver', 'semverCompare', 'getHostByName',
+  'snakecase', 'camelcase', 'kebabcase', 'urlParse', 'urlJoin', 'shuffle',
 ];
+
+/** goutils.AbbreviateFull; an illegal width gives "" as sprig discards the error. */
+function abbreviateFull(str: string, offset: number, maxWidth: number): string {
+  if (str === '') return '';
+  if (maxWidth < 4) return '';
+  if (str.length <= maxWidth) return str;
+  let off = Math.min(offset, str.length);
+  if (str.length - off < maxWidth - 3) off = str.length - (maxWidth - 3);
+  if (off <= 4) return str.slice(0, maxWidth - 3) + '...';
+  if (maxWidth < 7) return '';
+  if (off + maxWidth - 3 < str.length) return '...' + abbreviateFull(str.slice(off), 0, maxWidth - 3);
+  return '...' + str.slice(str.length - (maxWidth - 3));
+}
+
+/** goutils.WrapCustom. */
+function wrapCustom(str: string, width: number, newline: string, wrapLong: boolean): string {
+  if (str === '') return '';
+  const nl = newline === '' ? '\n' : newline;
+  const w = Math.max(1, width);
+  let offset = 0;
+  let out = '';
+  while (str.length - offset > w) {
+    if (str[offset] === ' ') {
+      offset++;
+      continue;
+    }
+    const at = str.slice(offset, w + offset + 1).lastIndexOf(' ') + offset;
+    if (at >= offset) {
+      out += str.slice(offset, at) + nl;
+      offset = at + 1;
+    } else if (wrapLong) {
+      out += str.slice(offset, w + offset) + nl;
+      offset += w;
+    } else {
+      const end = w + offset;
+      const idx = str.slice(end).indexOf(' ');
+      if (idx === -1) {
+        out += str.slice(offset);
+        offset = str.length;
+      } else {
+        out += str.slice(offset, idx + end) + nl;
+        offset = idx + end + 1;
+      }
+    }
+  }
+  return out + str.slice(offset);
+}
+
+/** goutils.SwapCase: upper→lower, lower→upper, and a lower letter after white space goes to title case. */
+function swapCase(str: string): string {
+  let ws = true;
+  let out = '';
+  for (const ch of str) {
+    const lower = ch.toLowerCase();
+    const upper = ch.toUpperCase();
+    if (ch !== lower) {
+      out += lower;
+      ws = false;
+    } else if (ch !== upper) {
+      out += upper;
+      ws = false;
+    } else {
+      out += ch;
+      ws = /\s/u.test(ch);
+    }
+  }
+  return out;
+}
 
 /** `must*` variants report the same errors as their panicking twins, so they share the implementation. */
 function mustVariants(base: FuncMap): FuncMap {
@@ -264,6 +332,25 @@ export function sprigExtras(base: FuncMap): FuncMap {
     seq: goFunc([], seq, 'int'),
     chunk: goFunc(['int', 'any'], chunk),
     mustChunk: goFunc(['int', 'any'], chunk),
+    abbrev: goFunc(['int', 'string'], (w: bigint, s: string) => (w < 4n ? s : abbreviateFull(s, 0, Number(w)))),
+    abbrevboth: goFunc(['int', 'int', 'string'], (l: bigint, r: bigint, s: string) =>
+      r < 4n || (l > 0n && r < 7n) ? s : abbreviateFull(s, Number(l), Number(r)),
+    ),
+    initials: goFunc(['string'], (s: string) => {
+      let out = '';
+      let gap = true;
+      for (const ch of s) {
+        if (/\s/u.test(ch)) gap = true;
+        else if (gap) {
+          out += ch;
+          gap = false;
+        }
+      }
+      return out;
+    }),
+    swapcase: goFunc(['string'], swapCase),
+    wrap: goFunc(['int', 'string'], (l: bigint, s: string) => wrapCustom(s, Number(l), '', false)),
+    wrapWith: goFunc(['int', 'string', 'string'], (l: bigint, sep: string, s: string) => wrapCustom(s, Number(l), sep, true)),
     plural: goFunc(['string', 'string', 'int'], (one: string, many: string, n: bigint) => (n === 1n ? one : many)),
     // goutils.Uncapitalize lowers the first letter of every whitespace-separated word.
     untitle: goFunc(['string'], (s: string) => s.replace(/(^|\s)(\S)/gu, (_m, sp: string, c: string) => sp + c.toLowerCase())),

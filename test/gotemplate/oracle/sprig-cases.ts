@@ -73,4 +73,6 @@ export const SPRIG_CASES: OracleCase[] = [
   { t: '{{ typeIs "int" 1 }} {{ typeIs "string" 1 }} {{ typeIsLike "float64" 1.5 }} {{ osBase "/a/b" }} {{ osDir "/a/b" }} {{ osExt "x.y" }} {{ mustToJson (list 1) }} {{ (mustFromJson "[1]") }} {{ mustRegexMatch "a" "cat" }} {{ mustFirst (list 3) }} {{ mustAppend (list 1) 2 }}', d: '' },
   { t: '{{ chunk 2 "s" }}', d: '' },
   { t: '{{ len (randAlphaNum 5) }} {{ len uuidv4 }} {{ len (randNumeric 3) }}', d: '' },
+  { t: '{{ abbrev 5 "hello world" }}|{{ abbrev 3 "hello" }}|{{ abbrev 20 "short" }}|{{ abbrevboth 5 10 "1234 5678 9123 4567" }}|{{ abbrevboth 0 6 "abcdefghij" }}|{{ initials "First Try  x" }}|{{ swapcase "Hello WORLD ab" }}', d: '' },
+  { t: '{{ wrap 10 "the quick brown fox jumps over the lazy dog" }}|{{ wrapWith 5 "\\t" "Hello World supercalifragilistic" }}|{{ wrap 3 "abcdefgh ij" }}', d: '' },
 ];
