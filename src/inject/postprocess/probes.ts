@@ -1,4 +1,4 @@
-import { goJsonSortedKeys, goJsonString } from './go-compat.js';
+import { goJsonSortedKeys, goJsonString } from '../../go/json.js';
 import { atoi, parseBool } from '../../go/strconv.js';
 import {
   annotationsOf,

@@ -1,5 +1,5 @@
 import { admissionError } from '../../errors.js';
-import { goJsonString } from './go-compat.js';
+import { goJsonString } from '../../go/json.js';
 import { atoi, goQuote, parseBool } from '../../go/strconv.js';
 import { clonePod, findSidecar, objectList, type EnvVar, type Pod } from './pod.js';
 

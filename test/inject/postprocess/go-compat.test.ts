@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { goJsonString } from '../../../src/inject/postprocess/go-compat.js';
 import { parsePrefixError } from '../../../src/inject/postprocess/netip.js';
 
 describe('Go compatibility helpers', () => {
-  it('goJsonString matches encoding/json (HTML-safe)', () => {
-    expect(goJsonString('<a href="x">&</a>')).toBe('"\\u003ca href=\\"x\\"\\u003e\\u0026\\u003c/a\\u003e"');
-    expect(goJsonString('\u0001\b\f\u2029é')).toBe('"\\u0001\\b\\f\\u2029é"');
-    expect(goJsonString('\ud800')).toBe('"\\ufffd"');
-  });
-
   it('netip.ParsePrefix edge cases', () => {
     expect(parsePrefixError('0.0.0.0/0')).toBeUndefined();
     expect(parsePrefixError('::/0')).toBeUndefined();
