@@ -1,6 +1,13 @@
 /**
  * The Kubernetes layer the injector and kube-inject build on: Go-compatible YAML in and out,
- * strategic merge patch and the typed JSON round trip. Import from here, not from the modules.
+ * strategic merge patch and the typed JSON round trip.
+ *
+ *   yaml-parse.ts   sigs.k8s.io/yaml.YAMLToJSON (yaml.v2 rules); yaml-fast.ts is its fast path
+ *   yaml-print.ts   sigs.k8s.io/yaml.Marshal byte for byte
+ *   quantity.ts     resource.Quantity parse / canonical text
+ *   gotypes*.ts     field table of the Go types (json names, omitempty, patch strategy / merge key)
+ *   normalize.ts    json.Marshal(json.Unmarshal(v)) as a Go type; go-json.ts gives Go's exact bytes
+ *   smp.ts          strategic merge patch with Go's result ordering
  */
 import { normalizeAs } from './normalize.js';
 import { printYaml } from './yaml-print.js';
