@@ -190,13 +190,6 @@ function badVerb(verb: string, v: unknown, spec?: Spec): string {
   return `%!${verb}(${goTypeName(v)}=${shown})`;
 }
 
-function intSign(n: bigint, spec: Spec): string {
-  if (n < 0n) return '';
-  if (spec.plus) return '+';
-  if (spec.space) return ' ';
-  return '';
-}
-
 /** fmt's fmtInteger: precision and zero-width fill count digits only; the # prefix and sign come on top. */
 function fmtInt(v: bigint, verb: string, spec: Spec): string {
   const base = verb === 'x' || verb === 'X' ? 16 : verb === 'o' || verb === 'O' ? 8 : verb === 'b' ? 2 : verb === 'd' || verb === 'v' ? 10 : 0;

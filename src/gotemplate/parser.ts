@@ -206,7 +206,9 @@ class Parser {
     const mark = this.vars.length;
     const pipe = this.pipeline(kind, 'right');
     if (kind === 'range') this.rangeDepth++;
-    let [list, next] = this.itemList();
+    const body = this.itemList();
+    const list = body[0];
+    let next = body[1];
     if (kind === 'range') this.rangeDepth--;
     let elseList: Node[] | undefined;
     if (next.kind === 'else') {
@@ -222,7 +224,6 @@ class Parser {
       }
     }
     this.vars.length = mark;
-    void list;
     return { kind, pipe, list, elseList, pos: tok.pos, src: this.src };
   }
 
@@ -272,7 +273,6 @@ class Parser {
       if (v.type !== 'variable') break;
       const vIndex = this.i;
       this.nextNonSpace();
-      const afterVar = this.peek();
       const nx = this.peekNonSpace();
       if (nx.type === 'assign' || nx.type === 'declare') {
         isAssign = nx.type === 'assign';
@@ -293,7 +293,6 @@ class Parser {
         this.fail(`too many declarations in ${context}`, nx.line);
       }
       // Not a declaration: rewind to the variable itself.
-      void afterVar;
       this.i = vIndex;
       break;
     }

@@ -270,23 +270,12 @@ function wrapCustom(str: string, width: number, newline: string, wrapLong: boole
   return out + str.slice(offset);
 }
 
-/** goutils.SwapCase: upper→lower, lower→upper, and a lower letter after white space goes to title case. */
+/** goutils.SwapCase: upper to lower, lower to upper (title case after white space, the same for our letters). */
 function swapCase(str: string): string {
-  let ws = true;
   let out = '';
   for (const ch of str) {
     const lower = ch.toLowerCase();
-    const upper = ch.toUpperCase();
-    if (ch !== lower) {
-      out += lower;
-      ws = false;
-    } else if (ch !== upper) {
-      out += upper;
-      ws = false;
-    } else {
-      out += ch;
-      ws = /\s/u.test(ch);
-    }
+    out += ch !== lower ? lower : ch.toUpperCase();
   }
   return out;
 }
