@@ -8,6 +8,7 @@ import { K8sError } from './errors.js';
 import { type GoField, type GoType, goStruct, goTypeString, resolveTypeName } from './gotypes.js';
 import { type JsonObject, type JsonValue, MAX_JSON_DEPTH, cloneJson, goJsonKind, isJsonObject, jsonDepth } from './json.js';
 import { canonicalQuantity } from './quantity.js';
+import { TimeParseError, formatRfc3339, parseRfc3339 } from './rfc3339.js';
 
 /** Decoding context for Go-style error messages: innermost struct + JSON field path from the root. */
 interface Ctx {
@@ -136,12 +137,14 @@ function encodeTime(v: unknown, ctx: Ctx): JsonValue {
   if (v === null) return null;
   // metav1.Time.UnmarshalJSON decodes into a string first; its error aborts decoding.
   if (typeof v !== 'string') throw new K8sError('type', mismatchMessage(ctx, goJsonKind(v), 'string'));
-  const ms = Date.parse(v);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(ms)) {
-    throw new K8sError('type', `parsing time "${v}" as "2006-01-02T15:04:05Z07:00": cannot parse as RFC3339`);
+  let ms: number;
+  try {
+    ms = parseRfc3339(v);
+  } catch (e) {
+    if (e instanceof TimeParseError) throw new K8sError('type', e.message);
+    throw e;
   }
-  // metav1.Time marshals in UTC at second precision.
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return formatRfc3339(ms);
 }
 
 function encode(t: GoType, v: unknown, ctx: Ctx): JsonValue {
