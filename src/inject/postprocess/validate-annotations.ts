@@ -2,7 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { admissionError } from '../../errors.js';
 import { formatMultiError } from '../../go/multierror.js';
 import { goQuote, parseBool, parseUint } from '../../go/strconv.js';
-import { parsePrefixError } from './netip.js';
+import { parsePrefixError } from '../../go/netip.js';
 import { quantityError } from './quantity.js';
 
 /**

@@ -1,7 +1,6 @@
 /**
  * Helpers needed by engineer D's kinds (security, telemetry, extensions, EnvoyFilter, workloads) that
- * the shared common/ modules do not provide: Go-compatible quoting, Go net/url and net/netip parsing
- * with Go's error texts, and the policy-targeting sequence shared by the policy kinds.
+ * the shared common/ modules do not provide: Go net/url parsing with Go's error texts, and the policy-targeting sequence shared by the policy kinds.
  */
 
 import { goQuote } from '../../go/strconv.js';
@@ -190,87 +189,6 @@ export function goURLPort(u: GoURL): string {
   const p = u.host.slice(colon);
   if (!validOptionalPort(p)) return '';
   return p.slice(1);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Go net/netip (ParseAddr / ParsePrefix), with the error texts Istio surfaces.
-
-function parseIPv4(s: string): string | undefined {
-  const parts = s.split('.');
-  if (parts.length < 4) return 'IPv4 address too short';
-  if (parts.length > 4) return 'IPv4 address too long';
-  for (const p of parts) {
-    if (p === '') return 'IPv4 field must have at least one digit';
-    if (!/^[0-9]+$/.test(p)) return 'unexpected character';
-    if (p.length > 1 && p[0] === '0') return 'IPv4 field has octet with leading zero';
-    if (Number(p) > 255) return 'IPv4 field has value >255';
-  }
-  return undefined;
-}
-
-function parseIPv6(s: string): string | undefined {
-  let body = s;
-  const pct = body.indexOf('%');
-  if (pct >= 0) {
-    if (pct === body.length - 1) return 'zone must be a non-empty string';
-    body = body.slice(0, pct);
-  }
-  const halves = body.split('::');
-  if (halves.length > 2) return 'multiple :: in address';
-  const ellipsis = halves.length === 2;
-  const groupsOf = (part: string): string[] => (part === '' ? [] : part.split(':'));
-  const head = groupsOf(halves[0] ?? '');
-  const tail = ellipsis ? groupsOf(halves[1] ?? '') : [];
-  const all = [...head, ...tail];
-  let groups = 0;
-  for (let i = 0; i < all.length; i++) {
-    const f = all[i] ?? '';
-    if (f.includes('.')) {
-      if (i !== all.length - 1) return 'unexpected character';
-      const e4 = parseIPv4(f);
-      if (e4 !== undefined) return e4;
-      groups += 2;
-      continue;
-    }
-    if (f === '') return 'unexpected character';
-    if (!/^[0-9a-fA-F]{1,4}$/.test(f)) {
-      return /^[0-9a-fA-F]+$/.test(f) ? 'IPv6 field has value >=2^16' : 'unexpected character';
-    }
-    groups++;
-  }
-  if (groups > 8 || (ellipsis && groups > 7)) return 'IPv6 address too long';
-  if (!ellipsis && groups < 8) return 'address string too short';
-  return undefined;
-}
-
-/** netip.ParseAddr: undefined when valid, else Go's error text. */
-export function goParseAddrError(s: string): string | undefined {
-  if (s === '') return 'ParseAddr(""): unable to parse IP';
-  let reason: string | undefined;
-  if (s.includes(':')) reason = parseIPv6(s);
-  else if (s.includes('.')) reason = parseIPv4(s);
-  else reason = 'unable to parse IP';
-  return reason === undefined ? undefined : `ParseAddr(${goQuote(s)}): ${reason}`;
-}
-
-export function isIP(s: string): boolean {
-  return goParseAddrError(s) === undefined;
-}
-
-/** netip.ParsePrefix: undefined when valid, else Go's error text. */
-export function goParsePrefixError(s: string): string | undefined {
-  const head = `netip.ParsePrefix(${goQuote(s)}): `;
-  const slash = s.lastIndexOf('/');
-  if (slash < 0) return `${head}no '/'`;
-  const addr = s.slice(0, slash);
-  const bits = s.slice(slash + 1);
-  const ae = goParseAddrError(addr);
-  if (ae !== undefined) return head + ae;
-  if (addr.includes('%')) return `${head}IPv6 zones cannot be present in a prefix`;
-  if (!/^(0|[1-9][0-9]*)$/.test(bits)) return `${head}bad bits after slash: ${goQuote(bits)}`;
-  const max = addr.includes(':') ? 128 : 32;
-  if (Number(bits) > max) return `${head}prefix length out of range`;
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

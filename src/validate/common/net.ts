@@ -1,27 +1,13 @@
-import { isIP } from 'node:net';
+import { isIP, parsePrefixError } from '../../go/netip.js';
 
-/**
- * Go netip.ParseAddr acceptance: strict dotted-quad IPv4 (no leading zeros), IPv6 with an
- * optional zone. Node's isIP follows the same grammar for the cases that matter here.
- */
+/** Istio's IP checks are netip.ParseAddr; an IPv6 zone is accepted. */
 export function isValidIP(addr: string): boolean {
-  if (addr.length === 0) return false;
-  return isIP(addr) !== 0;
+  return isIP(addr);
 }
 
-/** netip.ParsePrefix: no zone, prefix length in decimal without leading zeros and within range. */
+/** netip.ParsePrefix acceptance (no zone, decimal bit count without leading zeros, within range). */
 export function isValidCIDR(subnet: string): boolean {
-  const slash = subnet.lastIndexOf('/');
-  if (slash < 0) return false;
-  const addr = subnet.slice(0, slash);
-  const bits = subnet.slice(slash + 1);
-  if (addr.includes('%')) return false;
-  const family = isIP(addr);
-  if (family === 0) return false;
-  if (!/^(0|[1-9][0-9]{0,2})$/.test(bits)) return false;
-  const n = Number(bits);
-  const mapped = family === 6 && addr.includes('.');
-  return n <= (family === 4 ? 32 : 128) && !(mapped && n > 128);
+  return parsePrefixError(subnet) === undefined;
 }
 
 export function validateIPAddress(addr: string): string | undefined {

@@ -1,7 +1,7 @@
 import { readEnum, readMessage, readMessageList, readString, readStringList, type JsonObject } from '../decode.js';
 import { ValidationResult, formatErr, prefixErr, type ErrTree, type KindValidator } from '../result.js';
 import { goQuote, parseUint } from '../../go/strconv.js';
-import { goParseAddrError, goParsePrefixError } from '../common/extra-d.js';
+import { parseAddrError, parsePrefixError } from '../../go/netip.js';
 import {
   validateOneOfSelectorType,
   validatePolicyTargetReference,
@@ -23,9 +23,9 @@ export function ipsError(values: readonly string[]): ErrTree | undefined {
   const msgs: string[] = [];
   for (const v of values) {
     if (v.includes('/')) {
-      const e = goParsePrefixError(v);
+      const e = parsePrefixError(v);
       if (e !== undefined) msgs.push(`bad CIDR range (${v}): ${e}`);
-    } else if (goParseAddrError(v) !== undefined) {
+    } else if (parseAddrError(v) !== undefined) {
       msgs.push(`bad IP address (${v})`);
     }
   }

@@ -1,7 +1,7 @@
 import { readNumber, readNumberMap, readString, readStringMap, type JsonObject } from '../decode.js';
 import { ValidationResult, type KindValidator } from '../result.js';
 import { goQuote } from '../../go/strconv.js';
-import { isIP } from '../common/extra-d.js';
+import { isIP } from '../../go/netip.js';
 import { validateFQDN } from '../common/hosts.js';
 import { validateLabels } from '../common/labels.js';
 import { validateUnixAddress } from '../common/net.js';

@@ -1,11 +1,13 @@
-import { atoi, goQuote } from '../../go/strconv.js';
+import { atoi, goQuote } from './strconv.js';
 
 /**
- * Go `net/netip.ParsePrefix` as a validator. Istio checks the traffic IP-range annotations with it,
- * and its error text is part of the denial message, so the parse follows Go's rules step for step
- * (no leading zeros in IPv4 octets, no zones in prefixes, no signed or zero-padded bit counts).
- * Returns undefined when the prefix is valid, else Go's error string.
+ * Go's net/netip parsers as validators. Istio checks IP addresses, CIDR ranges and the traffic
+ * IP-range annotations with them and puts their error text in its messages, so the parse follows
+ * Go's rules step for step (no leading zeros in IPv4 octets, no zones in prefixes, no signed or
+ * zero-padded bit counts) rather than Node's net.isIP, which disagrees at the edges.
  */
+
+/** `netip.ParsePrefix`: undefined when the prefix is valid, else Go's error string. */
 export function parsePrefixError(s: string): string | undefined {
   const fail = (msg: string) => `netip.ParsePrefix(${goQuote(s)}): ${msg}`;
   const slash = s.lastIndexOf('/');
@@ -23,11 +25,22 @@ export function parsePrefixError(s: string): string | undefined {
   return undefined;
 }
 
-type AddrResult = { ok: true; is6: boolean; zone: string } | { ok: false; error: string };
+export type AddrResult = { ok: true; is6: boolean; zone: string } | { ok: false; error: string };
 
 function addrError(input: string, msg: string, at?: string): AddrResult {
   const tail = at !== undefined && at !== '' ? ` (at ${goQuote(at)})` : '';
   return { ok: false, error: `ParseAddr(${goQuote(input)}): ${msg}${tail}` };
+}
+
+/** `netip.ParseAddr`: undefined when the address is valid, else Go's error string. */
+export function parseAddrError(s: string): string | undefined {
+  const r = parseAddr(s);
+  return r.ok ? undefined : r.error;
+}
+
+/** Whether `netip.ParseAddr` accepts the text. */
+export function isIP(s: string): boolean {
+  return parseAddr(s).ok;
 }
 
 /** Go `netip.ParseAddr`: the first '.', ':' or '%' decides the family. */
