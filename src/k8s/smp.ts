@@ -135,11 +135,11 @@ function applyRetainKeys(original: JsonObject, patch: JsonObject): void {
   if (!Object.hasOwn(patch, RETAIN_KEYS)) return;
   const list = patch[RETAIN_KEYS];
   delete patch[RETAIN_KEYS];
-  if (!Array.isArray(list)) fail('invalid patch: the value of retainKeys must be a list');
+  if (!Array.isArray(list)) fail('invalid patch format of retainKeys');
   const keep = new Set<JsonValue>(list);
   for (const [k, v] of Object.entries(patch)) {
     if (v === null || k.startsWith(`${DELETE_FROM_PRIMITIVE_LIST}/`) || k.startsWith(`${SET_ELEMENT_ORDER}/`)) continue;
-    if (!keep.has(k)) fail('doesn\'t match the retainKeys list: every field in the patch must be in $retainKeys');
+    if (!keep.has(k)) fail('invalid patch format of retainKeys');
   }
   for (const k of Object.keys(original)) if (!keep.has(k)) delete original[k];
 }
@@ -512,7 +512,7 @@ function applySetElementOrder(original: JsonObject, patch: JsonObject, schema: S
     if (!key.startsWith(`${SET_ELEMENT_ORDER}/`)) continue;
     const order = patch[key];
     delete patch[key];
-    if (!Array.isArray(order)) fail(`invalid type for ${key}: expected a list`);
+    if (!Array.isArray(order)) fail('invalid patch format of setElementOrder list');
     const field = key.slice(SET_ELEMENT_ORDER.length + 1);
     const foundOriginal = Object.hasOwn(original, field);
     const foundPatch = Object.hasOwn(patch, field);
