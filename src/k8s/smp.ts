@@ -276,7 +276,7 @@ function validateMergeKey(mergeKey: string, ...lists: (readonly JsonValue[])[]):
 }
 
 function normalizeSliceOrder(toSort: JsonValue[], order: readonly JsonValue[], mergeKey: string, isMap: boolean): JsonValue[] {
-  let deletes: JsonValue[] = [];
+  const deletes: JsonValue[] = [];
   if (isMap) {
     validateMergeKey(mergeKey, toSort, order);
     const keep: JsonValue[] = [];
@@ -296,9 +296,7 @@ function normalizeSliceOrder(toSort: JsonValue[], order: readonly JsonValue[], m
     }
     return true;
   });
-  if (deletes.length > 0) toSort = toSort.concat(deletes);
-  deletes = [];
-  return toSort;
+  return deletes.length > 0 ? toSort.concat(deletes) : toSort;
 }
 
 function mergeSorted(left: JsonValue[], right: JsonValue[], serverOrder: readonly JsonValue[], mergeKey: string, isMap: boolean): JsonValue[] {

@@ -56,7 +56,7 @@ function splitLines(text: string): { lines: Line[]; finalNewline: boolean } | un
   return { lines, finalNewline };
 }
 
-/** Strip a trailing ` # comment` and spaces from the part after a scalar. */
+/** Is what follows a closed scalar only spaces and/or a ` # comment`? */
 function isRestEmpty(rest: string): boolean {
   const t = rest.trimStart();
   return t === '' || (t.startsWith('#') && rest.length > t.length);
