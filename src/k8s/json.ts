@@ -30,12 +30,21 @@ export function jsonDepth(v: unknown, limit = Number.POSITIVE_INFINITY): number 
   return max;
 }
 
+/**
+ * `obj[key] = value` that also works for the key "__proto__" (which plain assignment would turn
+ * into a prototype change, losing the entry). JSON.parse creates such keys as own properties.
+ */
+export function setOwn(obj: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
 /** Deep copy of plain JSON data; faster than structuredClone for the small, deep trees we handle. */
 export function cloneJson<T extends JsonValue>(v: T): T {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => cloneJson(x)) as T;
   const out: JsonObject = {};
-  for (const k of Object.keys(v)) out[k] = cloneJson((v as JsonObject)[k]!);
+  for (const k of Object.keys(v)) setOwn(out, k, cloneJson((v as JsonObject)[k]!));
   return out as T;
 }
 

@@ -6,7 +6,7 @@
  */
 import { K8sError } from './errors.js';
 import { type GoField, type GoType, goStruct, goTypeString, resolveTypeName } from './gotypes.js';
-import { type JsonObject, type JsonValue, MAX_JSON_DEPTH, cloneJson, goJsonKind, isJsonObject, jsonDepth } from './json.js';
+import { type JsonObject, type JsonValue, MAX_JSON_DEPTH, cloneJson, goJsonKind, isJsonObject, jsonDepth, setOwn } from './json.js';
 import { canonicalQuantity } from './quantity.js';
 import { TimeParseError, formatRfc3339, parseRfc3339 } from './rfc3339.js';
 
@@ -185,7 +185,7 @@ function encode(t: GoType, v: unknown, ctx: Ctx): JsonValue {
       if (v === null) return null;
       if (!isJsonObject(v)) typeError(ctx, v, t);
       const out: JsonObject = {};
-      for (const k of Object.keys(v)) out[k] = guarded(ctx, () => encode(t.elem, v[k], ctx)) ?? zeroJson(t.elem);
+      for (const k of Object.keys(v)) setOwn(out, k, guarded(ctx, () => encode(t.elem, v[k], ctx)) ?? zeroJson(t.elem));
       return out;
     }
     case 'struct':

@@ -11,7 +11,7 @@
  */
 import { K8sError } from './errors.js';
 import { type GoType, goStruct, goTypeString, resolveTypeName } from './gotypes.js';
-import { type JsonObject, type JsonValue, MAX_JSON_DEPTH, cloneJson, isJsonObject, jsonDepth } from './json.js';
+import { type JsonObject, type JsonValue, MAX_JSON_DEPTH, cloneJson, isJsonObject, jsonDepth, setOwn } from './json.js';
 
 const DIRECTIVE = '$patch';
 const REPLACE = 'replace';
@@ -103,7 +103,7 @@ function removeDirectives(v: JsonValue): { value: JsonValue; keep: boolean } {
     if (Object.hasOwn(v, DIRECTIVE)) return { value: null, keep: false };
     for (const k of Object.keys(v)) {
       const r = removeDirectives(v[k]!);
-      if (r.keep) v[k] = r.value;
+      if (r.keep) setOwn(v, k, r.value);
       else delete v[k];
     }
     return { value: v, keep: true };
@@ -560,19 +560,19 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: Schema): Json
       if (!isDeleteList) {
         discardNulls(patchV);
         const r = removeDirectives(patchV);
-        if (r.keep) original[k] = r.value;
+        if (r.keep) setOwn(original, k, r.value);
         else delete original[k];
       }
       continue;
     }
     if (isJsonObject(origV) && isJsonObject(patchV)) {
       const meta = lookupField(schema, k);
-      original[k] = mainStrategy(meta.strategies) === REPLACE ? patchV : mergeMap(origV, patchV, meta.schema);
+      setOwn(original, k, mainStrategy(meta.strategies) === REPLACE ? patchV : mergeMap(origV, patchV, meta.schema));
     } else if (Array.isArray(origV) && Array.isArray(patchV)) {
       const meta = lookupSliceField(schema, k);
-      original[k] = mainStrategy(meta.strategies) === MERGE || isDeleteList ? mergeSlice(origV, patchV, meta, isDeleteList) : patchV;
+      setOwn(original, k, mainStrategy(meta.strategies) === MERGE || isDeleteList ? mergeSlice(origV, patchV, meta, isDeleteList) : patchV);
     } else {
-      original[k] = patchV;
+      setOwn(original, k, patchV);
     }
   }
   return original;

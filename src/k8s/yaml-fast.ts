@@ -8,7 +8,7 @@
  * returns undefined and the caller falls back to the full parser, which also produces the errors.
  * Values are resolved with the same yaml.v2 rules as the full path.
  */
-import type { JsonObject, JsonValue } from './json.js';
+import { type JsonObject, type JsonValue, setOwn } from './json.js';
 
 interface Line {
   indent: number;
@@ -172,7 +172,7 @@ class Reader {
       if (l.indent > indent || isSeqItem(l.text)) bail();
       const { key, rest } = this.keyOf(l.text);
       this.pos++;
-      out[key] = this.valueAfter(rest, indent, true);
+      setOwn(out, key, this.valueAfter(rest, indent, true));
     }
   }
 

@@ -8,7 +8,7 @@
  */
 import { type Document, type Node, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { K8sError } from './errors.js';
-import { type JsonObject, type JsonValue, MAX_JSON_DEPTH } from './json.js';
+import { type JsonObject, type JsonValue, MAX_JSON_DEPTH, setOwn } from './json.js';
 import { type ScalarResolver, fastParse } from './yaml-fast.js';
 
 const BOOL_NULL: ReadonlyMap<string, boolean | null> = new Map<string, boolean | null>([
@@ -219,13 +219,13 @@ function convert(node: Node | null, cx: Conv): JsonValue {
           continue;
         }
         const key = (keyNode && plainKeyString(keyNode, line)) ?? keyString(convert(keyNode, cx), false, line);
-        out[key] = convert(pair.value as Node | null, cx);
+        setOwn(out, key, convert(pair.value as Node | null, cx));
       }
       if (merged.length === 0) return out;
       // Explicit keys win over merged ones; earlier merge sources win over later ones.
       const result: JsonObject = {};
-      for (const src of merged.reverse()) Object.assign(result, src);
-      return Object.assign(result, out);
+      for (const src of [...merged.reverse(), out]) for (const k of Object.keys(src)) setOwn(result, k, src[k]!);
+      return result;
     }
     throw new K8sError('yaml', `yaml: line ${lineOf(node, cx.lineStarts)}: unsupported YAML node`);
   } finally {

@@ -331,7 +331,7 @@ class Emitter {
         const folded: Record<string, unknown> = {};
         for (const k of keys) {
           if (k.includes('\u0085')) throw new K8sError('print', "yaml: did not find expected ',' or '}' (U+0085 inside a map key)");
-          folded[throughJsonHop(k)] = obj[k];
+          Object.defineProperty(folded, throughJsonHop(k), { value: obj[k], enumerable: true, writable: true, configurable: true });
         }
         this.blockMapping(folded, sortKeys(Object.keys(folded)), ctx);
       } else this.blockMapping(obj, sortKeys(keys), ctx);

@@ -174,3 +174,23 @@ describe('printAsGoType', () => {
     );
   });
 });
+
+describe('the key "__proto__"', () => {
+  it('is kept as an ordinary key by every stage, like JSON.parse does', async () => {
+    const { parseYamlDocument } = await import('../../src/k8s/yaml-parse.js');
+    const { printYaml } = await import('../../src/k8s/yaml-print.js');
+    const { strategicMerge } = await import('../../src/k8s/smp.js');
+    const parsed = parseYamlDocument('metadata:\n  labels:\n    __proto__: x\n    a: b\n') as unknown as JsonObjectLike;
+    expect(Object.keys(parsed.metadata.labels)).toEqual(['__proto__', 'a']);
+    const viaJson = JSON.parse('{"metadata":{"labels":{"__proto__":"x","a":"b"}}}') as JsonObjectLike;
+    const pod = normalizeAs('Pod', viaJson) as unknown as JsonObjectLike;
+    expect(Object.keys(pod.metadata.labels)).toEqual(['__proto__', 'a']);
+    const merged = strategicMerge({}, JSON.parse('{"metadata":{"labels":{"__proto__":"y"}}}')) as unknown as JsonObjectLike;
+    expect(Object.keys(merged.metadata.labels)).toEqual(['__proto__']);
+    expect(printYaml(viaJson)).toBe('metadata:\n  labels:\n    __proto__: x\n    a: b\n');
+  });
+});
+
+interface JsonObjectLike {
+  metadata: { labels: Record<string, string> };
+}
