@@ -10,7 +10,8 @@ import {
 } from '../decode.js';
 import { ValidationResult, type ErrTree, type KindValidator } from '../result.js';
 import { atoi, goQuote } from '../../go/strconv.js';
-import { goURLParse, goURLPort, isObj, validatePolicyTargeting } from '../common/extra-d.js';
+import { goURLParse, goURLPort } from '../../go/url.js';
+import { isObj, validatePolicyTargeting } from '../common/extra-d.js';
 
 // ---------------------------------------------------------------------------------------------
 // Go encoding/json syntax errors, so `jwks parse error: …` reads like Istio's.

@@ -1,6 +1,7 @@
 import { readEnum, readMessage, readMessageList, readNumber, readString, type JsonObject } from '../decode.js';
 import { ValidationResult, type KindValidator } from '../result.js';
-import { goURLParse, goURLParseRequestURI, validatePolicyTargeting } from '../common/extra-d.js';
+import { goURLParse, goURLParseRequestURI } from '../../go/url.js';
+import { validatePolicyTargeting } from '../common/extra-d.js';
 
 const EXT = 'istio.extensions.v1alpha1';
 export const PULL_POLICIES = ['UNSPECIFIED_POLICY', 'IfNotPresent', 'Always'] as const;
