@@ -137,6 +137,9 @@ const WORKLOAD_TYPES: Readonly<Record<string, string>> = {
   'batch/v1/Job': 'Job',
   'batch/v1/CronJob': 'CronJob',
   'apps.openshift.io/v1/DeploymentConfig': 'OsDeploymentConfig',
+  // OpenShift also registers DeploymentConfig in the legacy group-less v1; a golden
+  // (deploymentconfig-with-canonical-service-label) shows kube-inject re-serialising it.
+  'v1/DeploymentConfig': 'OsDeploymentConfig',
 };
 
 /** The table type for an injectable document, or undefined when kube-inject passes it through raw. */

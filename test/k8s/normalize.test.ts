@@ -135,6 +135,7 @@ describe('normalizeAs: json.Marshal(json.Unmarshal(v)) for Go types', () => {
   it('maps kube-inject document kinds to Go types', () => {
     expect(goTypeForKind('apps/v1', 'Deployment')).toBe('Deployment');
     expect(goTypeForKind('apps.openshift.io/v1', 'DeploymentConfig')).toBe('OsDeploymentConfig');
+    expect(goTypeForKind('v1', 'DeploymentConfig')).toBe('OsDeploymentConfig');
     expect(goTypeForKind('batch/v1', 'CronJob')).toBe('CronJob');
     expect(goTypeForKind('v1', 'List')).toBe('List');
     expect(goTypeForKind('apps/v1beta1', 'Deployment')).toBeUndefined();
