@@ -250,6 +250,8 @@ class Reader {
     } else if (t.startsWith('[]') || t.startsWith('{}')) {
       if (!isRestEmpty(t.slice(2))) bail();
       value = t[0] === '[' ? [] : {};
+    } else if (t[0] === '[' || t[0] === '{') {
+      value = this.flow(t);
     } else {
       if (INDICATOR_START.has(t[0]!) && !(t[0] === '-' && t.length > 1 && t[1] !== ' ')) bail();
       let text = t;
@@ -265,6 +267,54 @@ class Reader {
     const next = this.peek();
     if (next && next.indent > parentIndent) bail();
     return value;
+  }
+
+  /**
+   * A one-line flow collection of scalars, `[a, "b"]` or `{k: v, k2: "w"}` (what templates write for
+   * capabilities and small maps). Nested collections or anything unusual go to the full parser.
+   */
+  private flow(t: string): JsonValue {
+    const isSeq = t[0] === '[';
+    const close = isSeq ? ']' : '}';
+    let rest = t.slice(1);
+    const items: JsonValue[] = [];
+    const obj: JsonObject = {};
+    const scalar = (): { value: JsonValue; key?: string } => {
+      rest = rest.trimStart();
+      if (rest[0] === '"' || rest[0] === "'") {
+        const q = rest[0] === '"' ? doubleQuoted(rest) : singleQuoted(rest);
+        rest = q.rest;
+        return { value: q.value, key: q.value };
+      }
+      const m = /^[^,[\]{}#:"'\s][^,[\]{}#:]*/.exec(rest);
+      if (!m) bail();
+      const text = m![0].trimEnd();
+      rest = rest.slice(m![0].length);
+      const v = this.r.plain(text);
+      if (v === undefined) bail();
+      return { value: v!, key: this.r.plainKey(text) };
+    };
+    for (;;) {
+      if (isSeq) {
+        items.push(scalar().value);
+      } else {
+        const k = scalar().key;
+        if (k === undefined) bail();
+        rest = rest.trimStart();
+        if (!rest.startsWith(': ')) bail();
+        rest = rest.slice(1);
+        setOwn(obj, k!, scalar().value);
+      }
+      rest = rest.trimStart();
+      if (rest[0] === ',') {
+        rest = rest.slice(1);
+        if (rest.trimStart()[0] === close) bail(); // a trailing comma: leave it to the full parser
+        continue;
+      }
+      if (rest[0] !== close) bail();
+      if (!isRestEmpty(rest.slice(1))) bail();
+      return isSeq ? items : obj;
+    }
   }
 
   private literal(header: string, parentIndent: number): string {

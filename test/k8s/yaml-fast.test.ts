@@ -38,7 +38,14 @@ describe('fast YAML reader', () => {
     expect(agree(docs[0]!).fast).toBe(true);
     expect(agree(docs[1]!).fast).toBe(true);
     expect(agree('a: &x 1\nb: *x\n').fast).toBe(false);
-    expect(agree('a: [1, 2]\n').fast).toBe(false);
+    // One-line flow collections of scalars (capabilities, small maps) stay on the fast path.
+    expect(agree('a: [1, 2]\n').fast).toBe(true);
+    expect(agree('add: [NET_ADMIN, "NET_RAW", \'x\'] # caps\n').fast).toBe(true);
+    expect(agree('a: {k: v, "n": 1, on: yes}\n').fast).toBe(true);
+    expect(agree('a: [1, [2]]\n').fast).toBe(false);
+    expect(agree('a: [x,]\n').fast).toBe(false);
+    expect(agree('a: [x: y]\n').fast).toBe(false);
+    expect(agree('a: [x\n  , y]\n').fast).toBe(false);
     expect(agree('a: >\n  folded\n').fast).toBe(false);
     expect(agree('a: plain\n  continued\n').fast).toBe(false);
   });
