@@ -13,6 +13,14 @@ describe('goFloat (Go %v of a float64)', () => {
     expect(goFloat(-2.5)).toBe('-2.5');
     expect(goFloat(0)).toBe('0');
   });
+
+  it('is the template engine\'s fmt %v: signed zero, infinities, huge and tiny values as Go prints them', () => {
+    expect(goFloat(-0)).toBe('-0');
+    expect(goFloat(Infinity)).toBe('+Inf');
+    expect(goFloat(1e21)).toBe('1e+21');
+    expect(goFloat(123456.7)).toBe('123456.7');
+    expect(goFloat(1.5e-7)).toBe('1.5e-07');
+  });
 });
 
 describe('parseRequestUri (Go net/url.ParseRequestURI)', () => {
