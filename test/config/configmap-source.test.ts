@@ -1,20 +1,21 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { FakeApiServer, CONFIGMAPS } from '../kube/fake-apiserver.js';
 import { ConfigHolder } from '../../src/config/holder.js';
 import { watchInjectConfigMaps, type ConfigMapSource } from '../../src/config/configmap-source.js';
 import type { RawInjectConfig } from '../../src/config/types.js';
+import { until, useFakeApiServer } from '../kube/harness.js';
 
 let fake: FakeApiServer;
 let src: ConfigMapSource | undefined;
-beforeEach(async () => {
-  fake = new FakeApiServer();
-  await fake.start();
-});
-afterEach(async () => {
-  src?.close();
-  src = undefined;
-  await fake.stop();
-});
+useFakeApiServer(
+  (f) => {
+    fake = f;
+  },
+  () => {
+    src?.close();
+    src = undefined;
+  },
+);
 
 function build(raw: RawInjectConfig): { policy: string; mesh: string | undefined } {
   const m = /^policy: (\w+)$/m.exec(raw.config);
@@ -23,17 +24,6 @@ function build(raw: RawInjectConfig): { policy: string; mesh: string | undefined
   return { policy: m[1]!, mesh: raw.mesh };
 }
 
-function until(pred: () => boolean, timeoutMs = 4000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const start = Date.now();
-    const tick = (): void => {
-      if (pred()) return resolve();
-      if (Date.now() - start > timeoutMs) return reject(new Error('timed out'));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
 
 const injector = (policy: string, values = '{}') => ({
   metadata: { name: 'istio-sidecar-injector' },

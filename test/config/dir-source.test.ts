@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ConfigHolder } from '../../src/config/holder.js';
 import { readRawConfigDir, watchConfigDir } from '../../src/config/dir-source.js';
 import type { RawInjectConfig } from '../../src/config/types.js';
+import { until as waitUntil } from '../kube/harness.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -40,17 +41,7 @@ function build(raw: RawInjectConfig): { policy: string; mesh: string | undefined
   return { policy: m[1]!, mesh: raw.mesh };
 }
 
-function until(pred: () => boolean, timeoutMs = 3000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const start = Date.now();
-    const tick = (): void => {
-      if (pred()) return resolve();
-      if (Date.now() - start > timeoutMs) return reject(new Error('timed out'));
-      setTimeout(tick, 15);
-    };
-    tick();
-  });
-}
+const until = (pred: () => boolean): Promise<void> => waitUntil(pred, 3000, 15);
 
 describe('readRawConfigDir', () => {
   it('reads config, values and the optional mesh file', () => {

@@ -1,17 +1,14 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import * as k8s from '@kubernetes/client-node';
 import { FakeApiServer, CONFIGMAPS, GATEWAYS } from './fake-apiserver.js';
 import { apiErrorInfo } from '../../src/kube/client.js';
+import { useFakeApiServer } from './harness.js';
 
 let fake: FakeApiServer;
 let core: k8s.CoreV1Api;
-beforeEach(async () => {
-  fake = new FakeApiServer();
-  await fake.start();
+useFakeApiServer((f) => {
+  fake = f;
   core = fake.kubeConfig().makeApiClient(k8s.CoreV1Api);
-});
-afterEach(async () => {
-  await fake.stop();
 });
 
 describe('fake API server driven by the real @kubernetes/client-node', () => {

@@ -1,31 +1,21 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import * as k8s from '@kubernetes/client-node';
 import { FakeApiServer, CONFIGMAPS } from './fake-apiserver.js';
 import { startListWatch, type ListWatchHandle } from '../../src/kube/list-watch.js';
+import { until, useFakeApiServer } from './harness.js';
 
 let fake: FakeApiServer;
 let handle: ListWatchHandle | undefined;
-beforeEach(async () => {
-  fake = new FakeApiServer();
-  await fake.start();
-});
-afterEach(async () => {
-  handle?.stop();
-  handle = undefined;
-  await fake.stop();
-});
+useFakeApiServer(
+  (f) => {
+    fake = f;
+  },
+  () => {
+    handle?.stop();
+    handle = undefined;
+  },
+);
 
-function until(pred: () => boolean, timeoutMs = 4000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const start = Date.now();
-    const tick = (): void => {
-      if (pred()) return resolve();
-      if (Date.now() - start > timeoutMs) return reject(new Error('timed out'));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
 
 function mirror(): { state: Map<string, string>; syncs: number; errors: string[] } {
   const out = { state: new Map<string, string>(), syncs: 0, errors: [] as string[] };

@@ -1,33 +1,23 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { FakeApiServer, MWC, VWC, SECRETS, type Obj } from './fake-apiserver.js';
 import { startManagedTls, serviceDnsNames, type ManagedTls } from '../../src/kube/managed-tls.js';
 import type { CertMaterial } from '../../src/certs/selfmanaged.js';
 import { splitPemCertificates } from '../../src/certs/generate.js';
+import { until, useFakeApiServer } from './harness.js';
 
 let fake: FakeApiServer;
 let tls: ManagedTls | undefined;
-beforeEach(async () => {
-  fake = new FakeApiServer();
-  await fake.start();
-});
-afterEach(async () => {
-  tls?.stop();
-  tls = undefined;
-  await fake.stop();
-});
+useFakeApiServer(
+  (f) => {
+    fake = f;
+  },
+  () => {
+    tls?.stop();
+    tls = undefined;
+  },
+);
 
-function until(pred: () => boolean, timeoutMs = 4000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const start = Date.now();
-    const tick = (): void => {
-      if (pred()) return resolve();
-      if (Date.now() - start > timeoutMs) return reject(new Error('timed out'));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
 
 const mwc: Obj = {
   metadata: { name: 'mesh-admission', labels: { 'istio.io/rev': 'default' } },

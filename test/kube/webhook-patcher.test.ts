@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { FakeApiServer, MWC, VWC, GATEWAYS, type Obj } from './fake-apiserver.js';
 import {
   WebhookPatcher,
@@ -8,37 +8,27 @@ import {
   type PatcherEvent,
 } from '../../src/kube/webhook-patcher.js';
 import { generateCA } from '../../src/certs/generate.js';
+import { until, useFakeApiServer } from './harness.js';
 
 let fake: FakeApiServer;
 let patcher: WebhookPatcher | undefined;
 let caA: string;
 let caB: string;
 
-beforeEach(async () => {
-  fake = new FakeApiServer();
-  await fake.start();
-  caA ??= (await generateCA({ commonName: 'ca-a' })).certPem;
-  caB ??= (await generateCA({ commonName: 'ca-b' })).certPem;
-});
-afterEach(async () => {
-  patcher?.stop();
-  patcher = undefined;
-  await fake.stop();
-});
+useFakeApiServer(
+  async (f) => {
+    fake = f;
+    caA ??= (await generateCA({ commonName: 'ca-a' })).certPem;
+    caB ??= (await generateCA({ commonName: 'ca-b' })).certPem;
+  },
+  () => {
+    patcher?.stop();
+    patcher = undefined;
+  },
+);
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
-function until(pred: () => boolean, timeoutMs = 4000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const start = Date.now();
-    const tick = (): void => {
-      if (pred()) return resolve();
-      if (Date.now() - start > timeoutMs) return reject(new Error('timed out'));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
 
 function injectorMwc(name: string, rev: string | undefined): Obj {
   return {

@@ -3,7 +3,7 @@
  * API server, map every recorded request to (verb, resource, name), and check the Role/ClusterRole allow it.
  * A new API call without a matching RBAC rule fails here instead of with 403s in a cluster.
  */
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -11,6 +11,7 @@ import { FakeApiServer, MWC, VWC, CONFIGMAPS, GATEWAYS, type RecordedRequest } f
 import { startManagedTls, type ManagedTls } from '../../src/kube/managed-tls.js';
 import { ConfigHolder } from '../../src/config/holder.js';
 import { watchInjectConfigMaps, type ConfigMapSource } from '../../src/config/configmap-source.js';
+import { until, useFakeApiServer } from '../kube/harness.js';
 
 const MANIFESTS = resolve(import.meta.dirname, '../../manifests');
 
@@ -82,27 +83,16 @@ function allowed(a: Access): boolean {
 let fake: FakeApiServer;
 let tls: ManagedTls | undefined;
 let cms: ConfigMapSource | undefined;
-beforeEach(async () => {
-  fake = new FakeApiServer();
-  await fake.start();
-});
-afterEach(async () => {
-  tls?.stop();
-  cms?.close();
-  await fake.stop();
-});
+useFakeApiServer(
+  (f) => {
+    fake = f;
+  },
+  () => {
+    tls?.stop();
+    cms?.close();
+  },
+);
 
-function until(pred: () => boolean, timeoutMs = 4000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const start = Date.now();
-    const tick = (): void => {
-      if (pred()) return resolve();
-      if (Date.now() - start > timeoutMs) return reject(new Error('timed out'));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
 
 describe('RBAC in manifests/ covers every API call the server makes', () => {
   it('allows the certificate, patcher and ConfigMap loops, and nothing broader is needed', async () => {
