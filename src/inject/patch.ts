@@ -34,27 +34,30 @@ function lookup(doc: unknown, tokens: readonly string[]): { found: boolean; valu
  */
 export function createPatch(received: JsonObject, typedOriginal: JsonObject, final: JsonObject): PatchOperation[] {
   const ops = jsonpatch.compare(typedOriginal, final);
-  const doc = jsonpatch.deepClone(received) as JsonObject;
   const out: PatchOperation[] = [];
-  const apply = (op: PatchOperation) => {
-    jsonpatch.applyOperation(doc, op, false, true, false);
-    out.push(op);
-  };
+  // Paths the patch itself creates. compare() never nests an op inside a value it adds, and typing
+  // never changes array lengths, so checking `received` plus this set is the same as applying.
+  const created = new Set<string>();
+  const exists = (tokens: readonly string[], path: string) => created.has(path) || lookup(received, tokens).found;
   for (const op of ops) {
-    const tokens = op.path.split('/').slice(1).map(unescape);
+    const raw = op.path.split('/');
+    const tokens = raw.slice(1).map(unescape);
     for (let depth = 1; depth < tokens.length; depth++) {
-      const parent = tokens.slice(0, depth);
-      if (!lookup(doc, parent).found) {
-        apply({ op: 'add', path: op.path.split('/').slice(0, depth + 1).join('/'), value: {} });
+      const parentPath = raw.slice(0, depth + 1).join('/');
+      if (!exists(tokens.slice(0, depth), parentPath)) {
+        out.push({ op: 'add', path: parentPath, value: {} });
+        created.add(parentPath);
       }
     }
-    const target = lookup(doc, tokens);
-    if (op.op === 'remove' && !target.found) continue;
-    if (op.op === 'replace' && !target.found) {
-      apply({ op: 'add', path: op.path, value: op.value });
+    const present = exists(tokens, op.path);
+    if (op.op === 'remove' && !present) continue;
+    if (op.op === 'replace' && !present) {
+      out.push({ op: 'add', path: op.path, value: op.value });
+      created.add(op.path);
       continue;
     }
-    apply(op);
+    if (op.op === 'add') created.add(op.path);
+    out.push(op);
   }
   return out;
 }

@@ -189,7 +189,9 @@ export function runInjection(settings: InjectionSettings, params: InjectionParam
       // Parsed once: the same overlay goes onto the template-only pod and onto the real pod.
       const parsed = parseYamlDocument(text);
       patch = isJsonObject(parsed) ? parsed : {};
-      templatePod = mergePatch(templatePod, patch);
+      // The template-only pod feeds names to the status annotation and override detection; it
+      // needs the merge semantics but not the typed round trip.
+      templatePod = strategicMerge(templatePod, patch, 'Pod');
     } catch (e) {
       throw admissionError('MA201_TEMPLATE_RUN', `failed applying injection overlay: ${e instanceof Error ? e.message : String(e)}`);
     }
