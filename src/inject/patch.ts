@@ -64,5 +64,7 @@ export function createPatch(received: JsonObject, typedOriginal: JsonObject, fin
 
 /** Apply a patch the way the API server would, without touching the input; throws if an op cannot apply. */
 export function applyPatch<T extends object>(doc: T, ops: readonly PatchOperation[]): T {
-  return jsonpatch.applyPatch(jsonpatch.deepClone(doc) as T, ops as Operation[], true, true).newDocument;
+  // Values are copied too: fast-json-patch inserts them by reference, and a later op writing inside an
+  // added object would otherwise change the patch itself.
+  return jsonpatch.applyPatch(jsonpatch.deepClone(doc) as T, jsonpatch.deepClone(ops) as Operation[], true, true).newDocument;
 }
