@@ -7,15 +7,10 @@ import { until, useFakeApiServer } from '../kube/harness.js';
 
 let fake: FakeApiServer;
 let src: ConfigMapSource | undefined;
-useFakeApiServer(
-  (f) => {
-    fake = f;
-  },
-  () => {
-    src?.close();
-    src = undefined;
-  },
-);
+useFakeApiServer((f) => (fake = f), () => {
+  src?.close();
+  src = undefined;
+});
 
 function build(raw: RawInjectConfig): { policy: string; mesh: string | undefined } {
   const m = /^policy: (\w+)$/m.exec(raw.config);

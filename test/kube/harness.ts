@@ -23,7 +23,7 @@ export function until(pred: () => boolean, timeoutMs = 4000, stepMs = 10): Promi
  * runs before the server stops (a loop still watching would otherwise see its connection drop and
  * retry into the next test).
  */
-export function useFakeApiServer(onStart: (fake: FakeApiServer) => void | Promise<void>, stopLoops?: () => void): void {
+export function useFakeApiServer(onStart: (fake: FakeApiServer) => unknown, stopLoops?: () => unknown): void {
   let fake: FakeApiServer | undefined;
   beforeEach(async () => {
     fake = new FakeApiServer();
@@ -36,3 +36,12 @@ export function useFakeApiServer(onStart: (fake: FakeApiServer) => void | Promis
     fake = undefined;
   });
 }
+
+/** The names the chart installs: the in-cluster loops under test are pointed at these. */
+export const MANAGED_TLS_NAMES = {
+  namespace: 'mesh-admission',
+  service: 'mesh-admission',
+  secretName: 'mesh-admission-certs',
+  mutatingWebhook: 'mesh-admission',
+  validatingWebhook: 'mesh-admission-validator',
+} as const;

@@ -6,15 +6,10 @@ import { until, useFakeApiServer } from './harness.js';
 
 let fake: FakeApiServer;
 let handle: ListWatchHandle | undefined;
-useFakeApiServer(
-  (f) => {
-    fake = f;
-  },
-  () => {
-    handle?.stop();
-    handle = undefined;
-  },
-);
+useFakeApiServer((f) => (fake = f), () => {
+  handle?.stop();
+  handle = undefined;
+});
 
 
 function mirror(): { state: Map<string, string>; syncs: number; errors: string[] } {

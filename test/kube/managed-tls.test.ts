@@ -4,19 +4,14 @@ import { FakeApiServer, MWC, VWC, SECRETS, type Obj } from './fake-apiserver.js'
 import { startManagedTls, serviceDnsNames, type ManagedTls } from '../../src/kube/managed-tls.js';
 import type { CertMaterial } from '../../src/certs/selfmanaged.js';
 import { splitPemCertificates } from '../../src/certs/generate.js';
-import { until, useFakeApiServer } from './harness.js';
+import { MANAGED_TLS_NAMES, until, useFakeApiServer } from './harness.js';
 
 let fake: FakeApiServer;
 let tls: ManagedTls | undefined;
-useFakeApiServer(
-  (f) => {
-    fake = f;
-  },
-  () => {
-    tls?.stop();
-    tls = undefined;
-  },
-);
+useFakeApiServer((f) => (fake = f), () => {
+  tls?.stop();
+  tls = undefined;
+});
 
 
 const mwc: Obj = {
@@ -41,11 +36,7 @@ describe('startManagedTls', () => {
     const delivered: CertMaterial[] = [];
     tls = await startManagedTls({
       kc: fake.kubeConfig(),
-      namespace: 'mesh-admission',
-      service: 'mesh-admission',
-      secretName: 'mesh-admission-certs',
-      mutatingWebhook: 'mesh-admission',
-      validatingWebhook: 'mesh-admission-validator',
+      ...MANAGED_TLS_NAMES,
       onMaterial: (m) => delivered.push(m),
       backoff: { initialMs: 20, maxMs: 100 },
       now: () => new Date(clock.t),

@@ -11,7 +11,7 @@ import { FakeApiServer, MWC, VWC, CONFIGMAPS, GATEWAYS, type RecordedRequest } f
 import { startManagedTls, type ManagedTls } from '../../src/kube/managed-tls.js';
 import { ConfigHolder } from '../../src/config/holder.js';
 import { watchInjectConfigMaps, type ConfigMapSource } from '../../src/config/configmap-source.js';
-import { until, useFakeApiServer } from '../kube/harness.js';
+import { MANAGED_TLS_NAMES, until, useFakeApiServer } from '../kube/harness.js';
 
 const MANIFESTS = resolve(import.meta.dirname, '../../manifests');
 
@@ -83,15 +83,10 @@ function allowed(a: Access): boolean {
 let fake: FakeApiServer;
 let tls: ManagedTls | undefined;
 let cms: ConfigMapSource | undefined;
-useFakeApiServer(
-  (f) => {
-    fake = f;
-  },
-  () => {
-    tls?.stop();
-    cms?.close();
-  },
-);
+useFakeApiServer((f) => (fake = f), () => {
+  tls?.stop();
+  cms?.close();
+});
 
 
 describe('RBAC in manifests/ covers every API call the server makes', () => {
@@ -119,11 +114,7 @@ describe('RBAC in manifests/ covers every API call the server makes', () => {
     await cms.initial;
     tls = await startManagedTls({
       kc: fake.kubeConfig(),
-      namespace: 'mesh-admission',
-      service: 'mesh-admission',
-      secretName: 'mesh-admission-certs',
-      mutatingWebhook: 'mesh-admission',
-      validatingWebhook: 'mesh-admission-validator',
+      ...MANAGED_TLS_NAMES,
       onMaterial: () => undefined,
       backoff: { initialMs: 20, maxMs: 100 },
     });
