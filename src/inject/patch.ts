@@ -3,10 +3,6 @@ import type { JsonObject } from '../k8s/json.js';
 
 export type PatchOperation = Operation;
 
-function unescape(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
 function lookup(doc: unknown, tokens: readonly string[]): { found: boolean; value: unknown } {
   let cur: unknown = doc;
   for (const t of tokens) {
@@ -33,33 +29,84 @@ function lookup(doc: unknown, tokens: readonly string[]): { found: boolean; valu
  * created first, a `replace` of an absent key becomes `add`, a `remove` of one is dropped.
  */
 export function createPatch(received: JsonObject, typedOriginal: JsonObject, final: JsonObject): PatchOperation[] {
-  const ops = jsonpatch.compare(typedOriginal, final);
   const out: PatchOperation[] = [];
-  // Paths the patch itself creates. compare() never nests an op inside a value it adds, and typing
-  // never changes array lengths, so checking `received` plus this set is the same as applying.
-  const created = new Set<string>();
-  const exists = (tokens: readonly string[], path: string) => created.has(path) || lookup(received, tokens).found;
-  for (const op of ops) {
-    const raw = op.path.split('/');
-    const tokens = raw.slice(1).map(unescape);
-    for (let depth = 1; depth < tokens.length; depth++) {
-      const parentPath = raw.slice(0, depth + 1).join('/');
-      if (!exists(tokens.slice(0, depth), parentPath)) {
-        out.push({ op: 'add', path: parentPath, value: {} });
-        created.add(parentPath);
-      }
-    }
-    const present = exists(tokens, op.path);
-    if (op.op === 'remove' && !present) continue;
-    if (op.op === 'replace' && !present) {
-      out.push({ op: 'add', path: op.path, value: op.value });
-      created.add(op.path);
-      continue;
-    }
-    if (op.op === 'add') created.add(op.path);
-    out.push(op);
-  }
+  diff(typedOriginal, final, '', [], { received, created: new Set(), out });
   return out;
+}
+
+interface DiffState {
+  received: JsonObject;
+  /** Paths the patch itself creates (parents added for the received object). */
+  created: Set<string>;
+  out: PatchOperation[];
+}
+
+function escapeToken(t: string): string {
+  return t.includes('~') || t.includes('/') ? t.replace(/~/g, '~0').replace(/\//g, '~1') : t;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function presentInReceived(st: DiffState, tokens: readonly string[], path: string): boolean {
+  return st.created.has(path) || lookup(st.received, tokens).found;
+}
+
+/** Emit one operation, first creating any parent object the received object lacks. */
+function emit(st: DiffState, op: 'add' | 'replace' | 'remove', path: string, tokens: readonly string[], value?: unknown): void {
+  let parentPath = '';
+  for (let depth = 0; depth < tokens.length - 1; depth++) {
+    parentPath += `/${escapeToken(tokens[depth]!)}`;
+    if (!presentInReceived(st, tokens.slice(0, depth + 1), parentPath)) {
+      st.out.push({ op: 'add', path: parentPath, value: {} });
+      st.created.add(parentPath);
+    }
+  }
+  const present = presentInReceived(st, tokens, path);
+  if (op === 'remove') {
+    if (present) st.out.push({ op: 'remove', path });
+    return;
+  }
+  if (op === 'replace' && present) {
+    st.out.push({ op: 'replace', path, value });
+    return;
+  }
+  st.out.push({ op: 'add', path, value });
+  st.created.add(path);
+}
+
+/**
+ * Objects key by key, arrays by index (tail removed from the end, new tail added), anything else
+ * replaced: the shape of istiod's gomodules jsonpatch. Values are taken from `b` without copying;
+ * the patch is serialised before anything could change them.
+ */
+function diff(a: unknown, b: unknown, path: string, tokens: string[], st: DiffState): void {
+  if (a === b) return;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const common = Math.min(a.length, b.length);
+    for (let i = a.length - 1; i >= b.length; i--) emit(st, 'remove', `${path}/${i}`, [...tokens, String(i)]);
+    for (let i = 0; i < common; i++) diff(a[i], b[i], `${path}/${i}`, [...tokens, String(i)], st);
+    for (let i = common; i < b.length; i++) emit(st, 'add', `${path}/${i}`, [...tokens, String(i)], b[i]);
+    return;
+  }
+  if (isObject(a) && isObject(b)) {
+    for (const k of Object.keys(a)) {
+      if (!Object.prototype.hasOwnProperty.call(b, k)) emit(st, 'remove', `${path}/${escapeToken(k)}`, [...tokens, k]);
+    }
+    for (const k of Object.keys(b)) {
+      const p = `${path}/${escapeToken(k)}`;
+      if (Object.prototype.hasOwnProperty.call(a, k)) diff(a[k], b[k], p, [...tokens, k], st);
+      else emit(st, 'add', p, [...tokens, k], b[k]);
+    }
+    return;
+  }
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    emit(st, 'replace', path, tokens, b);
+    return;
+  }
+  if (a === b || (typeof a === 'number' && typeof b === 'number' && Object.is(a, b))) return;
+  emit(st, 'replace', path, tokens, b);
 }
 
 /** Apply a patch the way the API server would, without touching the input; throws if an op cannot apply. */

@@ -59,8 +59,12 @@ function asPod(v: unknown): JsonObject {
   return normalizeAs('Pod', v);
 }
 
+/**
+ * Strategic merge only; the Go-typed round trip (which drops unknown fields and canonicalises
+ * quantities) runs once on the finished pod, which is where it is observable.
+ */
 function mergePatch(target: JsonObject, patch: JsonObject): JsonObject {
-  return asPod(strategicMerge(target, patch, 'Pod'));
+  return strategicMerge(target, patch, 'Pod');
 }
 
 /** inject.selectTemplates + resolveAliases (one level). */
@@ -243,7 +247,7 @@ function reapplyOverwrittenContainers(finalPod: JsonObject, originalPod: JsonObj
       if (overlay.image === 'auto') delete overlay.image;
       overrides[key].push(overlay);
       const patch: JsonObject = { spec: key === 'containers' ? { containers: [overlay] } : { containers: [], initContainers: [overlay] } };
-      out = asPod(strategicMerge(out, patch, 'Pod'));
+      out = mergePatch(out, patch);
     }
   }
   if (!alreadyInjected && (overrides.containers.length > 0 || overrides.initContainers.length > 0)) {
