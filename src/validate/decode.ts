@@ -11,6 +11,7 @@
  */
 
 import { goQuote } from '../go/strconv.js';
+import { parseGoDuration } from '../go/time.js';
 
 export class DecodeError extends Error {
   constructor(message: string) {
@@ -307,94 +308,6 @@ export interface Duration {
   readonly nanos: number;
 }
 
-
-const UNIT_NS: Record<string, bigint> = {
-  ns: 1n,
-  us: 1000n,
-  'µs': 1000n,
-  'μs': 1000n,
-  ms: 1000000n,
-  s: 1000000000n,
-  m: 60000000000n,
-  h: 3600000000000n,
-};
-
-const MAX_DURATION = (1n << 63n) - 1n;
-
-/** Go's time.ParseDuration, returning nanoseconds; throws Error with Go's text. */
-export function parseGoDuration(orig: string): bigint {
-  const invalid = (): Error => new Error(`time: invalid duration ${goQuote(orig)}`);
-  // Fast path for the common "<integer><unit>" spelling.
-  const simple = /^([0-9]{1,15})(ns|us|µs|μs|ms|s|m|h)$/.exec(orig);
-  if (simple !== null) {
-    const ns = BigInt(simple[1] ?? '0') * (UNIT_NS[simple[2] ?? 's'] ?? 1n);
-    if (ns > MAX_DURATION) throw invalid();
-    return ns;
-  }
-  let s = orig;
-  let neg = false;
-  if (s !== '' && (s[0] === '-' || s[0] === '+')) {
-    neg = s[0] === '-';
-    s = s.slice(1);
-  }
-  if (s === '0') return 0n;
-  if (s === '') throw invalid();
-  let total = 0n;
-  const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
-  while (s !== '') {
-    if (!(s[0] === '.' || isDigit(s[0]))) throw invalid();
-    let i = 0;
-    let v = 0n;
-    while (isDigit(s[i])) {
-      v = v * 10n + BigInt(s.charCodeAt(i) - 48);
-      if (v > 1n << 63n) throw invalid();
-      i++;
-    }
-    const pre = i > 0;
-    s = s.slice(i);
-    let frac = 0n;
-    let scale = 1n;
-    let post = false;
-    if (s[0] === '.') {
-      s = s.slice(1);
-      let j = 0;
-      let overflow = false;
-      while (isDigit(s[j])) {
-        if (!overflow) {
-          const next = frac * 10n + BigInt(s.charCodeAt(j) - 48);
-          if (next > 1n << 63n) overflow = true;
-          else {
-            frac = next;
-            scale *= 10n;
-          }
-        }
-        j++;
-      }
-      post = j > 0;
-      s = s.slice(j);
-    }
-    if (!pre && !post) throw invalid();
-    let u = 0;
-    while (u < s.length && s[u] !== '.' && !isDigit(s[u])) u++;
-    if (u === 0) throw new Error(`time: missing unit in duration ${goQuote(orig)}`);
-    const unitName = s.slice(0, u);
-    s = s.slice(u);
-    const unit = UNIT_NS[unitName];
-    if (unit === undefined) throw new Error(`time: unknown unit ${goQuote(unitName)} in duration ${goQuote(orig)}`);
-    if (v > (1n << 63n) / unit) throw invalid();
-    v *= unit;
-    if (frac > 0n) {
-      // Go does this in float64; the truncation matches for all realistic inputs.
-      v += BigInt(Math.trunc(Number(frac) * (Number(unit) / Number(scale))));
-      if (v > 1n << 63n) throw invalid();
-    }
-    total += v;
-    if (total > 1n << 63n) throw invalid();
-  }
-  if (neg) return -total;
-  if (total > MAX_DURATION) throw invalid();
-  return total;
-}
 
 export function readDuration(o: JsonObject, key: string): Duration | undefined {
   const v = o[key];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DecodeError, normalizeSpec, parseGoDuration, readDuration, readEnum, readMessageList, readNumber, readString, readStringList,
+  DecodeError, normalizeSpec, readDuration, readEnum, readMessageList, readNumber, readString, readStringList,
 } from '../../src/validate/decode.js';
 
 describe('normalizeSpec', () => {
@@ -65,23 +65,6 @@ describe('typed readers', () => {
 });
 
 describe('Go durations', () => {
-  it('parses time.ParseDuration syntax', () => {
-    expect(parseGoDuration('1h30m')).toBe(5400000000000n);
-    expect(parseGoDuration('1.5s')).toBe(1500000000n);
-    expect(parseGoDuration('300ms')).toBe(300000000n);
-    expect(parseGoDuration('-2us')).toBe(-2000n);
-    expect(parseGoDuration('0')).toBe(0n);
-    expect(parseGoDuration('1µs')).toBe(1000n);
-  });
-
-  it('rejects bad durations with Go messages', () => {
-    expect(() => parseGoDuration('1x')).toThrow('time: unknown unit "x" in duration "1x"');
-    expect(() => parseGoDuration('10')).toThrow('time: missing unit in duration "10"');
-    expect(() => parseGoDuration('')).toThrow('time: invalid duration ""');
-    expect(() => parseGoDuration('.s')).toThrow('time: invalid duration ".s"');
-    expect(() => parseGoDuration('9999999999999h')).toThrow('time: invalid duration "9999999999999h"');
-  });
-
   it('wraps duration errors as jsonpb does', () => {
     expect(readDuration({ d: '2.5s' }, 'd')).toEqual({ seconds: 2, nanos: 500000000 });
     expect(() => readDuration({ d: '1x' }, 'd')).toThrow(DecodeError);
