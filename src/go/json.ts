@@ -41,3 +41,23 @@ export function goStringCompare(a: string, b: string): number {
 export function goJsonSortedKeys(keys: Iterable<string>): string[] {
   return [...keys].sort(goStringCompare);
 }
+
+/**
+ * The word encoding/json uses for a JSON value's kind in an UnmarshalTypeError
+ * ("json: cannot unmarshal <kind> into Go value of type T"). A bigint is a JSON number too.
+ */
+export function goJsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  switch (typeof v) {
+    case 'string':
+      return 'string';
+    case 'number':
+    case 'bigint':
+      return 'number';
+    case 'boolean':
+      return 'bool';
+    default:
+      return 'object';
+  }
+}

@@ -11,6 +11,7 @@
  */
 
 import { goQuote } from '../go/strconv.js';
+import { goJsonKind } from '../go/json.js';
 import { parseGoDuration } from '../go/time.js';
 
 export class DecodeError extends Error {
@@ -109,30 +110,14 @@ function normalizeMessage(v: JsonObject): JsonObject {
 export function normalizeSpec(raw: unknown): JsonObject {
   if (raw === undefined || raw === null) return {};
   if (!isObject(raw)) {
-    throw new DecodeError(`json: cannot unmarshal ${jsonTypeName(raw)} into Go value of type map[string]json.RawMessage`);
+    throw new DecodeError(`json: cannot unmarshal ${goJsonKind(raw)} into Go value of type map[string]json.RawMessage`);
   }
   return normalizeMessage(raw);
 }
 
-/** The word encoding/json uses for a JSON value's type in UnmarshalTypeError. */
-export function jsonTypeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  switch (typeof v) {
-    case 'string':
-      return 'string';
-    case 'number':
-    case 'bigint':
-      return 'number';
-    case 'boolean':
-      return 'bool';
-    default:
-      return 'object';
-  }
-}
 
 function typeMismatch(v: unknown, goType: string): DecodeError {
-  return new DecodeError(`json: cannot unmarshal ${jsonTypeName(v)} into Go value of type ${goType}`);
+  return new DecodeError(`json: cannot unmarshal ${goJsonKind(v)} into Go value of type ${goType}`);
 }
 
 // ---------------------------------------------------------------------------------------------

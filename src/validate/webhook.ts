@@ -1,4 +1,5 @@
-import { DecodeError, isObject, jsonTypeName, normalizeSpec, readEnum } from './decode.js';
+import { goJsonKind } from '../go/json.js';
+import { DecodeError, isObject, normalizeSpec, readEnum } from './decode.js';
 import { findKind } from './kinds/registry.js';
 import { checkMetadata } from './metadata.js';
 import type { ObjectMetaLite, ValidationResult } from './result.js';
@@ -51,9 +52,9 @@ interface DecodedObject {
 function decodeIstioKind(obj: unknown): DecodedObject | string {
   if (obj === undefined) return 'unexpected end of JSON input';
   if (obj === null) obj = {};
-  if (!isObject(obj)) return `json: cannot unmarshal ${jsonTypeName(obj)} into Go value of type crd.IstioKind`;
+  if (!isObject(obj)) return `json: cannot unmarshal ${goJsonKind(obj)} into Go value of type crd.IstioKind`;
   const field = (path: string, v: unknown, goType: string): string =>
-    `json: cannot unmarshal ${jsonTypeName(v)} into Go struct field IstioKind.${path} of type ${goType}`;
+    `json: cannot unmarshal ${goJsonKind(v)} into Go struct field IstioKind.${path} of type ${goType}`;
   const strAt = (o: Record<string, unknown>, key: string, path: string): string | { err: string } => {
     const v = o[key];
     if (v === undefined || v === null) return '';

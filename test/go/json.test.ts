@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goJsonSortedKeys, goJsonString, goStringCompare } from '../../src/go/json.js';
+import { goJsonKind, goJsonSortedKeys, goJsonString, goStringCompare } from '../../src/go/json.js';
 
 describe('encoding/json strings', () => {
   it('goJsonString matches encoding/json (HTML-safe)', () => {
@@ -31,5 +31,11 @@ describe('map key order', () => {
     expect(goStringCompare('ab', 'abc')).toBeLessThan(0);
     expect(goStringCompare('abc', 'ab')).toBeGreaterThan(0);
     expect(goStringCompare('same', 'same')).toBe(0);
+  });
+});
+
+describe('UnmarshalTypeError kind words', () => {
+  it('names each JSON kind as encoding/json does', () => {
+    expect([null, [], 'x', 1, 10n, true, {}].map(goJsonKind)).toEqual(['null', 'array', 'string', 'number', 'number', 'bool', 'object']);
   });
 });

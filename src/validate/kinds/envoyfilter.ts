@@ -1,4 +1,5 @@
-import { jsonTypeName, readEnum, readMessage, readMessageList, readNumber, readString, type JsonObject } from '../decode.js';
+import { goJsonKind } from '../../go/json.js';
+import { readEnum, readMessage, readMessageList, readNumber, readString, type JsonObject } from '../decode.js';
 import { ValidationResult, type KindValidator } from '../result.js';
 import { re2CompileError } from '../common/regex.js';
 import { validateAlphaWorkloadSelector } from '../common/selector.js';
@@ -123,7 +124,7 @@ function patchValueValidation(applyTo: string, value: JsonObject): ValidationRes
   }
   const name = value['name'];
   if (NAMED_OBJECTS.has(applyTo) && name !== undefined && name !== null && typeof name !== 'string') {
-    return res.addError(`Envoy filter: json: cannot unmarshal ${jsonTypeName(name)} into Go value of type string`);
+    return res.addError(`Envoy filter: json: cannot unmarshal ${goJsonKind(name)} into Go value of type string`);
   }
   const badType = firstUnresolvableType(value);
   if (badType !== undefined) {
