@@ -3,24 +3,40 @@
  * U+2029 and lone surrogates, and values such as ISTIO_KUBE_APP_PROBERS are compared byte for byte.
  */
 
+const SHORT_JSON_ESCAPES: Readonly<Record<number, string>> = {
+  0x22: '\\"',
+  0x5c: '\\\\',
+  0x0a: '\\n',
+  0x0d: '\\r',
+  0x09: '\\t',
+  0x08: '\\b',
+  0x0c: '\\f',
+};
+
 /** A JSON string literal exactly as Go's json.Marshal writes it (HTML-safe escaping on). */
 export function goJsonString(s: string): string {
   let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\b') out += '\\b';
-    else if (ch === '\f') out += '\\f';
-    else if (cp < 0x20 || ch === '<' || ch === '>' || ch === '&' || cp === 0x2028 || cp === 0x2029) {
-      out += `\\u${cp.toString(16).padStart(4, '0')}`;
-    } else if (cp >= 0xd800 && cp <= 0xdfff) out += '\\ufffd';
-    else out += ch;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let rep: string | undefined;
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) {
+      rep = SHORT_JSON_ESCAPES[c] ?? `\\u${c.toString(16).padStart(4, '0')}`;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const next = s.charCodeAt(i + 1);
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      // A lone surrogate: Go would hold invalid UTF-8 there, which json.Marshal writes as \ufffd.
+      rep = '\\ufffd';
+    }
+    if (rep !== undefined) {
+      out += s.slice(start, i) + rep;
+      start = i + 1;
+    }
   }
-  return `${out}"`;
+  return `${out}${s.slice(start)}"`;
 }
 
 /** Orders strings as Go compares them: by UTF-8 bytes, which is code point order. */

@@ -32,10 +32,10 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
 };
 
 /**
- * `strconv.Quote`. A JS string may hold a lone surrogate, which no Go string can; Go's decoders
+ * `strconv.Quote` (or QuoteToASCII). A JS string may hold a lone surrogate, which no Go string can; Go's decoders
  * turn such input into U+FFFD, so it is shown as that replacement's escape.
  */
-export function goQuote(s: string): string {
+export function goQuote(s: string, asciiOnly = false): string {
   let out = '"';
   for (const ch of s) {
     const short = SHORT_ESCAPES[ch];
@@ -44,7 +44,8 @@ export function goQuote(s: string): string {
       continue;
     }
     const cp = ch.codePointAt(0) ?? 0;
-    if (isPrint(ch, cp)) out += ch;
+    // asciiOnly is strconv.QuoteToASCII (fmt's %+q): every non-ASCII rune is escaped.
+    if (isPrint(ch, cp) && !(asciiOnly && cp >= 0x80)) out += ch;
     else if (cp < 0x80) out += `\\x${hex(cp, 2)}`;
     else if (cp >= 0xd800 && cp <= 0xdfff) out += '\\ufffd';
     else if (cp < 0x10000) out += `\\u${hex(cp, 4)}`;

@@ -4,6 +4,7 @@
  */
 import { formatFloatV } from './fmt.js';
 import { emitYaml } from './yaml.js';
+import { goJsonString } from '../go/json.js';
 import {
   GoEnum,
   GoNilPointer,
@@ -42,6 +43,8 @@ function sortedEntries(keys: string[], get: (k: string) => JsonTree): Array<[str
 }
 
 /** Lays out a value as encoding/json would see it. `ordered` hook output keeps its key order. */
+export { goJsonString };
+
 export function toJsonTree(v: unknown, depth = 0): JsonTree {
   if (depth > 1000) throw new Error('json: unsupported value: encountered a cycle');
   switch (typeof v) {
@@ -98,55 +101,6 @@ function isEmptyForJson(v: unknown): boolean {
   return !isTrue(v);
 }
 
-/** Go's JSON string escaping, including its HTML-safe escapes of <, > and &. */
-export function goJsonString(s: string): string {
-  let out = '"';
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    let rep: string | undefined;
-    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) {
-      switch (c) {
-        case 0x22:
-          rep = '\\"';
-          break;
-        case 0x5c:
-          rep = '\\\\';
-          break;
-        case 0x0a:
-          rep = '\\n';
-          break;
-        case 0x0d:
-          rep = '\\r';
-          break;
-        case 0x09:
-          rep = '\\t';
-          break;
-        case 0x08:
-          rep = '\\b';
-          break;
-        case 0x0c:
-          rep = '\\f';
-          break;
-        default:
-          rep = '\\u' + c.toString(16).padStart(4, '0');
-      }
-    } else if (c >= 0xd800 && c <= 0xdfff) {
-      const hi = c <= 0xdbff;
-      const next = s.charCodeAt(i + 1);
-      if (hi && next >= 0xdc00 && next <= 0xdfff) {
-        i++;
-        continue;
-      }
-      rep = '\\ufffd';
-    }
-    if (rep !== undefined) {
-      out += s.slice(start, i) + rep;
-      start = i + 1;
-    }
-  }
-  return out + s.slice(start) + '"';
-}
 
 export function writeJson(t: JsonTree, indent: string | undefined, level = 0): string {
   if (t === null) return 'null';

@@ -9,6 +9,7 @@ import {
   isPlainMap,
   sortedKeys,
 } from './values.js';
+import { goQuote } from '../go/strconv.js';
 
 /** strconv.FormatFloat(f, 'g', -1, 64) with fmt's %v exponent threshold (shortest digits, eprec 6). */
 export function formatFloatV(f: number): string {
@@ -42,57 +43,7 @@ function shortestFixed(mant: string, exp: number): string {
   return neg ? `-${out}` : out;
 }
 
-/** strconv.Quote: Go double-quoted string with Go escapes. */
-export function goQuote(s: string, asciiOnly = false): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    switch (ch) {
-      case '"':
-        out += '\\"';
-        continue;
-      case '\\':
-        out += '\\\\';
-        continue;
-      case '\n':
-        out += '\\n';
-        continue;
-      case '\t':
-        out += '\\t';
-        continue;
-      case '\r':
-        out += '\\r';
-        continue;
-      case '\x07':
-        out += '\\a';
-        continue;
-      case '\b':
-        out += '\\b';
-        continue;
-      case '\f':
-        out += '\\f';
-        continue;
-      case '\v':
-        out += '\\v';
-        continue;
-    }
-    if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if (c === 0xfffd && ch !== '\ufffd') out += '\\ufffd';
-    else if (!isPrintable(c) || (asciiOnly && c > 0x7e)) {
-      out += c > 0xffff ? `\\U${c.toString(16).padStart(8, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
-    } else out += ch;
-  }
-  return out + '"';
-}
-
-function isPrintable(c: number): boolean {
-  if (c < 0x7f) return c >= 0x20;
-  if (c >= 0x80 && c < 0xa0) return false;
-  if (c === 0xad) return false;
-  if (c >= 0xd800 && c <= 0xdfff) return false;
-  if (c === 0x2028 || c === 0x2029 || c === 0xfeff) return false;
-  return true;
-}
+export { goQuote };
 
 /** The %v rendering of any template value. */
 export function formatValue(v: unknown, top = true): string {

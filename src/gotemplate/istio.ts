@@ -3,6 +3,7 @@ import { marshalJson, marshalYaml } from './encode.js';
 import { formatValue } from './fmt.js';
 import { goFunc, type CustomParam, type FuncMap } from './func.js';
 import { GoNilPointer, GoStringMap, GoStruct, isDuration, isPlainMap, type GoMethod } from './values.js';
+import { formatGoDuration } from '../go/time.js';
 
 /** Behaviour the injection engine supplies because it needs Istio's proto knowledge. */
 export interface IstioHooks {
@@ -76,34 +77,7 @@ function stringMapGet(m: unknown, key: string): string | undefined {
   return undefined;
 }
 
-/** time.Duration.String(). */
-export function formatGoDuration(totalNanos: bigint): string {
-  if (totalNanos === 0n) return '0s';
-  const neg = totalNanos < 0n;
-  let u = neg ? -totalNanos : totalNanos;
-  const sign = neg ? '-' : '';
-  if (u < 1_000_000_000n) {
-    let unit: string;
-    let div: bigint;
-    if (u < 1000n) return `${sign}${u}ns`;
-    if (u < 1_000_000n) {
-      unit = 'µs';
-      div = 1000n;
-    } else {
-      unit = 'ms';
-      div = 1_000_000n;
-    }
-    return `${sign}${fraction(u, div)}${unit}`;
-  }
-  const hours = u / 3_600_000_000_000n;
-  u -= hours * 3_600_000_000_000n;
-  const mins = u / 60_000_000_000n;
-  u -= mins * 60_000_000_000n;
-  const secs = `${fraction(u, 1_000_000_000n)}s`;
-  if (hours > 0n) return `${sign}${hours}h${mins}m${secs}`;
-  if (mins > 0n) return `${sign}${mins}m${secs}`;
-  return `${sign}${secs}`;
-}
+export { formatGoDuration };
 
 function fraction(v: bigint, div: bigint): string {
   const whole = v / div;

@@ -3,7 +3,7 @@ import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../k8s
 import { normalizeAs } from '../k8s/normalize.js';
 import { strategicMerge } from '../k8s/smp.js';
 import { parseYamlDocument } from '../k8s/yaml-parse.js';
-import { formatErr } from '../validate/result.js';
+import { formatMultiError } from '../go/multierror.js';
 import {
   applyProbeRewrite,
   applyPrometheusMerge,
@@ -163,7 +163,7 @@ export function runInjection(settings: InjectionSettings, params: InjectionParam
 
   const invalid = validateAnnotations(annotations);
   if (invalid.length > 0) {
-    throw admissionError('MA201_TEMPLATE_RUN', formatErr({ multi: true, msgs: invalid }));
+    throw admissionError('MA201_TEMPLATE_RUN', formatMultiError(invalid));
   }
   const proxyEnvs = { ...params.proxyEnvs };
   const { cluster, network } = clusterAndNetwork(settings, params);

@@ -7,37 +7,11 @@
 import { type GoType, goStruct, resolveTypeName } from './gotypes.js';
 import { type JsonValue, isJsonObject } from './json.js';
 import { normalizeAs } from './normalize.js';
+import { goJsonString, goStringCompare } from '../go/json.js';
 
-const GO_ESCAPES_RE = /[<>&\u2028\u2029]/g;
-const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export { goJsonString };
 
-function escapeBody(s: string): string {
-  const quoted = JSON.stringify(s);
-  return quoted.slice(1, -1).replace(GO_ESCAPES_RE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
-/**
- * A JSON string literal as Go writes it: HTML-safe, U+2028/2029 escaped, and text that is not
- * valid Unicode (a lone surrogate here, invalid UTF-8 in Go) written as the escape \ufffd.
- */
-export function goJsonString(s: string): string {
-  if (!LONE_SURROGATE_RE.test(s)) return `"${escapeBody(s)}"`;
-  return `"${s.split(new RegExp(LONE_SURROGATE_RE.source, 'g')).map(escapeBody).join('\\ufffd')}"`;
-}
-
-/** Go sorts map keys as byte strings; code point order is the same as UTF-8 byte order. */
-function compareGoStrings(a: string, b: string): number {
-  const ai = a[Symbol.iterator]();
-  const bi = b[Symbol.iterator]();
-  for (;;) {
-    const x = ai.next();
-    const y = bi.next();
-    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
-    const cx = x.value.codePointAt(0)!;
-    const cy = y.value.codePointAt(0)!;
-    if (cx !== cy) return cx - cy;
-  }
-}
 
 function scalar(v: JsonValue): string {
   if (typeof v === 'string') return goJsonString(v);
@@ -62,7 +36,7 @@ function typed(t: GoType | undefined, v: JsonValue): string {
     case 'map':
       if (!isJsonObject(v)) return raw(v);
       return `{${Object.keys(v)
-        .sort(compareGoStrings)
+        .sort(goStringCompare)
         .map((k) => `${goJsonString(k)}:${typed(t.elem, v[k]!)}`)
         .join(',')}}`;
     case 'struct': {

@@ -1,3 +1,4 @@
+export { goJsonKind } from '../go/json.js';
 /** JSON values as they cross the Kubernetes layer (what Go's encoding/json would see). */
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
@@ -48,18 +49,3 @@ export function cloneJson<T extends JsonValue>(v: T): T {
   return out as T;
 }
 
-/** Go's name for the JSON kind of a value, as used in encoding/json error messages. */
-export function goJsonKind(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  switch (typeof v) {
-    case 'string':
-      return 'string';
-    case 'number':
-      return 'number';
-    case 'boolean':
-      return 'bool';
-    default:
-      return 'object';
-  }
-}

@@ -24,7 +24,7 @@ function toUrl(s: string): KubeUrl {
     return new KubeUrl(parseRequestUri(s));
   } catch (e) {
     const why = e instanceof GoUrlError ? e.message : String(e);
-    throw new CelFunctionError(`URL parse error during conversion from string: parse ${JSON.stringify(s)}: ${why}`);
+    throw new CelFunctionError(`URL parse error during conversion from string: ${why}`);
   }
 }
 

@@ -45,7 +45,7 @@ describe('parseRequestUri (Go net/url.ParseRequestURI)', () => {
     expect(() => parseRequestUri('http://host:abc/')).toThrow('invalid port ":abc" after host');
     expect(() => parseRequestUri('http://host/%zz')).toThrow('invalid URL escape "%zz"');
     expect(() => parseRequestUri('http://#%blah$#@')).toThrow('invalid userinfo');
-    expect(() => parseRequestUri('http://exa mple.com/')).toThrow('invalid character in host name');
+    expect(() => parseRequestUri('http://exa mple.com/')).toThrow('parse "http://exa mple.com/": invalid character " " in host name');
   });
 
   it('handles bracketed IPv6 hosts', () => {
