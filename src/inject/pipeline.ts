@@ -10,6 +10,7 @@ import {
   applySecurePrometheusAnnotation,
   overwriteClusterInfo,
   reorderPod,
+  ownPod,
   validateAnnotations,
   type Pod,
 } from './postprocess/index.js';
@@ -305,7 +306,8 @@ function postProcess(
   proxyEnvs: Record<string, string>,
   statusPort: number,
 ): JsonObject {
-  let out: Pod = cloneJson(pod) as Pod;
+  // Our own copy, handed to the post-processing steps to edit in place.
+  let out: Pod = ownPod(cloneJson(pod) as Pod);
   out.metadata = { ...(out.metadata ?? {}) };
   out.metadata.annotations = { ...(out.metadata.annotations ?? {}) };
   out.metadata.labels = { ...(out.metadata.labels ?? {}) };

@@ -136,9 +136,22 @@ export function findSidecar(pod: Pod): Container | undefined {
 }
 
 /** A deep copy, so no function here ever writes into the caller's object. */
-/** A deep copy; a plain recursive JSON copy is ~5x faster than structuredClone on pods. */
+/**
+ * Pods the caller has handed over for in-place editing. Every post-processing step returns a new
+ * pod so callers keep their inputs; the injection pipeline, which already works on its own copy,
+ * marks that copy here so a chain of steps does not copy the same pod five times.
+ */
+const owned = new WeakSet<object>();
+
+/** Hand `pod` over: the post-processing steps may now edit it in place and return it. */
+export function ownPod<T extends Pod>(pod: T): T {
+  owned.add(pod);
+  return pod;
+}
+
+/** A deep copy (a plain recursive JSON copy is ~5x faster than structuredClone), unless handed over. */
 export function clonePod(pod: Pod): Pod {
-  return cloneJson(pod as JsonObject) as Pod;
+  return owned.has(pod) ? pod : (cloneJson(pod as JsonObject) as Pod);
 }
 
 export function annotationsOf(pod: Pod): Record<string, string> {
