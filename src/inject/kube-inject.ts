@@ -22,6 +22,8 @@ const INJECTABLE: ReadonlySet<string> = new Set([
   'batch/v1/Job',
   'batch/v1/CronJob',
   'apps.openshift.io/v1/DeploymentConfig',
+  // OpenShift's legacy group-less form, which istioctl's scheme also registers.
+  'v1/DeploymentConfig',
 ]);
 
 export interface KubeInjectResult {
