@@ -286,10 +286,10 @@ class Reader {
         rest = q.rest;
         return { value: q.value, key: q.value };
       }
-      const m = /^[^,[\]{}#:"'\s][^,[\]{}#:]*/.exec(rest);
-      if (!m) bail();
-      const text = m![0].trimEnd();
-      rest = rest.slice(m![0].length);
+      const end = flowPlainEnd(rest);
+      if (end === 0) bail();
+      const text = rest.slice(0, end).trimEnd();
+      rest = rest.slice(end);
       const v = this.r.plain(text);
       if (v === undefined) bail();
       return { value: v!, key: this.r.plainKey(text) };
@@ -354,6 +354,26 @@ class Reader {
     }
     return unterminated && lastContent === body.length - 1 ? content : `${content}\n`;
   }
+}
+
+const FLOW_PLAIN_STOP = new Set([',', '[', ']', '{', '}', '?']);
+
+/**
+ * Length of a plain scalar inside a flow collection, by libyaml's rule (yaml.v2): it ends at
+ * `,[]{}?`, at `:` followed by a blank or the end, or at ` #`; a `:` inside (`001:db8::`) is text.
+ * 0 when the scalar would start with an indicator (left to the full parser).
+ */
+function flowPlainEnd(s: string): number {
+  const first = s[0];
+  if (first === undefined || first === ' ' || INDICATOR_START.has(first)) return 0;
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if (FLOW_PLAIN_STOP.has(c)) break;
+    if (c === ':' && (i + 1 === s.length || s[i + 1] === ' ')) break;
+    if (c === '#' && s[i - 1] === ' ') break;
+  }
+  return i;
 }
 
 function isSeqItem(text: string): boolean {

@@ -339,8 +339,36 @@ export function parseYamlDocument(text: string, options: ParseOptions = {}): Jso
   return convert(first.contents as Node | null, { doc: first, text, lineStarts, depth: 0 });
 }
 
+const DOC_SEPARATOR = /^---[ ]*$/m;
+
+function hasContent(chunk: string): boolean {
+  return chunk.split('\n').some((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
+}
+
+/**
+ * The fast reader over `---`-separated documents, or undefined when any part needs the full
+ * parser (including empty documents, whose null-or-absent rules stay with it).
+ */
+function fastParseStream(text: string): JsonValue[] | undefined {
+  const chunks = text.split(DOC_SEPARATOR);
+  if (chunks.length > 1 && !hasContent(chunks[0]!)) chunks.shift();
+  const out: JsonValue[] = [];
+  for (const chunk of chunks) {
+    const body = chunk.startsWith('\n') ? chunk.slice(1) : chunk;
+    if (!hasContent(body)) return undefined;
+    const v = fastParse(body, V2_RESOLVER);
+    if (v === undefined) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
 /** Every document of a multi-document stream, in order (empty documents are null). */
-export function parseYamlDocuments(text: string): JsonValue[] {
+export function parseYamlDocuments(text: string, options: ParseOptions = {}): JsonValue[] {
+  if (options.fastPath !== false && text.length <= 4 * 1024 * 1024) {
+    const fast = fastParseStream(text);
+    if (fast !== undefined) return fast;
+  }
   const starts = lineStartsOf(text);
   return parseDocs(text, starts).map((d) => convert(d.contents as Node | null, { doc: d, text, lineStarts: starts, depth: 0 }));
 }

@@ -89,3 +89,19 @@ describe('fast YAML reader', () => {
     for (const c of fx.parse) agree(c.yaml);
   });
 });
+
+describe('fast reader: libyaml plain scalars in flow collections and document streams', () => {
+  it('keeps a colon that is not followed by a blank inside a flow scalar, as yaml.v2 does', () => {
+    // Recorded from gopkg.in/yaml.v2: addresses: [1.2.3.4, 001:db8::] → ["1.2.3.4", "001:db8::"]
+    expect(parseYamlDocument('addresses: [1.2.3.4, 001:db8::]\n')).toEqual({ addresses: ['1.2.3.4', '001:db8::'] });
+    expect(parseYamlDocument('a: {url: http://x:80/p}\n')).toEqual({ a: { url: 'http://x:80/p' } });
+  });
+
+  it('reads ---separated streams document by document, leaving empty documents to the full parser', async () => {
+    const { parseYamlDocuments } = await import('../../src/k8s/yaml-parse.js');
+    for (const t of ['a: 1\n---\nb: [x, y]\n', '---\na: 1\n', 'a: 1\n---\n', '# c\n---\na: 1\n---\n# only a comment\n']) {
+      expect(parseYamlDocuments(t)).toEqual(parseYamlDocuments(t, { fastPath: false }));
+    }
+    expect(parseYamlDocuments('a: [001:db8::]\n---\nb: 2\n')).toEqual([{ a: ['001:db8::'] }, { b: 2 }]);
+  });
+});
