@@ -1,13 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { ensureDevCerts } from '../../src/certs/dev.js';
+import { testTempDir } from '../tmp.js';
 
 describe('ensureDevCerts', () => {
   it('generates a CA and serving cert with the service SANs and private key modes', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'devcerts-')), 'nested');
+    const dir = join(testTempDir('devcerts-'), 'nested');
     try {
       const out = await ensureDevCerts(dir, { service: 'mesh-admission', namespace: 'mesh-admission' });
       expect(out.generated).toBe(true);
@@ -31,7 +31,7 @@ describe('ensureDevCerts', () => {
   });
 
   it('reuses valid files and regenerates when they do not cover the service', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'devcerts-'));
+    const dir = testTempDir('devcerts-');
     try {
       const first = await ensureDevCerts(dir, { service: 'a', namespace: 'ns' });
       const certBefore = readFileSync(first.certFile, 'utf8');
@@ -47,7 +47,7 @@ describe('ensureDevCerts', () => {
   });
 
   it('regenerates a corrupted key', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'devcerts-'));
+    const dir = testTempDir('devcerts-');
     try {
       const first = await ensureDevCerts(dir, { service: 'a', namespace: 'ns' });
       writeFileSync(first.keyFile, 'garbage');

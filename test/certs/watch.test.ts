@@ -1,12 +1,12 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync, symlinkSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import https from 'node:https';
 import { X509Certificate } from 'node:crypto';
 import Fastify from 'fastify';
 import { generateCA, issueServingCert, type PemPair } from '../../src/certs/generate.js';
 import { watchCertFiles, type CertKeyPair } from '../../src/certs/watch.js';
+import { testTempDir } from '../tmp.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'certwatch-'));
+  const d = testTempDir('certwatch-');
   cleanups.push(() => rmSync(d, { recursive: true, force: true }));
   return d;
 }

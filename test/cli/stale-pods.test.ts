@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stalePodsCommand, findStalePods, podsFromText } from '../../src/cli/stale-pods.js';
 import { hashRawConfig, TEMPLATE_HASH_ANNOTATION } from '../../src/config/types.js';
+import { testTempDir } from '../tmp.js';
 
 function pod(ns: string, name: string, annotations: Record<string, string>): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { namespace: ns, name, annotations } };
@@ -54,7 +54,7 @@ describe('stale-pods', () => {
   });
 
   it('computes the current hash from a config dir the same way the holder does', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stale-'));
+    const dir = testTempDir('stale-');
     try {
       writeFileSync(join(dir, 'config'), 'policy: enabled\n');
       writeFileSync(join(dir, 'values'), '{}');

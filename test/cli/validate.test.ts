@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateCommand } from '../../src/cli/validate.js';
 import { CEL_SKIPPED_MESSAGE } from '../../src/validate/schema/index.js';
 import { WIDGET_CRD } from '../validate/schema/fixture-crd.js';
 import { announceSkip, CONFORMANCE_DIR } from '../conformance/corpus.js';
+import { testTempDir } from '../tmp.js';
 
 interface Run {
   code: number;
@@ -57,7 +57,7 @@ spec: {}
 `;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mesh-admission-cli-'));
+  dir = testTempDir('mesh-admission-cli-');
 });
 
 describe('validate: arguments', () => {

@@ -1,11 +1,11 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync, symlinkSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigHolder } from '../../src/config/holder.js';
 import { readRawConfigDir, watchConfigDir } from '../../src/config/dir-source.js';
 import type { RawInjectConfig } from '../../src/config/types.js';
 import { until as waitUntil } from '../kube/harness.js';
+import { testTempDir } from '../tmp.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'cfgdir-'));
+  const d = testTempDir('cfgdir-');
   cleanups.push(() => rmSync(d, { recursive: true, force: true }));
   return d;
 }

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadKubeConfig, apiErrorInfo } from '../../src/kube/client.js';
+import { testTempDir } from '../tmp.js';
 
 const KUBECONFIG = `apiVersion: v1
 kind: Config
@@ -31,7 +31,7 @@ describe('loadKubeConfig', () => {
   });
 
   it('loads an explicit kubeconfig file and context', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kc-'));
+    const dir = testTempDir('kc-');
     try {
       const file = join(dir, 'config');
       writeFileSync(file, KUBECONFIG);

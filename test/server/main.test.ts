@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testTempDir } from '../tmp.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -18,7 +18,7 @@ function freePort(): Promise<number> {
 }
 
 describe('npm start (src/main.ts) as a process', () => {
-  const certs = mkdtempSync(join(tmpdir(), 'mesh-admission-main-'));
+  const certs = testTempDir('mesh-admission-main-');
   afterAll(() => rmSync(certs, { recursive: true, force: true }));
 
   it('generates dev certs, injects over HTTPS with templates/, and exits 0 on SIGTERM', async () => {

@@ -1,6 +1,5 @@
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request, type Server as HttpsServer } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
@@ -15,6 +14,7 @@ import { injectAdmission } from '../../src/inject/webhook.js';
 import type { InjectionSettings } from '../../src/inject/types.js';
 import { buildServer } from '../../src/server/app.js';
 import { createMetrics } from '../../src/server/metrics.js';
+import { testTempDir } from '../tmp.js';
 
 const TEMPLATES = resolve(import.meta.dirname, '../../templates');
 const raw = readRawConfigDir(TEMPLATES);
@@ -61,7 +61,7 @@ describe('live reloads and certificate rotation under concurrent injection', () 
   let certWatch: { close(): void };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mesh-admission-load-'));
+    dir = testTempDir('mesh-admission-load-');
     ca = await generateCA();
     const leaf = await issueServingCert(ca, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
     writeFileSync(join(dir, 'tls.crt'), leaf.certPem);
