@@ -1,18 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-let root: string | undefined;
-
-/**
- * A fresh temporary directory for a test, under one root per test process that is removed when
- * the process exits, so test runs leave nothing behind in the system temp dir.
- */
+/** A fresh temporary directory for a test, under the run's root (see global-setup.ts). */
 export function testTempDir(prefix: string): string {
-  if (root === undefined) {
-    const r = mkdtempSync(join(tmpdir(), 'mesh-admission-test-'));
-    root = r;
-    process.on('exit', () => rmSync(r, { recursive: true, force: true }));
-  }
+  const root = process.env.MESH_ADMISSION_TEST_TMP ?? join(tmpdir(), 'mesh-admission-test');
+  mkdirSync(root, { recursive: true });
   return mkdtempSync(join(root, prefix));
 }
