@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { certExpiry } from './certs/generate.js';
 import { startManagedTls } from './kube/managed-tls.js';
 import { startNamespaceCache } from './kube/namespace-cache.js';
+import { startNodeCache } from './kube/node-cache.js';
 import { admissionError, describeError } from './errors.js';
 import { ensureDevCerts } from './certs/dev.js';
 import { watchCertFiles } from './certs/watch.js';
@@ -102,7 +103,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   const holder = new ConfigHolder<InjectionSettings>({
     registry: metrics.registry,
     build: (raw) => {
-      const settings = compileInjectionSettings(raw, { revision: opts.revision, nativeSidecars: opts.nativeSidecars });
+      const settings = compileInjectionSettings(raw, { revision: opts.revision, nativeSidecars: opts.nativeSidecars === true });
       // A config that cannot inject a plain pod never goes live.
       canaryInject(settings);
       return settings;
@@ -141,6 +142,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   const tlsSource = await startCertificates(opts, logger, metrics.registry);
   const tls = tlsSource.initial;
 
+  const nodes = opts.nativeSidecars === 'auto' ? startNodeCache(loadKubeConfig().kc, (e) => logger.warn({ err: e.message }, 'node watch')) : undefined;
   const namespaces = opts.platform === 'openshift' ? startNamespaceCache(loadKubeConfig().kc, (e) => logger.warn({ err: e.message }, 'namespace watch')) : undefined;
   const injectEngine = (request: Parameters<typeof injectAdmission>[1], path: string): AdmissionDecision => {
     // One snapshot per request: a reload mid-request cannot mix two configurations.
@@ -148,6 +150,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     return injectAdmission(snap.value, request, path, {
       templateHash: snap.hash,
       openshift: opts.platform === 'openshift',
+      nativeSidecars: nodes ? (nodeName) => nodes.nativeSidecars(nodeName) : undefined,
       namespaceAnnotations: namespaces ? (ns) => namespaces.annotations(ns) : undefined,
     });
   };
@@ -185,6 +188,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
     tlsSource.stop();
     namespaces?.stop();
+    nodes?.stop();
     stopConfig();
     app.close().then(
       () => process.exit(0),

@@ -201,7 +201,7 @@ export function runInjection(settings: InjectionSettings, params: InjectionParam
       throw admissionError('MA201_TEMPLATE_RUN', `failed applying injection overlay: ${e instanceof Error ? e.message : String(e)}`);
     }
     const nativeAnn = annotationsOf(merged)[NATIVE_ANNOTATION];
-    const native = nativeAnn === 'true' ? true : nativeAnn === 'false' ? false : settings.nativeSidecars;
+    const native = nativeAnn === 'true' ? true : nativeAnn === 'false' ? false : (params.nativeSidecars ?? settings.nativeSidecars);
     if (native && findContainer(containersOf(templatePod, 'initContainers'), PROXY) && findContainer(containersOf(merged, 'containers'), PROXY)) {
       merged = cloneJson(merged);
       const s = spec(merged);

@@ -38,7 +38,7 @@ export function buildTemplateData(settings: InjectionSettings, params: Injection
     MeshConfig: views.mesh,
     Values: settings.values,
     Revision: settings.revision,
-    NativeSidecars: settings.nativeSidecars,
+    NativeSidecars: params.nativeSidecars ?? settings.nativeSidecars,
     ProxyImage: proxyImage(settings.values, params.proxyConfig.image, annotations),
     ProxyInitImage: proxyInitImage(settings.values, annotations),
     ProxyUID: params.proxyUID,

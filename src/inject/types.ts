@@ -47,4 +47,6 @@ export interface InjectionParams {
   injectedAnnotations: Readonly<Record<string, string>>;
   proxyUID: bigint;
   proxyGID: bigint;
+  /** Per-pod native-sidecar detection (Istio's `auto`); the settings' value when absent. */
+  nativeSidecars?: boolean;
 }

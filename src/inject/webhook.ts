@@ -31,6 +31,8 @@ export function effectiveProxyConfig(settings: InjectionSettings, annotations: R
 export interface WebhookInjectOptions {
   /** PLATFORM=openshift: proxy ids from the namespace's preallocated ranges. */
   openshift?: boolean;
+  /** ENABLE_NATIVE_SIDECARS=auto: decide per pod from the nodes' kubelet versions (a cache). */
+  nativeSidecars?: (nodeName: string | undefined) => boolean;
   /** Annotations of a namespace from an informer cache (never an API call on the request path). */
   namespaceAnnotations?: (namespace: string) => Readonly<Record<string, string>> | undefined;
   /** The active configuration's hash, stamped on injected pods (our own annotation) so stale pods can be found. */
@@ -90,6 +92,9 @@ export function injectAdmission(settings: InjectionSettings, request: AdmissionR
       injectedAnnotations: settings.config.injectedAnnotations,
       proxyUID: ids.uid,
       proxyGID: ids.gid,
+      ...(opts.nativeSidecars
+        ? { nativeSidecars: opts.nativeSidecars(isJsonObject(pod.spec) && typeof pod.spec.nodeName === 'string' ? pod.spec.nodeName : undefined) }
+        : {}),
     });
     let final = result.pod;
     if (opts.templateHash) {

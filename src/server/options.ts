@@ -22,7 +22,7 @@ export interface ServeOptions {
   certSecret?: string;
   patchMutatingWebhook?: string;
   patchValidatingWebhook?: string;
-  nativeSidecars: boolean;
+  nativeSidecars: boolean | 'auto';
   platform: string;
 }
 
@@ -46,7 +46,9 @@ export const SERVE_USAGE = `usage: npm start -- [options]
   --patch-mutating-webhook NAME    keep this MutatingWebhookConfiguration's caBundle current
   --patch-validating-webhook NAME  keep this ValidatingWebhookConfiguration's caBundle current and flip
                             its failurePolicy Ignore->Fail once a dry-run self-check is rejected
-  --native-sidecars BOOL    inject istio-proxy as a native sidecar (default true: Kubernetes >= 1.29)
+  --native-sidecars MODE    true | false | auto: inject istio-proxy as a native sidecar; auto (Istio's
+                            default) decides from the nodes' kubelet versions (>= 1.33) through the
+                            Kubernetes API; default true
   --platform NAME           'openshift': proxy uid/gid from the namespace's preallocated ranges
   --schema-validation       also check Istio resources against the CRD schemas + CEL rules (the API server
                             normally does this before the webhook)
@@ -121,7 +123,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     certSecret: values['cert-secret'],
     patchMutatingWebhook: values['patch-mutating-webhook'],
     patchValidatingWebhook: values['patch-validating-webhook'],
-    nativeSidecars: parseBoolFlag(values['native-sidecars'], '--native-sidecars'),
+    nativeSidecars: values['native-sidecars'] === 'auto' ? 'auto' : parseBoolFlag(values['native-sidecars'], '--native-sidecars'),
     platform: values.platform,
   };
 }

@@ -61,6 +61,7 @@ const KINDS: Record<string, string> = {
   secrets: 'Secret',
   pods: 'Pod',
   namespaces: 'Namespace',
+  nodes: 'Node',
   mutatingwebhookconfigurations: 'MutatingWebhookConfiguration',
   validatingwebhookconfigurations: 'ValidatingWebhookConfiguration',
   gateways: 'Gateway',

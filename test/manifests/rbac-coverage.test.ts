@@ -11,6 +11,7 @@ import { FakeApiServer, MWC, VWC, CONFIGMAPS, GATEWAYS, type RecordedRequest } f
 import { startManagedTls, type ManagedTls } from '../../src/kube/managed-tls.js';
 import { ConfigHolder } from '../../src/config/holder.js';
 import { watchInjectConfigMaps, type ConfigMapSource } from '../../src/config/configmap-source.js';
+import { startNodeCache, type NodeCache } from '../../src/kube/node-cache.js';
 import { MANAGED_TLS_NAMES, until, useFakeApiServer } from '../kube/harness.js';
 
 const MANIFESTS = resolve(import.meta.dirname, '../../manifests');
@@ -83,9 +84,11 @@ function allowed(a: Access): boolean {
 let fake: FakeApiServer;
 let tls: ManagedTls | undefined;
 let cms: ConfigMapSource | undefined;
+let nodes: NodeCache | undefined;
 useFakeApiServer((f) => (fake = f), () => {
   tls?.stop();
   cms?.close();
+  nodes?.stop();
 });
 
 
@@ -118,7 +121,10 @@ describe('RBAC in manifests/ covers every API call the server makes', () => {
       onMaterial: () => undefined,
       backoff: { initialMs: 20, maxMs: 100 },
     });
-    await until(() => tls!.patcherStatus()?.failCloseReady === true && fake.openWatchCount() === 4);
+    // The Deployment runs with --native-sidecars auto, which watches nodes.
+    nodes = startNodeCache(fake.kubeConfig());
+    await nodes.synced;
+    await until(() => tls!.patcherStatus()?.failCloseReady === true && fake.openWatchCount() === 5);
     await until(() => fake.requests.filter((r) => r.method === 'PATCH').length >= 2);
 
     const accesses = fake.requests.map(accessOf);
@@ -136,6 +142,7 @@ describe('RBAC in manifests/ covers every API call the server makes', () => {
       'create gateways',
       'get gateways',
       'update gateways',
+      'list nodes',
     ]) {
       expect(verbs, v).toContain(v);
     }
