@@ -6,6 +6,7 @@ import { certExpiry } from './certs/generate.js';
 import { startManagedTls } from './kube/managed-tls.js';
 import { startNamespaceCache } from './kube/namespace-cache.js';
 import { startNodeCache } from './kube/node-cache.js';
+import { startProxyConfigCache } from './kube/proxyconfig-cache.js';
 import { admissionError, describeError } from './errors.js';
 import { ensureDevCerts } from './certs/dev.js';
 import { watchCertFiles } from './certs/watch.js';
@@ -143,6 +144,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   const tls = tlsSource.initial;
 
   const nodes = opts.nativeSidecars === 'auto' ? startNodeCache(loadKubeConfig().kc, (e) => logger.warn({ err: e.message }, 'node watch')) : undefined;
+  const proxyConfigs = opts.watchProxyConfigs ? startProxyConfigCache(loadKubeConfig().kc, (e) => logger.warn({ err: e.message }, 'ProxyConfig watch')) : undefined;
   const namespaces = opts.platform === 'openshift' ? startNamespaceCache(loadKubeConfig().kc, (e) => logger.warn({ err: e.message }, 'namespace watch')) : undefined;
   const injectEngine = (request: Parameters<typeof injectAdmission>[1], path: string): AdmissionDecision => {
     // One snapshot per request: a reload mid-request cannot mix two configurations.
@@ -151,6 +153,7 @@ async function serve(opts: ServeOptions): Promise<void> {
       templateHash: snap.hash,
       openshift: opts.platform === 'openshift',
       nativeSidecars: nodes ? (nodeName) => nodes.nativeSidecars(nodeName) : undefined,
+      proxyConfigs: proxyConfigs ? () => proxyConfigs.list() : undefined,
       namespaceAnnotations: namespaces ? (ns) => namespaces.annotations(ns) : undefined,
     });
   };
@@ -189,6 +192,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     tlsSource.stop();
     namespaces?.stop();
     nodes?.stop();
+    proxyConfigs?.stop();
     stopConfig();
     app.close().then(
       () => process.exit(0),

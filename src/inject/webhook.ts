@@ -9,26 +9,14 @@ import { deployMetaFromPod } from './owner.js';
 import { createPatch } from './patch.js';
 import { annotationsOf, labelsOf, runInjection } from './pipeline.js';
 import { parseInjectPath } from './postprocess/index.js';
-import { mergeProxyConfig, type ProxyConfig } from './settings/mesh.js';
+import { effectiveProxyConfig, type ProxyConfigResource } from './proxyconfig-crs.js';
 import type { InjectionSettings } from './types.js';
 
-const PROXY_CONFIG_ANNOTATION = 'proxy.istio.io/config';
 export const DEFAULT_PROXY_UID = 1337n;
 
-/** ProxyConfig for a pod: mesh defaultConfig < the pod's proxy.istio.io/config annotation. */
-export function effectiveProxyConfig(settings: InjectionSettings, annotations: Record<string, string>): ProxyConfig {
-  const base = settings.mesh.defaultConfig;
-  const ann = annotations[PROXY_CONFIG_ANNOTATION];
-  if (ann === undefined) return base;
-  try {
-    return mergeProxyConfig(ann, base);
-  } catch {
-    // istiod logs and falls back; validateAnnotations then reports the bad annotation to the user.
-    return base;
-  }
-}
-
 export interface WebhookInjectOptions {
+  /** ProxyConfig resources from a watch, oldest first (never an API call on the request path). */
+  proxyConfigs?: () => readonly ProxyConfigResource[];
   /** PLATFORM=openshift: proxy ids from the namespace's preallocated ranges. */
   openshift?: boolean;
   /** ENABLE_NATIVE_SIDECARS=auto: decide per pod from the nodes' kubelet versions (a cache). */
@@ -85,7 +73,11 @@ export function injectAdmission(settings: InjectionSettings, request: AdmissionR
       pod,
       deployMeta,
       typeMeta,
-      proxyConfig: effectiveProxyConfig(settings, annotations),
+      proxyConfig: effectiveProxyConfig(settings.mesh, opts.proxyConfigs?.() ?? [], {
+        namespace: typeof metadata.namespace === 'string' ? metadata.namespace : '',
+        labels,
+        annotations,
+      }),
       proxyEnvs: parseInjectPath(path),
       defaultTemplates: settings.config.defaultTemplates,
       aliases: settings.config.aliases,

@@ -23,6 +23,7 @@ export interface ServeOptions {
   patchMutatingWebhook?: string;
   patchValidatingWebhook?: string;
   nativeSidecars: boolean | 'auto';
+  watchProxyConfigs: boolean;
   platform: string;
 }
 
@@ -50,6 +51,8 @@ export const SERVE_USAGE = `usage: npm start -- [options]
                             default) decides from the nodes' kubelet versions (>= 1.33) through the
                             Kubernetes API; default true
   --platform NAME           'openshift': proxy uid/gid from the namespace's preallocated ranges
+  --watch-proxyconfigs      apply networking.istio.io ProxyConfig resources with Istio's precedence
+                            (root namespace < namespace < pod annotation < workload selector)
   --schema-validation       also check Istio resources against the CRD schemas + CEL rules (the API server
                             normally does this before the webhook)
   --crds FILE               Istio's CRDs (e.g. kubectl get crd -o yaml); default $MESH_ADMISSION_CRDS
@@ -86,6 +89,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
       'patch-validating-webhook': { type: 'string' },
       'native-sidecars': { type: 'string', default: 'true' },
       platform: { type: 'string', default: '' },
+      'watch-proxyconfigs': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', default: false },
     },
@@ -125,5 +129,6 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     patchValidatingWebhook: values['patch-validating-webhook'],
     nativeSidecars: values['native-sidecars'] === 'auto' ? 'auto' : parseBoolFlag(values['native-sidecars'], '--native-sidecars'),
     platform: values.platform,
+    watchProxyConfigs: values['watch-proxyconfigs'],
   };
 }

@@ -62,6 +62,7 @@ const KINDS: Record<string, string> = {
   pods: 'Pod',
   namespaces: 'Namespace',
   nodes: 'Node',
+  proxyconfigs: 'ProxyConfig',
   mutatingwebhookconfigurations: 'MutatingWebhookConfiguration',
   validatingwebhookconfigurations: 'ValidatingWebhookConfiguration',
   gateways: 'Gateway',

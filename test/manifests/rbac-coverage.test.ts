@@ -12,6 +12,7 @@ import { startManagedTls, type ManagedTls } from '../../src/kube/managed-tls.js'
 import { ConfigHolder } from '../../src/config/holder.js';
 import { watchInjectConfigMaps, type ConfigMapSource } from '../../src/config/configmap-source.js';
 import { startNodeCache, type NodeCache } from '../../src/kube/node-cache.js';
+import { startProxyConfigCache, type ProxyConfigCache } from '../../src/kube/proxyconfig-cache.js';
 import { MANAGED_TLS_NAMES, until, useFakeApiServer } from '../kube/harness.js';
 
 const MANIFESTS = resolve(import.meta.dirname, '../../manifests');
@@ -85,10 +86,12 @@ let fake: FakeApiServer;
 let tls: ManagedTls | undefined;
 let cms: ConfigMapSource | undefined;
 let nodes: NodeCache | undefined;
+let pcs: ProxyConfigCache | undefined;
 useFakeApiServer((f) => (fake = f), () => {
   tls?.stop();
   cms?.close();
   nodes?.stop();
+  pcs?.stop();
 });
 
 
@@ -124,7 +127,10 @@ describe('RBAC in manifests/ covers every API call the server makes', () => {
     // The Deployment runs with --native-sidecars auto, which watches nodes.
     nodes = startNodeCache(fake.kubeConfig());
     await nodes.synced;
-    await until(() => tls!.patcherStatus()?.failCloseReady === true && fake.openWatchCount() === 5);
+    // ... and --watch-proxyconfigs, which watches ProxyConfig resources in every namespace.
+    pcs = startProxyConfigCache(fake.kubeConfig());
+    await pcs.synced;
+    await until(() => tls!.patcherStatus()?.failCloseReady === true && fake.openWatchCount() === 6);
     await until(() => fake.requests.filter((r) => r.method === 'PATCH').length >= 2);
 
     const accesses = fake.requests.map(accessOf);
@@ -143,6 +149,7 @@ describe('RBAC in manifests/ covers every API call the server makes', () => {
       'get gateways',
       'update gateways',
       'list nodes',
+      'list proxyconfigs',
     ]) {
       expect(verbs, v).toContain(v);
     }

@@ -1,0 +1,58 @@
+import * as k8s from '@kubernetes/client-node';
+import { makeApis } from './client.js';
+import { startListWatch, type ListWatchHandle } from './list-watch.js';
+import { fromCustomResource, sortResources, type ProxyConfigResource } from '../inject/proxyconfig-crs.js';
+
+export interface ProxyConfigCache {
+  /** Every ProxyConfig resource, oldest first; the same array until something changes. */
+  list(): readonly ProxyConfigResource[];
+  readonly synced: Promise<void>;
+  stop(): void;
+}
+
+const GROUP = 'networking.istio.io';
+const VERSION = 'v1beta1';
+const PLURAL = 'proxyconfigs';
+
+/**
+ * networking.istio.io ProxyConfig resources in all namespaces, kept by list+watch. A cluster
+ * without the CRD simply has none (the watch keeps retrying with backoff and reports why).
+ */
+export function startProxyConfigCache(kc: k8s.KubeConfig, onError?: (e: Error) => void): ProxyConfigCache {
+  const byKey = new Map<string, ProxyConfigResource>();
+  let sorted: readonly ProxyConfigResource[] = [];
+  const refresh = () => {
+    sorted = sortResources([...byKey.values()]);
+  };
+  const keyOf = (o: k8s.KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  const custom = makeApis(kc).custom;
+  const handle: ListWatchHandle = startListWatch<k8s.KubernetesObject>({
+    kc,
+    path: `/apis/${GROUP}/${VERSION}/${PLURAL}`,
+    list: async () => {
+      const res = (await custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as {
+        items?: k8s.KubernetesObject[];
+        metadata?: { resourceVersion?: string };
+      };
+      return { items: res.items ?? [], resourceVersion: res.metadata?.resourceVersion ?? '' };
+    },
+    onSync: (items) => {
+      byKey.clear();
+      for (const o of items) {
+        const r = fromCustomResource(o);
+        if (r) byKey.set(keyOf(o), r);
+      }
+      refresh();
+    },
+    onEvent: (type, o) => {
+      if (type === 'DELETED') byKey.delete(keyOf(o));
+      else {
+        const r = fromCustomResource(o);
+        if (r) byKey.set(keyOf(o), r);
+      }
+      refresh();
+    },
+    onError,
+  });
+  return { list: () => sorted, synced: handle.synced, stop: () => handle.stop() };
+}
