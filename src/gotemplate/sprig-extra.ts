@@ -100,18 +100,21 @@ function chunk(size: bigint, list: unknown): unknown[][] {
   return out;
 }
 
-function seq(...params: bigint[]): string {
-  const range = (start: bigint, stop: bigint, step: bigint): bigint[] => {
-    const v: bigint[] = [];
-    if (stop < start) {
-      if (step >= 0n) return v;
-      for (let i = start; i > stop; i += step) v.push(i);
-      return v;
-    }
-    if (step <= 0n) return v;
-    for (let i = start; i < stop; i += step) v.push(i);
+/** sprig's untilStep: start toward stop (exclusive) by step; empty when step points away. */
+export function untilStep(start: bigint, stop: bigint, step: bigint): bigint[] {
+  const v: bigint[] = [];
+  if (stop < start) {
+    if (step >= 0n) return v;
+    for (let i = start; i > stop; i += step) v.push(i);
     return v;
-  };
+  }
+  if (step <= 0n) return v;
+  for (let i = start; i < stop; i += step) v.push(i);
+  return v;
+}
+
+function seq(...params: bigint[]): string {
+  const range = untilStep;
   let out: bigint[];
   switch (params.length) {
     case 1: {

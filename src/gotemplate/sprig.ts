@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { marshalJson, marshalJsonIndent } from './encode.js';
 import { formatValue, goQuote } from './fmt.js';
 import { FuncError, goFunc, type FuncMap } from './func.js';
-import { sprigExtras } from './sprig-extra.js';
+import { sprigExtras, untilStep } from './sprig-extra.js';
 import {
   GoEnum,
   GoNilPointer,
@@ -210,17 +210,6 @@ function goClean(p: string): string {
   return abs ? '/' + joined : joined || '.';
 }
 
-function untilStep(start: bigint, stop: bigint, step: bigint): bigint[] {
-  const v: bigint[] = [];
-  if (stop < start) {
-    if (step >= 0n) return v;
-    for (let i = start; i > stop; i += step) v.push(i);
-    return v;
-  }
-  if (step <= 0n) return v;
-  for (let i = start; i < stop; i += step) v.push(i);
-  return v;
-}
 
 /** Go RE2 syntax to a JS RegExp; inline flags at the start are the common non-JS part. */
 export function goRegExp(re: string, global = false): RegExp {
