@@ -23,6 +23,7 @@ import { buildServer } from './server/app.js';
 import { createMetrics } from './server/metrics.js';
 import { SERVE_USAGE, parseServeOptions, type ServeOptions } from './server/options.js';
 import type { AdmissionDecision } from './admission/types.js';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { loadKubeConfig } from './kube/client.js';
 
 interface TlsSource {
@@ -41,9 +42,8 @@ async function startCertificates(opts: ServeOptions, logger: Logger, registry: R
   const listeners: Array<(pair: { cert: string; key: string }) => void> = [];
   const emit = (pair: { cert: string; key: string }) => listeners.forEach((fn) => fn(pair));
   if (opts.certSecret) {
-    const { kc } = loadKubeConfig();
     const managed = await startManagedTls({
-      kc,
+      kc: kubeConfig(),
       namespace: opts.namespace,
       service: opts.service,
       secretName: opts.certSecret,
@@ -91,6 +91,13 @@ async function startCertificates(opts: ServeOptions, logger: Logger, registry: R
   };
 }
 
+let kc: KubeConfig | undefined;
+/** One client configuration for every watch this process runs (in-cluster, or KUBECONFIG). */
+function kubeConfig(): KubeConfig {
+  kc ??= loadKubeConfig().kc;
+  return kc;
+}
+
 function parseRef(ref: string, flag: string): { namespace: string; name: string } {
   const [namespace, name] = ref.split('/');
   if (!namespace || !name) throw admissionError('MA500_USAGE', `${flag} wants NAMESPACE/NAME, got '${ref}'`);
@@ -114,9 +121,8 @@ async function serve(opts: ServeOptions): Promise<void> {
 
   let stopConfig: () => void;
   if (opts.injectConfigMap) {
-    const { kc } = loadKubeConfig();
     const source = watchInjectConfigMaps(holder, {
-      kc,
+      kc: kubeConfig(),
       inject: parseRef(opts.injectConfigMap, '--inject-configmap'),
       mesh: opts.meshConfigMap ? { ...parseRef(opts.meshConfigMap, '--mesh-configmap'), key: 'mesh' } : false,
       onWarning: (message) => logger.warn({ source: opts.injectConfigMap }, message),
@@ -141,11 +147,12 @@ async function serve(opts: ServeOptions): Promise<void> {
   }
 
   const tlsSource = await startCertificates(opts, logger, metrics.registry);
-  const tls = tlsSource.initial;
 
-  const nodes = opts.nativeSidecars === 'auto' ? startNodeCache(loadKubeConfig().kc, (e) => logger.warn({ err: e.message }, 'node watch')) : undefined;
-  const proxyConfigs = opts.watchProxyConfigs ? startProxyConfigCache(loadKubeConfig().kc, (e) => logger.warn({ err: e.message }, 'ProxyConfig watch')) : undefined;
-  const namespaces = opts.platform === 'openshift' ? startNamespaceCache(loadKubeConfig().kc, (e) => logger.warn({ err: e.message }, 'namespace watch')) : undefined;
+  // Caches the request path reads instead of calling the API; each only when its feature is on.
+  const warn = (what: string) => (e: Error) => logger.warn({ err: e.message }, `${what} watch`);
+  const nodes = opts.nativeSidecars === 'auto' ? startNodeCache(kubeConfig(), warn('node')) : undefined;
+  const proxyConfigs = opts.watchProxyConfigs ? startProxyConfigCache(kubeConfig(), warn('ProxyConfig')) : undefined;
+  const namespaces = opts.platform === 'openshift' ? startNamespaceCache(kubeConfig(), warn('namespace')) : undefined;
   const injectEngine = (request: Parameters<typeof injectAdmission>[1], path: string): AdmissionDecision => {
     // One snapshot per request: a reload mid-request cannot mix two configurations.
     const snap = holder.current();
@@ -171,7 +178,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     },
     metrics,
     logger,
-    tls,
+    tls: tlsSource.initial,
     ready: () => holder.status().loaded,
     debug: { '/debug/config': () => holder.status(), '/debug/certs': () => tlsSource.status() },
   });
@@ -206,10 +213,18 @@ async function serve(opts: ServeOptions): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  process.stdout.write(`${SERVE_USAGE}\n`);
+  process.exit(0);
+}
 try {
-  await serve(parseServeOptions(process.argv.slice(2)));
+  await serve(parseServeOptions(argv));
 } catch (e) {
   process.stderr.write(`mesh-admission: ${describeError(e)}\n`);
-  if (describeError(e).startsWith('usage:') === false && e instanceof Error && e.name === 'TypeError') process.stderr.write(`${SERVE_USAGE}\n`);
+  // An unknown or malformed flag (node's parseArgs) deserves the list of good ones.
+  if (typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`${SERVE_USAGE}\n`);
+  }
   process.exit(1);
 }

@@ -94,7 +94,6 @@ export function parseServeOptions(argv: string[]): ServeOptions {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) throw admissionError('MA500_USAGE', `\n${SERVE_USAGE}`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw admissionError('MA500_USAGE', `--port must be an integer 0..65535, got '${values.port}'`);
