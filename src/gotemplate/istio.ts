@@ -79,15 +79,6 @@ function stringMapGet(m: unknown, key: string): string | undefined {
 
 export { formatGoDuration };
 
-function fraction(v: bigint, div: bigint): string {
-  const whole = v / div;
-  const rest = v % div;
-  if (rest === 0n) return whole.toString();
-  const digits = div.toString().length - 1;
-  const frac = rest.toString().padStart(digits, '0').replace(/0+$/, '');
-  return `${whole}.${frac}`;
-}
-
 function durationNanos(d: unknown): bigint {
   if (!(d instanceof GoStruct)) return 0n;
   const s = d.fields['Seconds'];
