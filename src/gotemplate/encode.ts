@@ -3,7 +3,7 @@
  * Both work on a neutral "JSON tree" first so struct layouts and map ordering are decided in one place.
  */
 import { formatFloatV } from './fmt.js';
-import { emitYaml } from './yaml.js';
+import { printYaml } from '../k8s/yaml-print.js';
 import { goJsonString } from '../go/json.js';
 import {
   GoEnum,
@@ -132,5 +132,22 @@ export function marshalJsonIndent(v: unknown, indent = '  '): string {
 
 /** sigs.k8s.io/yaml.Marshal: JSON first, then yaml.v2 block style with sorted keys. Ends with "\n". */
 export function marshalYaml(v: unknown): string {
-  return emitYaml(toJsonTree(v));
+  return printYaml(plainJson(toJsonTree(v)));
+}
+
+/** The tree as the plain JSON value yaml.v2 would read back from encoding/json's text. */
+function plainJson(t: JsonTree): unknown {
+  if (t === null || typeof t !== 'object') return t;
+  if (Array.isArray(t)) return t.map(plainJson);
+  if (isJsonNumber(t)) {
+    // Integers past 2^53 keep their digits (yaml.v2 reads them as int64/uint64 when they fit).
+    if (/^-?\d+$/.test(t.num) && !Number.isSafeInteger(Number(t.num))) {
+      const big = BigInt(t.num);
+      if (big >= -(1n << 63n) && big < 1n << 64n) return big;
+    }
+    return Number(t.num);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of t.entries) Object.defineProperty(out, k, { value: plainJson(v), enumerable: true, writable: true, configurable: true });
+  return out;
 }

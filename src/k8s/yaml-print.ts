@@ -165,8 +165,13 @@ function needsQuotes(s: string): boolean {
 
 function formatNumber(n: number): string {
   if (!Number.isFinite(n)) throw new K8sError('print', `json: unsupported value: ${String(n)}`);
-  // Go reads the JSON digits back as int64 or uint64 when they fit; anything wider is a float64.
-  if (Number.isInteger(n) && n >= -(2 ** 63) && n < 2 ** 64) return Object.is(n, -0) ? '0' : BigInt(n).toString();
+  // encoding/json writes an integral float64 below 1e21 as its shortest digits padded with zeros (JS's
+  // String(n) is the same text); yaml.v2 reads that text back as int64/uint64 when it fits, else as float.
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) {
+    const text = String(n);
+    const big = BigInt(text);
+    if (big >= -(1n << 63n) && big < 1n << 64n) return text;
+  }
   return formatFloatG(n);
 }
 
@@ -241,8 +246,9 @@ function sortKeys(keys: string[]): string[] {
 
 // ---- what a string looks like after sigs.k8s.io/yaml's json.Marshal → yaml.Unmarshal hop ----
 
-const C1_OR_DEL_RE = /[\u007f-\u009f]/;
-const FORBIDDEN_CONTROL_RE = /[\u007f-\u0084\u0086-\u009f]/;
+const C1_OR_DEL_RE = /[\u007f-\u009f\ufffe\uffff]/;
+// yaml.v2's reader refuses these on the way back in (not printable for libyaml), so Go's Marshal fails.
+const FORBIDDEN_CONTROL_RE = /[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/;
 const NEL_RUN_RE = / *\u0085(?: *\u0085)* */g;
 
 /**

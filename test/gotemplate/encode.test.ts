@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { marshalJson, marshalJsonIndent, marshalYaml } from '../../src/gotemplate/encode.js';
-import { yamlKeyLess } from '../../src/gotemplate/yaml.js';
+import { yamlKeyLess } from '../../src/k8s/yaml-print.js';
 import { goEnum, goNil, goStringMap, goStruct } from '../../src/gotemplate/values.js';
 
 describe('encoding/json', () => {
