@@ -7,6 +7,10 @@ const VERBS: Record<string, { summary: string; run: (argv: string[], io: CliIO) 
     summary: 'inject the Istio sidecar into Kubernetes YAML, like istioctl kube-inject',
     run: async (argv, io) => (await import('./kube-inject.js')).kubeInjectCommand(argv, io),
   },
+  explain: {
+    summary: 'why a pod is (or is not) injected: webhook selectors, the decision, what gets added',
+    run: async (argv, io) => (await import('./explain.js')).explainCommand(argv, io),
+  },
   validate: {
     summary: 'validate Istio resources (CRD schema + CEL, then the webhook rules)',
     run: async (argv, io) => (await import('./validate.js')).validateCommand(argv, io),

@@ -167,6 +167,28 @@ function injectObject(settings: InjectionSettings, obj: JsonObject, warnings: st
   ref.write(isJsonObject(result.pod.metadata) ? result.pod.metadata : {}, isJsonObject(result.pod.spec) ? result.pod.spec : {});
 }
 
+/** The pods the injectable documents of a YAML stream would create, for explaining decisions. */
+export function podsOf(input: string): Array<{ title: string; namespace: string; pod: JsonObject }> {
+  const out: Array<{ title: string; namespace: string; pod: JsonObject }> = [];
+  const visit = (doc: JsonObject) => {
+    if (doc.kind === 'List' && Array.isArray(doc.items)) {
+      for (const item of doc.items) if (isJsonObject(item) && INJECTABLE.has(kindKey(item))) visit(item);
+      return;
+    }
+    const ref = templateOf(doc);
+    if (!ref) return;
+    const meta = isJsonObject(doc.metadata) ? doc.metadata : {};
+    const namespace = String(ref.metadata.namespace ?? '') || String(meta.namespace ?? '') || 'default';
+    const name = String(meta.name ?? '') || String(ref.metadata.name ?? '');
+    out.push({ title: `${String(doc.kind)} ${namespace}/${name}`, namespace, pod: { metadata: cloneJson(ref.metadata), spec: cloneJson(ref.spec) } });
+  };
+  for (const raw of splitYamlDocuments(input)) {
+    const doc = parseYamlDocument(raw);
+    if (isJsonObject(doc) && INJECTABLE.has(kindKey(doc))) visit(doc);
+  }
+  return out;
+}
+
 /**
  * istioctl kube-inject over a YAML stream: injectable documents are injected and re-printed as
  * Go would print the typed object; anything else is written back byte for byte. Each document is
