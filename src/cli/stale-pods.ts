@@ -2,6 +2,7 @@ import { parseAllDocuments } from 'yaml';
 import { admissionError, describeError } from '../errors.js';
 import { readRawConfigDir } from '../config/dir-source.js';
 import { TEMPLATE_HASH_ANNOTATION, hashRawConfig } from '../config/types.js';
+import { apiErrorInfo, loadKubeConfig, makeApis } from '../kube/client.js';
 
 export interface StalePodsIO {
   stdout(s: string): void;
@@ -14,10 +15,13 @@ export interface StalePodsIO {
 const INJECTED_STATUS_ANNOTATION = 'sidecar.istio.io/status';
 
 const USAGE =
-  'stale-pods -f PODS.yaml|- (--current-hash HASH | --inject-config-dir DIR [--mesh-config FILE]) [--output text|json] [--fail-if-stale]';
+  'stale-pods (-f PODS.yaml|- | --from-cluster [-n NAMESPACE] [--kubeconfig FILE]) (--current-hash HASH | --inject-config-dir DIR [--mesh-config FILE]) [--output text|json] [--fail-if-stale]';
 
 interface Args {
-  file: string;
+  file?: string;
+  fromCluster: boolean;
+  namespace?: string;
+  kubeconfig?: string;
   currentHash?: string;
   configDir?: string;
   meshFile?: string;
@@ -34,7 +38,11 @@ export interface StalePod {
 
 function parseArgs(argv: string[]): Args {
   const rest = argv[0] === 'stale-pods' ? argv.slice(1) : argv;
-  const out: Partial<Args> & { output: 'text' | 'json'; failIfStale: boolean } = { output: 'text', failIfStale: false };
+  const out: Partial<Args> & { output: 'text' | 'json'; failIfStale: boolean; fromCluster: boolean } = {
+    output: 'text',
+    failIfStale: false,
+    fromCluster: false,
+  };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     const eq = a.indexOf('=');
@@ -70,11 +78,22 @@ function parseArgs(argv: string[]): Args {
       case '--fail-if-stale':
         out.failIfStale = true;
         break;
+      case '--from-cluster':
+        out.fromCluster = true;
+        break;
+      case '-n':
+      case '--namespace':
+        out.namespace = value();
+        break;
+      case '--kubeconfig':
+        out.kubeconfig = value();
+        break;
       default:
         throw admissionError('MA500_USAGE', `unknown argument "${a}"\n${USAGE}`);
     }
   }
-  if (out.file === undefined) throw admissionError('MA500_USAGE', `-f is required\n${USAGE}`);
+  if (out.file === undefined && !out.fromCluster) throw admissionError('MA500_USAGE', `-f is required (or --from-cluster)\n${USAGE}`);
+  if (out.file !== undefined && out.fromCluster) throw admissionError('MA500_USAGE', `give either -f or --from-cluster, not both\n${USAGE}`);
   if ((out.currentHash === undefined) === (out.configDir === undefined)) {
     throw admissionError('MA500_USAGE', `give exactly one of --current-hash or --inject-config-dir\n${USAGE}`);
   }
@@ -127,6 +146,18 @@ export function findStalePods(pods: Record<string, unknown>[], currentHash: stri
   return stale.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
 
+/** The cluster's pods (one namespace or all), through the API: what `kubectl get pods -A -o yaml` shows. */
+async function podsFromCluster(args: Args): Promise<Record<string, unknown>[]> {
+  const { kc } = loadKubeConfig(args.kubeconfig ? { kubeconfigPath: args.kubeconfig } : {});
+  const core = makeApis(kc).core;
+  try {
+    const list = args.namespace ? await core.listNamespacedPod({ namespace: args.namespace }) : await core.listPodForAllNamespaces();
+    return list.items.map((p) => ({ kind: 'Pod', metadata: p.metadata ?? {} }));
+  } catch (e) {
+    throw admissionError('MA701_KUBE_API', 'list pods', apiErrorInfo(e).message);
+  }
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]! + 3))).join('')).join('\n') + '\n';
@@ -145,13 +176,19 @@ export async function stalePodsCommand(argv: string[], io: StalePodsIO): Promise
     } else {
       currentHash = hashRawConfig(readRawConfigDir(args.configDir!, args.meshFile));
     }
-    let text: string;
-    try {
-      text = args.file === '-' ? await io.readStdin() : io.readFile(args.file);
-    } catch (e) {
-      throw admissionError('MA501_INPUT_UNREADABLE', args.file === '-' ? 'stdin' : args.file, describeError(e));
+    let pods: Record<string, unknown>[];
+    if (args.fromCluster) {
+      pods = await podsFromCluster(args);
+    } else {
+      const file = args.file!;
+      let text: string;
+      try {
+        text = file === '-' ? await io.readStdin() : io.readFile(file);
+      } catch (e) {
+        throw admissionError('MA501_INPUT_UNREADABLE', file === '-' ? 'stdin' : file, describeError(e));
+      }
+      pods = podsFromText(text, file === '-' ? 'stdin' : file);
     }
-    const pods = podsFromText(text, args.file === '-' ? 'stdin' : args.file);
     const stale = findStalePods(pods, currentHash);
     if (args.output === 'json') {
       io.stdout(`${JSON.stringify({ currentHash, podsChecked: pods.length, stale }, null, 2)}\n`);

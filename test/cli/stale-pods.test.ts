@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { stalePodsCommand, findStalePods, podsFromText } from '../../src/cli/stale-pods.js';
 import { hashRawConfig, TEMPLATE_HASH_ANNOTATION } from '../../src/config/types.js';
 import { testTempDir } from '../tmp.js';
+import { FakeApiServer } from '../kube/fake-apiserver.js';
+import { useFakeApiServer } from '../kube/harness.js';
 
 function pod(ns: string, name: string, annotations: Record<string, string>): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { namespace: ns, name, annotations } };
@@ -104,5 +106,44 @@ metadata: {name: d}
     expect(bad.err).toMatch(/cannot read bad\.yaml/);
     const noDir = await run(['-f', 'x', '--inject-config-dir', '/nonexistent-dir']);
     expect(noDir.err).toMatch(/cannot read injection config/);
+  });
+});
+
+describe('stale-pods --from-cluster (against the fake API server)', () => {
+  let fake: FakeApiServer;
+  useFakeApiServer((f) => (fake = f));
+
+  it('lists the pods through the API and reports the stale ones', async () => {
+    const pod = (ns: string, name: string, hash?: string) => ({
+      metadata: { name, annotations: { 'sidecar.istio.io/status': '{}', ...(hash ? { 'mesh-admission.io/template-hash': hash } : {}) } },
+    });
+    fake.put('/api/v1/namespaces/shop/pods', pod('shop', 'fresh', 'h-now'));
+    fake.put('/api/v1/namespaces/shop/pods', pod('shop', 'old', 'h-old'));
+    fake.put('/api/v1/namespaces/blog/pods', pod('blog', 'istiod-injected'));
+    const kubeconfig = join(testTempDir('kc-'), 'config');
+    writeFileSync(kubeconfig, fake.kubeConfig().exportConfig());
+    const run = async (...extra: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await stalePodsCommand(['--from-cluster', '--kubeconfig', kubeconfig, '--current-hash', 'h-now', ...extra], {
+        stdout: (s) => (out += s),
+        stderr: (s) => (err += s),
+        readFile: () => '',
+        readStdin: async () => '',
+      });
+      return { code, out, err };
+    };
+    const all = await run('-o', 'json');
+    expect(all.code).toBe(0);
+    const parsed = JSON.parse(all.out) as { podsChecked: number; stale: Array<{ namespace: string; name: string; hash: string | null }> };
+    expect(parsed.podsChecked).toBe(3);
+    expect(parsed.stale).toEqual([
+      { namespace: 'blog', name: 'istiod-injected', hash: null },
+      { namespace: 'shop', name: 'old', hash: 'h-old' },
+    ]);
+    const one = await run('-n', 'shop', '--fail-if-stale');
+    expect(one.code).toBe(1);
+    expect(one.out).toContain('old');
+    expect(one.out).not.toContain('istiod-injected');
   });
 });
