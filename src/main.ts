@@ -7,6 +7,7 @@ import { startManagedTls } from './kube/managed-tls.js';
 import { startNamespaceCache } from './kube/namespace-cache.js';
 import { startNodeCache } from './kube/node-cache.js';
 import { startProxyConfigCache } from './kube/proxyconfig-cache.js';
+import { eventRecorder } from './kube/events.js';
 import { admissionError, describeError } from './errors.js';
 import { ensureDevCerts } from './certs/dev.js';
 import { watchCertFiles } from './certs/watch.js';
@@ -121,12 +122,23 @@ async function serve(opts: ServeOptions): Promise<void> {
 
   let stopConfig: () => void;
   if (opts.injectConfigMap) {
+    const injectRef = parseRef(opts.injectConfigMap, '--inject-configmap');
+    // `kubectl describe configmap` then says whether an edit went live or why it was rejected.
+    const record = eventRecorder(kubeConfig(), 'mesh-admission', (e) => logger.debug({ err: describeError(e) }, 'event not recorded'));
+    const target = { kind: 'ConfigMap', ...injectRef };
     const source = watchInjectConfigMaps(holder, {
       kc: kubeConfig(),
-      inject: parseRef(opts.injectConfigMap, '--inject-configmap'),
+      inject: injectRef,
       mesh: opts.meshConfigMap ? { ...parseRef(opts.meshConfigMap, '--mesh-configmap'), key: 'mesh' } : false,
       onWarning: (message) => logger.warn({ source: opts.injectConfigMap }, message),
-      onResult: (result, src) => logger.info({ result, source: src }, 'configuration offered'),
+      onResult: (result, src) => {
+        logger.info({ result, source: src }, 'configuration offered');
+        const st = holder.status();
+        if (result === 'success') void record(target, 'Normal', 'ConfigurationActivated', `injection configuration ${st.hash} from ${src} is live`);
+        if (result === 'failure') {
+          void record(target, 'Warning', 'ConfigurationRejected', `kept configuration ${st.hash ?? '(none)'}: ${st.lastError?.message ?? 'invalid'}`);
+        }
+      },
     });
     await source.initial;
     stopConfig = () => source.close();

@@ -63,6 +63,7 @@ const KINDS: Record<string, string> = {
   namespaces: 'Namespace',
   nodes: 'Node',
   proxyconfigs: 'ProxyConfig',
+  events: 'Event',
   mutatingwebhookconfigurations: 'MutatingWebhookConfiguration',
   validatingwebhookconfigurations: 'ValidatingWebhookConfiguration',
   gateways: 'Gateway',

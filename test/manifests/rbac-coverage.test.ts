@@ -12,6 +12,7 @@ import { startManagedTls, type ManagedTls } from '../../src/kube/managed-tls.js'
 import { ConfigHolder } from '../../src/config/holder.js';
 import { watchInjectConfigMaps, type ConfigMapSource } from '../../src/config/configmap-source.js';
 import { startNodeCache, type NodeCache } from '../../src/kube/node-cache.js';
+import { eventRecorder } from '../../src/kube/events.js';
 import { startProxyConfigCache, type ProxyConfigCache } from '../../src/kube/proxyconfig-cache.js';
 import { MANAGED_TLS_NAMES, until, useFakeApiServer } from '../kube/harness.js';
 
@@ -124,6 +125,11 @@ describe('RBAC in manifests/ covers every API call the server makes', () => {
       onMaterial: () => undefined,
       backoff: { initialMs: 20, maxMs: 100 },
     });
+    // Reload outcomes are recorded as Events on the injector ConfigMap.
+    const recordEvent = eventRecorder(fake.kubeConfig(), 'mesh-admission', (e) => {
+      throw e;
+    });
+    await recordEvent({ kind: 'ConfigMap', namespace: 'mesh-admission', name: 'mesh-admission-inject' }, 'Normal', 'ConfigurationActivated', 'live');
     // The Deployment runs with --native-sidecars auto, which watches nodes.
     nodes = startNodeCache(fake.kubeConfig());
     await nodes.synced;
@@ -150,6 +156,7 @@ describe('RBAC in manifests/ covers every API call the server makes', () => {
       'update gateways',
       'list nodes',
       'list proxyconfigs',
+      'create events',
     ]) {
       expect(verbs, v).toContain(v);
     }

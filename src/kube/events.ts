@@ -1,0 +1,43 @@
+import * as k8s from '@kubernetes/client-node';
+import { makeApis } from './client.js';
+
+export interface EventTarget {
+  kind: string;
+  namespace: string;
+  name: string;
+  apiVersion?: string;
+}
+
+/**
+ * Kubernetes Events about our own objects (e.g. "configuration rejected" on the injector ConfigMap),
+ * so `kubectl describe configmap` shows why an edit did not take effect. Best effort: failing to
+ * record an event never affects admission.
+ */
+let seq = 0;
+
+export function eventRecorder(kc: k8s.KubeConfig, component: string, onError?: (e: unknown) => void) {
+  const core = makeApis(kc).core;
+  return async (target: EventTarget, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> => {
+    const now = new Date();
+    const body: k8s.CoreV1Event = {
+      // client-go's naming: <object>.<unix nanos in hex>, unique per event.
+      metadata: { name: `${target.name}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(++seq)).toString(16)}`, namespace: target.namespace },
+      involvedObject: { kind: target.kind, namespace: target.namespace, name: target.name, apiVersion: target.apiVersion ?? 'v1' },
+      type,
+      reason,
+      // The API server caps event messages at 1 KiB.
+      message: message.length > 1024 ? `${message.slice(0, 1021)}...` : message,
+      source: { component },
+      reportingComponent: component,
+      reportingInstance: process.env.POD_NAME ?? component,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+    };
+    try {
+      await core.createNamespacedEvent({ namespace: target.namespace, body });
+    } catch (e) {
+      onError?.(e);
+    }
+  };
+}
