@@ -3,6 +3,7 @@
  * against a bare node:https echo server measured in the same run (ratios, since machines are noisy).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { resolve } from 'node:path';
 import { injectAdmission } from '../src/inject/webhook.js';
@@ -50,6 +51,16 @@ rows.push(['inject realistic pod (full pipeline, CPU)', `${realisticMs.toFixed(3
 rows.push(['inject 2000-env pod (full pipeline, CPU)', `${heavyMs.toFixed(2)} ms`, 'target < 20 ms']);
 rows.push(['validate VirtualService (CPU)', `${(vsMs * 1000).toFixed(1)} µs`, '']);
 rows.push(['validate AuthorizationPolicy (CPU)', `${(apMs * 1000).toFixed(1)} µs`, '']);
+
+/** Resident memory of a process, from /proc (Linux). */
+function rssMiB(pid: number | undefined): string {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? (Number(m[1]) / 1024).toFixed(0) : '?';
+  } catch {
+    return '?';
+  }
+}
 
 async function startServer(kind: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'servers.ts'), kind], {
@@ -121,6 +132,7 @@ try {
   rows.push(['HTTPS /inject realistic pod', fmt(inj), `${(inj.rps / base.rps).toFixed(2)}× baseline`]);
   rows.push(['HTTPS /validate VirtualService', fmt(vs), `${(vs.rps / base.rps).toFixed(2)}× baseline (target ≥ 0.5×)`]);
   rows.push(['HTTPS /validate AuthorizationPolicy', fmt(ap), `${(ap.rps / base.rps).toFixed(2)}× baseline (target ≥ 0.5×)`]);
+  rows.push(['server RSS after the runs', `${rssMiB(mesh.child.pid)} MiB (echo baseline ${rssMiB(echo.child.pid)} MiB)`, 'peers ship 128–512 MiB limits']);
 } finally {
   echo.child.kill();
   mesh.child.kill();
