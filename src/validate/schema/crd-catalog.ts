@@ -58,7 +58,12 @@ export function parseCrdCatalog(text: string, source = 'CRD input'): CrdCatalog 
     if (doc.errors.length > 0) {
       throw new CrdLoadError(`${source}: document ${index + 1} is not valid YAML: ${doc.errors[0]?.message ?? ''}`);
     }
-    const crd: unknown = doc.toJS({ maxAliasCount: -1 });
+    const root: unknown = doc.toJS({ maxAliasCount: -1 });
+    // `kubectl get crd -o yaml` wraps the definitions in a List.
+    const items = isRecord(root) && root.kind === 'List' && Array.isArray(root.items) ? root.items : [root];
+    for (const crd of items) addCrd(crd, index);
+  });
+  function addCrd(crd: unknown, index: number): void {
     if (!isRecord(crd) || crd.kind !== 'CustomResourceDefinition') return;
     const spec = crd.spec;
     const name = isRecord(crd.metadata) ? str(crd.metadata.name) : undefined;
@@ -78,7 +83,7 @@ export function parseCrdCatalog(text: string, source = 'CRD input'): CrdCatalog 
       versions.set(version, { group, version, kind, served: v.served === true, storage: v.storage === true, schema });
     }
     byGroupKind.set(groupKindKey(group, kind), versions);
-  });
+  }
   return {
     versionsOf: (group, kind) => byGroupKind.get(groupKindKey(group, kind)),
     list: () =>

@@ -15,6 +15,15 @@ describe('CRD catalog', () => {
     ]);
   });
 
+  it('reads the List that `kubectl get crd -o yaml` prints', async () => {
+    const { parse, parseAllDocuments, stringify } = await import('yaml');
+    const items = parseAllDocuments(WIDGET_CRD).map((d) => d.toJS() as unknown).filter((d) => d !== null);
+    const list = stringify({ apiVersion: 'v1', kind: 'List', items });
+    const fromList = createCrdValidator(parseCrdCatalog(list, 'list.yaml'));
+    expect(fromList.list().map((g) => `${g.group}/${g.version}/${g.kind}`).sort()).toEqual(validator.list().map((g) => `${g.group}/${g.version}/${g.kind}`).sort());
+    expect(parse(list)).toMatchObject({ kind: 'List' });
+  });
+
   it('rejects a CRD without a schema instead of silently skipping it', () => {
     const broken = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
