@@ -1,0 +1,80 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { testTempDir } from '../tmp.js';
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web   # comments survive: not an injectable kind
+spec:
+  ports:
+  - port: 80
+`;
+
+async function run(argv: string[], stdin = '') {
+  let out = '';
+  let err = '';
+  const code = await runCli(['kube-inject', ...argv], {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    readFile: (p) => readFileSync(p, 'utf8'),
+    readStdin: async () => stdin,
+  });
+  return { code, out, err };
+}
+
+describe('kube-inject CLI', () => {
+  it('injects with the project templates by default, writes other documents back byte for byte, --- after each', async () => {
+    const r = await run(['-f', '-'], DEPLOYMENT);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('name: istio-proxy');
+    expect(r.out).toContain('image: docker.io/istio/proxyv2:1.28.0');
+    expect(r.out).toContain('  name: web   # comments survive: not an injectable kind\n');
+    expect(r.out.trimEnd().endsWith('---')).toBe(true);
+    expect(r.out.match(/^---$/gm)).toHaveLength(2);
+  });
+
+  it('takes a bare template as the sidecar template, a values file and writes -o', async () => {
+    const dir = testTempDir('kube-inject-');
+    writeFileSync(join(dir, 'tmpl.yaml'), 'spec:\n  containers:\n  - name: istio-proxy\n    image: "{{ .Values.global.hub }}/custom:{{ .Values.global.tag }}"\n');
+    writeFileSync(join(dir, 'values.json'), JSON.stringify({ global: { hub: 'my.registry', tag: 'v9' } }));
+    const outFile = join(dir, 'out.yaml');
+    const r = await run(['-f', '-', '--injectConfigFile', join(dir, 'tmpl.yaml'), '--valuesFile', join(dir, 'values.json'), '-o', outFile], DEPLOYMENT);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('');
+    expect(readFileSync(outFile, 'utf8')).toContain('image: my.registry/custom:v9');
+  });
+
+  it('reports skips on stderr and still prints the workload', async () => {
+    const r = await run(['-f', '-'], DEPLOYMENT.replace('labels: {app: web}\n    spec:', 'labels: {app: web, sidecar.istio.io/inject: "false"}\n    spec:'));
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('===> Skipping injection because Deployment "shop/web" has sidecar injection disabled');
+    expect(r.out).not.toContain('istio-proxy');
+  });
+
+  it("fails with Istio's message for an invalid annotation, and with usage errors", async () => {
+    const bad = await run(['-f', '-'], DEPLOYMENT.replace('labels: {app: web}\n    spec:', 'labels: {app: web}\n      annotations: {traffic.sidecar.istio.io/includeOutboundIPRanges: bad}\n    spec:'));
+    expect(bad.code).toBe(1);
+    expect(bad.err.toLowerCase()).toContain('includeoutboundipranges');
+    expect((await run([])).code).toBe(2);
+    expect((await run(['-f', '/nonexistent.yaml'])).code).toBe(2);
+  });
+});
