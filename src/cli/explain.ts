@@ -6,6 +6,7 @@ import { compileInjectionSettings } from '../inject/engine.js';
 import { explainPod, formatExplanation, webhookEntries } from '../inject/explain.js';
 import { podsOf } from '../inject/kube-inject.js';
 import { parseYamlDocuments } from '../k8s/yaml-parse.js';
+import { readVerbArgs } from './args.js';
 import type { CliIO } from './io.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -31,9 +32,8 @@ function parseLabels(s: string): Record<string, string> {
 }
 
 export async function explainCommand(argv: string[], io: CliIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const values = readVerbArgs(io, EXPLAIN_USAGE, () =>
+    parseArgs({
       args: argv,
       strict: true,
       options: {
@@ -44,19 +44,9 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
         'mesh-config': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    }));
-  } catch (e) {
-    io.stderr(`${describeError(e)}\n${EXPLAIN_USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(`${EXPLAIN_USAGE}\n`);
-    return 0;
-  }
-  if (!values.filename) {
-    io.stderr(`${admissionError('MA500_USAGE', '-f/--filename is required').message}\n${EXPLAIN_USAGE}\n`);
-    return 2;
-  }
+    }),
+  );
+  if (typeof values === 'number') return values;
   let pods;
   let settings;
   let entries;

@@ -6,6 +6,7 @@ import { compileInjectionSettings } from '../inject/engine.js';
 import { kubeInject } from '../inject/kube-inject.js';
 import { parseInjectConfigFile } from '../inject/settings/injection-config.js';
 import { stringify as toYamlText } from 'yaml';
+import { readVerbArgs } from './args.js';
 import type { CliIO } from './io.js';
 
 const DEFAULT_TEMPLATES_DIR = resolve(import.meta.dirname, '../../templates');
@@ -22,9 +23,8 @@ Without --injectConfigFile/--valuesFile the project's templates/ are used.`;
 
 /** `kube-inject`, like `istioctl kube-inject` with local files (no cluster needed). */
 export async function kubeInjectCommand(argv: string[], io: CliIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const values = readVerbArgs(io, KUBE_INJECT_USAGE, () =>
+    parseArgs({
       args: argv,
       strict: true,
       options: {
@@ -37,19 +37,9 @@ export async function kubeInjectCommand(argv: string[], io: CliIO): Promise<numb
         'native-sidecars': { type: 'string', default: 'true' },
         help: { type: 'boolean', short: 'h' },
       },
-    }));
-  } catch (e) {
-    io.stderr(`${describeError(e)}\n${KUBE_INJECT_USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(`${KUBE_INJECT_USAGE}\n`);
-    return 0;
-  }
-  if (!values.filename) {
-    io.stderr(`${admissionError('MA500_USAGE', '-f/--filename is required').message}\n${KUBE_INJECT_USAGE}\n`);
-    return 2;
-  }
+    }),
+  );
+  if (typeof values === 'number') return values;
   const read = (file: string, what: string): string => {
     try {
       return io.readFile(file);
