@@ -5,7 +5,7 @@ import { parseYamlDocument } from '../k8s/yaml-parse.js';
 import { decideInjection } from './decide.js';
 import { deployMetaFromPod } from './owner.js';
 import { runInjection } from './pipeline.js';
-import { mergeProxyConfig } from './settings/mesh.js';
+import { PROXY_CONFIG_ANNOTATION, mergeProxyConfig } from './settings/mesh.js';
 import { SIDECAR_TEMPLATE } from './settings/injection-config.js';
 import { DEFAULT_PROXY_UID } from './webhook.js';
 import type { InjectionSettings, OwnerMeta, TypeMeta } from './types.js';
@@ -146,7 +146,7 @@ function injectObject(settings: InjectionSettings, obj: JsonObject, warnings: st
     return;
   }
   let mesh = settings.mesh;
-  const pca = annotations['proxy.istio.io/config'];
+  const pca = annotations[PROXY_CONFIG_ANNOTATION];
   if (pca !== undefined) mesh = { ...mesh, defaultConfig: mergeProxyConfig(pca, mesh.defaultConfig) };
   const pod = normalizeAs('Pod', { metadata: cloneJson(ref.metadata), spec: cloneJson(ref.spec) });
   const result = runInjection(

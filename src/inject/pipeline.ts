@@ -15,7 +15,7 @@ import {
   type Pod,
 } from './postprocess/index.js';
 import { buildTemplateData } from './template-data.js';
-import { mergeProxyConfig } from './settings/mesh.js';
+import { PROXY_CONFIG_ANNOTATION, mergeProxyConfig } from './settings/mesh.js';
 import { isPlainObject } from './settings/proto-fields.js';
 import { OVERRIDES_ANNOTATION, STATUS_ANNOTATION, injectionStatusValue, parseInjectionStatus } from './status.js';
 import type { InjectionParams, InjectionSettings } from './types.js';
@@ -25,7 +25,6 @@ const INIT = 'istio-init';
 const VALIDATION = 'istio-validation';
 const NATIVE_ANNOTATION = 'sidecar.istio.io/nativeSidecar';
 const TEMPLATES_ANNOTATION = 'inject.istio.io/templates';
-const PROXY_CONFIG_ANNOTATION = 'proxy.istio.io/config';
 const NETWORK_LABEL = 'topology.istio.io/network';
 
 type Containers = JsonObject[];
@@ -53,19 +52,6 @@ function containersOf(pod: JsonObject, key: 'containers' | 'initContainers'): Co
 }
 function findContainer(list: Containers, name: string): JsonObject | undefined {
   return list.find((c) => c.name === name);
-}
-
-/** Go's typed round trip: everything the pipeline holds is what json.Marshal(corev1.Pod) would print. */
-function asPod(v: unknown): JsonObject {
-  return normalizeAs('Pod', v);
-}
-
-/**
- * Strategic merge only; the Go-typed round trip (which drops unknown fields and canonicalises
- * quantities) runs once on the finished pod, which is where it is observable.
- */
-function mergePatch(target: JsonObject, patch: JsonObject): JsonObject {
-  return strategicMerge(target, patch, 'Pod');
 }
 
 /** inject.selectTemplates + resolveAliases (one level). */
@@ -194,8 +180,8 @@ export function runInjection(settings: InjectionSettings, params: InjectionParam
       // Parsed once: the same overlay goes onto the template-only pod and onto the real pod.
       const parsed = parseYamlDocument(text);
       patch = isJsonObject(parsed) ? parsed : {};
-      // The template-only pod feeds names to the status annotation and override detection; it
-      // needs the merge semantics but not the typed round trip.
+      // Merges are plain strategic merges; the Go-typed round trip (unknown fields dropped,
+      // quantities canonical) runs once, on the finished pod, where it is observable.
       templatePod = strategicMerge(templatePod, patch, 'Pod');
     } catch (e) {
       throw admissionError('MA201_TEMPLATE_RUN', `failed applying injection overlay: ${e instanceof Error ? e.message : String(e)}`);
@@ -210,7 +196,7 @@ export function runInjection(settings: InjectionSettings, params: InjectionParam
       s.initContainers = [...containersOf(merged, 'initContainers'), proxy];
     }
     try {
-      merged = mergePatch(merged, patch);
+      merged = strategicMerge(merged, patch, 'Pod');
     } catch (e) {
       throw admissionError(
         'MA201_TEMPLATE_RUN',
@@ -248,7 +234,7 @@ function reapplyOverwrittenContainers(finalPod: JsonObject, originalPod: JsonObj
       if (overlay.image === 'auto') delete overlay.image;
       overrides[key].push(overlay);
       const patch: JsonObject = { spec: key === 'containers' ? { containers: [overlay] } : { containers: [], initContainers: [overlay] } };
-      out = mergePatch(out, patch);
+      out = strategicMerge(out, patch, 'Pod');
     }
   }
   if (!alreadyInjected && (overrides.containers.length > 0 || overrides.initContainers.length > 0)) {
@@ -333,5 +319,5 @@ function postProcess(
   m.annotations = ann;
 
   out = reorderPod(out, { holdApplicationUntilProxyStarts: holdApplication(settings, annotationsOf(params.pod)) });
-  return asPod(out);
+  return normalizeAs('Pod', out);
 }

@@ -1,4 +1,4 @@
-import { mergeProxyConfig, type MeshConfig, type ProxyConfig } from './settings/mesh.js';
+import { PROXY_CONFIG_ANNOTATION, mergeProxyConfig, type MeshConfig, type ProxyConfig } from './settings/mesh.js';
 import { isPlainObject } from './settings/proto-fields.js';
 
 /** A networking.istio.io/v1beta1 ProxyConfig resource, reduced to what injection uses. */
@@ -71,7 +71,7 @@ export function effectiveProxyConfig(
   const root = typeof mesh.rootNamespace === 'string' ? mesh.rootNamespace : '';
   if (root !== '') effective = over(namespaceWide(resources, root), effective);
   if (pod.namespace !== root) effective = over(namespaceWide(resources, pod.namespace), effective);
-  const annotation = pod.annotations['proxy.istio.io/config'];
+  const annotation = pod.annotations[PROXY_CONFIG_ANNOTATION];
   if (annotation !== undefined) {
     try {
       effective = mergeProxyConfig(annotation, effective);

@@ -6,6 +6,9 @@ import {
   protoJson,
 } from './proto-fields.js';
 
+/** The pod annotation that overrides ProxyConfig fields for one pod. */
+export const PROXY_CONFIG_ANNOTATION = 'proxy.istio.io/config';
+
 /** MeshConfig / ProxyConfig in proto-JSON form (camelCase keys, enums by name, durations as "45s"). */
 export type MeshConfig = Record<string, unknown> & { defaultConfig: ProxyConfig };
 export type ProxyConfig = Record<string, unknown>;
