@@ -84,6 +84,11 @@ export class ExecState {
   private node: ErrNode | undefined;
   private tmplName: string;
   private depth = 0;
+  /**
+   * Lists made by `$v = append $v x` that only that variable holds: nothing has read the variable
+   * since, so no other value can alias the list and appending in place is unobservable.
+   */
+  private readonly ownedLists = new WeakSet<unknown[]>();
 
   constructor(
     private readonly trees: ReadonlyMap<string, ParsedTree>,
@@ -164,6 +169,13 @@ export class ExecState {
     }
     return false;
   }
+  /** The variable's value without failing (undefined when it is not declared). */
+  private lookupVar(name: string): unknown {
+    for (let i = this.names.length - 1; i >= this.varBase; i--) {
+      if (this.names[i] === name) return this.values[i];
+    }
+    return undefined;
+  }
   private varValue(name: string): unknown {
     for (let i = this.names.length - 1; i >= this.varBase; i--) {
       if (this.names[i] === name) return this.values[i];
@@ -180,6 +192,7 @@ export class ExecState {
           this.out += node.text;
           break;
         case 'action': {
+          if (this.appendToOwnVariable(dot, node.pipe)) break;
           const val = this.evalPipeline(dot, node.pipe);
           if (node.pipe.decl.length === 0) this.printValue(node, val);
           break;
@@ -211,6 +224,40 @@ export class ExecState {
           throw CONTINUE;
       }
     }
+  }
+
+  /**
+   * `{{ $v = append $v x }}`: sprig copies the list on every call, which makes the usual collecting
+   * loop quadratic. When $v holds a list an earlier such assignment made and nothing has read $v
+   * since (see ownedLists), x is pushed onto it instead; the result is the same list Go would build.
+   * Returns false when the action is not of that shape, and the normal path evaluates it.
+   */
+  private appendToOwnVariable(dot: unknown, pipe: PipeNode): boolean {
+    if (!pipe.isAssign || pipe.decl.length !== 1 || pipe.cmds.length !== 1) return false;
+    const args = pipe.cmds[0]!.args;
+    const fn = args[0];
+    const target = args[1];
+    if (args.length !== 3 || fn?.kind !== 'identifier' || fn.fn.listAppend !== true) return false;
+    if (target?.kind !== 'variable' || target.idents.length !== 0 || target.name !== pipe.decl[0]!.name) return false;
+    const name = target.name;
+    const current = this.lookupVar(name);
+    if (!Array.isArray(current) || !this.ownedLists.has(current)) {
+      const fresh = this.evalPipeline(dot, pipe);
+      if (Array.isArray(fresh)) this.ownedLists.add(fresh);
+      return true;
+    }
+    this.node = pipe;
+    const param = fn.fn.params[1] ?? 'any';
+    const elem = this.evalArg(dot, param, args[2]!);
+    if (this.ownedLists.has(current)) {
+      current.push(elem);
+    } else {
+      // Evaluating x read $v, so the list may now be seen elsewhere: copy, as append does.
+      const fresh = [...current, elem];
+      this.setVar(name, fresh);
+      this.ownedLists.add(fresh);
+    }
+    return true;
   }
 
   private walkRange(dot: unknown, r: RangeNode): void {
@@ -392,6 +439,8 @@ export class ExecState {
   private evalVariableNode(dot: unknown, v: VariableNode, args: readonly ArgNode[], final: Final): unknown {
     this.node = v;
     const value = this.varValue(v.name);
+    // Once read, a list may be held elsewhere too, so it can no longer be extended in place.
+    if (Array.isArray(value)) this.ownedLists.delete(value);
     if (v.idents.length === 0) {
       this.notAFunction(args, final);
       return value;

@@ -32,6 +32,12 @@ export interface GoFunc {
   readonly shortCircuit?: 'and' | 'or';
   /** `call`: receives the callee's source text first, for Go's error messages. */
   readonly withCalleeName?: boolean;
+  /**
+   * `append`/`push`: returns a new list, its first argument plus its second. The executor may instead
+   * extend in place a list that only the assigned variable can see (`$l = append $l x` in a loop),
+   * which keeps such loops linear instead of copying the list on every iteration.
+   */
+  readonly listAppend?: boolean;
 }
 
 export type FuncMap = Readonly<Record<string, GoFunc>>;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { marshalJson, marshalJsonIndent } from './encode.js';
 import { formatValue, goQuote } from './fmt.js';
-import { FuncError, goFunc, type FuncMap } from './func.js';
+import { FuncError, goFunc, type FuncMap, type GoFunc } from './func.js';
 import { sprigExtras, untilStep } from './sprig-extra.js';
 import {
   GoEnum,
@@ -65,6 +65,9 @@ function asList(v: unknown, what: string): unknown[] {
   if (Array.isArray(v)) return v;
   throw new FuncError(`Cannot ${what} on type ${k}`);
 }
+
+/** sprig's push (alias append): always a fresh list, see GoFunc.listAppend. */
+const LIST_APPEND: GoFunc = { ...goFunc(['any', 'any'], (l: unknown, v: unknown) => [...asList(l, 'push'), v]), listAppend: true };
 
 /** spf13/cast ToInt64 as sprig uses it: lenient, 0 on failure. */
 export function toInt64(v: unknown): bigint {
@@ -423,8 +426,8 @@ const CORE_SPRIG: FuncMap = {
   isAbs: goFunc(['string'], (p: string) => p.startsWith('/')),
   // lists
   list: goFunc([], (...v: unknown[]) => v, 'any'),
-  append: goFunc(['any', 'any'], (l: unknown, v: unknown) => [...asList(l, 'push'), v]),
-  push: goFunc(['any', 'any'], (l: unknown, v: unknown) => [...asList(l, 'push'), v]),
+  append: LIST_APPEND,
+  push: LIST_APPEND,
   prepend: goFunc(['any', 'any'], (l: unknown, v: unknown) => [v, ...asList(l, 'prepend')]),
   first: goFunc(['any'], (l: unknown) => {
     const a = asList(l, 'find first');

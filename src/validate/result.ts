@@ -16,6 +16,39 @@ export function plainErr(msg: string): ErrTree {
 }
 
 /**
+ * A multierror built by appending. Like a Go slice it shares one backing array with the value it
+ * was appended to: appending to the newest value pushes in place, appending to an older one (whose
+ * length no longer matches the array) copies first. So a chain of appends is linear, and every
+ * value still reads as the messages it was built from.
+ */
+class AppendedErr implements ErrTree {
+  readonly multi = true;
+  private view: readonly string[] | undefined;
+
+  constructor(
+    readonly buf: string[],
+    readonly len: number,
+  ) {}
+
+  get msgs(): readonly string[] {
+    // The first len entries never change, so the view can be cached.
+    this.view ??= this.len === this.buf.length ? this.buf.slice() : this.buf.slice(0, this.len);
+    return this.view;
+  }
+}
+
+function appendMsgs(a: ErrTree | undefined, more: readonly string[]): AppendedErr {
+  let buf: string[];
+  if (a instanceof AppendedErr && a.len === a.buf.length) {
+    buf = a.buf;
+  } else {
+    buf = a === undefined ? [] : a instanceof AppendedErr ? a.buf.slice(0, a.len) : [...a.msgs];
+  }
+  for (const m of more) buf.push(m);
+  return new AppendedErr(buf, buf.length);
+}
+
+/**
  * multierror.Append semantics as used through Istio's appendErrors helper: nil + x = x (kept as is,
  * so a multierror stays a multierror); otherwise the left side becomes a multierror and a
  * multierror on the right is flattened one level into it.
@@ -23,7 +56,8 @@ export function plainErr(msg: string): ErrTree {
 export function appendErr(a: ErrTree | undefined, b: ErrTree | undefined): ErrTree | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
-  return { multi: true, msgs: [...a.msgs, ...b.msgs] };
+  // b.msgs is never a's backing array (an AppendedErr hands out copies), so pushing while reading is safe.
+  return appendMsgs(a, b.msgs);
 }
 
 /** go-multierror's default ListFormatFunc, or the plain message. */
@@ -84,7 +118,7 @@ export class ValidationResult {
    * multierror even when it holds a single error.
    */
   addErrorMulti(msg: string): this {
-    this.err = { multi: true, msgs: [...(this.err?.msgs ?? []), msg] };
+    this.err = appendMsgs(this.err, [msg]);
     return this;
   }
 
