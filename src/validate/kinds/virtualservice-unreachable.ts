@@ -1,3 +1,4 @@
+import { PairCollector, countBelow, prefixHashes } from '../common/pairs.js';
 import { isObject, readMessage, readMessageList, readMessageMap, readNumber, readString, type JsonObject } from '../decode.js';
 
 /**
@@ -143,22 +144,93 @@ function analyze(routes: JsonObject[], http: boolean, out: string[]): PrefixMatc
   return prefixMatches;
 }
 
-export function analyzeUnreachableRules(http: JsonObject[], tcp: JsonObject[], tls: JsonObject[]): string[] {
-  const out: string[] = [];
-  const pms = analyze(http, true, out);
-  for (let i = 0; i < pms.length; i++) {
-    const a = pms[i];
-    if (a === undefined) continue;
-    for (let j = i + 1; j < pms.length; j++) {
-      const b = pms[j];
-      if (b === undefined || b.prefix === a.prefix) continue;
-      if (covered(a, b)) {
-        out.push(
-          `virtualService rule ${b.routeStr} match ${b.matchStr} of prefix ${b.prefix} is not used (duplicate/overlapping match in rule ${a.matchStr} of prefix ${a.prefix} on ${a.routeStr})`,
-        );
+/** What covered() compares for equality: the port and the key sets of the three maps. */
+function equalityKey(pm: PrefixMatch): string {
+  const keys = (m: Map<string, string>): string => JSON.stringify([...m.keys()].sort());
+  return `${pm.port}|${keys(pm.headers)}|${keys(pm.queryParams)}|${keys(pm.withoutHeaders)}`;
+}
+
+/** Everything else covered() reads from the covering match besides its prefix. */
+function coveringSignature(pm: PrefixMatch): string {
+  const values = (m: Map<string, string>): string[] => [...m.keys()].sort().map((k) => m.get(k) ?? '');
+  return JSON.stringify([pm.method, pm.authority, values(pm.headers), values(pm.queryParams), values(pm.withoutHeaders)]);
+}
+
+/** Covering candidates sharing one prefix and one signature: covered() gives the same answer for all. */
+interface CoverGroup {
+  rep: PrefixMatch;
+  /** Indexes into the prefix-match list, ascending. */
+  at: number[];
+}
+
+/**
+ * Istio compares every prefix match with every later one (a covers b when a's prefix is a proper
+ * prefix of b's and the rest agrees). Instead, each b looks up only the earlier matches whose prefix
+ * is one of its own prefixes (by prefix hash), grouped so that equivalent candidates are decided
+ * once. The pairs come out in Istio's order.
+ */
+function overlappingPrefixPairs(pms: readonly PrefixMatch[]): { pairs: Array<[number, number]>; more: number } {
+  const collector = new PairCollector();
+  const byEquality = new Map<string, number[]>();
+  pms.forEach((pm, i) => {
+    const key = equalityKey(pm);
+    const list = byEquality.get(key);
+    if (list) list.push(i);
+    else byEquality.set(key, [i]);
+  });
+  for (const members of byEquality.values()) {
+    if (members.length < 2) continue;
+    // prefix hash -> prefix -> signature -> group
+    const index = new Map<number, Map<string, Map<string, CoverGroup>>>();
+    const lengths = new Set<number>();
+    for (const i of members) {
+      const pm = pms[i]!;
+      const h = prefixHashes(pm.prefix)[pm.prefix.length]!;
+      let byPrefix = index.get(h);
+      if (!byPrefix) index.set(h, (byPrefix = new Map()));
+      let bySig = byPrefix.get(pm.prefix);
+      if (!bySig) byPrefix.set(pm.prefix, (bySig = new Map()));
+      const sig = coveringSignature(pm);
+      const g = bySig.get(sig);
+      if (g) g.at.push(i);
+      else bySig.set(sig, { rep: pm, at: [i] });
+      lengths.add(pm.prefix.length);
+    }
+    for (const j of members) {
+      const b = pms[j]!;
+      const hashes = prefixHashes(b.prefix);
+      // Proper prefixes only: an equal prefix is skipped, as in Istio.
+      for (let l = 1; l < b.prefix.length; l++) {
+        if (!lengths.has(l)) continue;
+        const byPrefix = index.get(hashes[l]!);
+        if (!byPrefix) continue;
+        for (const [prefix, bySig] of byPrefix) {
+          if (prefix.length !== l || !b.prefix.startsWith(prefix)) continue;
+          for (const g of bySig.values()) {
+            if (!covered(g.rep, b)) continue;
+            const earlier = countBelow(g.at, j);
+            if (collector.full) collector.addCount(earlier);
+            else for (let k = 0; k < earlier; k++) collector.add(g.at[k]!, j);
+          }
+        }
       }
     }
   }
+  return { pairs: collector.sorted(), more: collector.more };
+}
+
+export function analyzeUnreachableRules(http: JsonObject[], tcp: JsonObject[], tls: JsonObject[]): string[] {
+  const out: string[] = [];
+  const pms = analyze(http, true, out);
+  const { pairs, more } = overlappingPrefixPairs(pms);
+  for (const [i, j] of pairs) {
+    const a = pms[i]!;
+    const b = pms[j]!;
+    out.push(
+      `virtualService rule ${b.routeStr} match ${b.matchStr} of prefix ${b.prefix} is not used (duplicate/overlapping match in rule ${a.matchStr} of prefix ${a.prefix} on ${a.routeStr})`,
+    );
+  }
+  if (more > 0) out.push(`virtualService has ${more} more duplicate/overlapping prefix matches (not listed)`);
   analyze(tcp, false, out);
   analyze(tls, false, out);
   return out;

@@ -16,6 +16,7 @@ import { validatePort } from '../common/ports.js';
 import { re2CompileError } from '../common/regex.js';
 import { ANNOTATION_ROUTE_SEMANTICS } from '../metadata.js';
 import { ValidationResult, type ObjectMetaLite } from '../result.js';
+import { PairCollector, countBelow, suffixHashes } from '../common/pairs.js';
 import { analyzeUnreachableRules } from './virtualservice-unreachable.js';
 
 const REDIRECT_PORT_SELECTION = ['FROM_PROTOCOL_DEFAULT', 'FROM_REQUEST_PORT'] as const;
@@ -440,30 +441,111 @@ function validateHTTPRoute(http: JsonObject, delegate: boolean, gatewaySemantics
   return v;
 }
 
-/** host.Name.SubsetOf */
-function hostSubsetOf(n: string, o: string): boolean {
-  const nw = n.startsWith('*');
-  const ow = o.startsWith('*');
-  if (nw) return ow && n.length >= o.length && n.slice(1).endsWith(o.slice(1));
-  if (ow) return n.endsWith(o.slice(1));
-  return n === o;
-}
-
-/** host.Name.Matches */
-function hostMatches(n: string, o: string): boolean {
-  const nw = n.startsWith('*');
-  const ow = o.startsWith('*');
-  if (nw) {
-    if (ow) return n.length < o.length ? o.slice(1).endsWith(n.slice(1)) : n.slice(1).endsWith(o.slice(1));
-    return o.endsWith(n.slice(1));
+/**
+ * The pairs (i < j) of hosts that host.Name.Matches, in Istio's order, without comparing every
+ * pair. Matches(a, b) holds when both are the same name, or when one is a wildcard `*X` and X is a
+ * suffix of the other with its own `*` removed. Each host looks up, by suffix hash, the wildcard
+ * suffixes it ends with; every lookup hit is a real pair, so the work is the input plus the answer.
+ */
+export function duplicateHostPairs(hosts: readonly string[]): { pairs: Array<[number, number]>; more: number } {
+  const collector = new PairCollector();
+  const wild = (h: string): boolean => h.startsWith('*');
+  const core = (h: string): string => (wild(h) ? h.slice(1) : h);
+  // Exact duplicates among plain names.
+  const plain = new Map<string, number[]>();
+  // Wildcard suffix -> the wildcard hosts with it, by the suffix's hash.
+  const wildBy = new Map<number, Map<string, number[]>>();
+  const wildLengths = new Set<number>();
+  hosts.forEach((h, i) => {
+    if (!wild(h)) {
+      const list = plain.get(h);
+      if (list) list.push(i);
+      else plain.set(h, [i]);
+      return;
+    }
+    const c = core(h);
+    const key = suffixHashes(c)[c.length]!;
+    let byCore = wildBy.get(key);
+    if (!byCore) wildBy.set(key, (byCore = new Map()));
+    const list = byCore.get(c);
+    if (list) list.push(i);
+    else byCore.set(c, [i]);
+    wildLengths.add(c.length);
+  });
+  const pair = (x: number, y: number): void => (x < y ? collector.add(x, y) : collector.add(y, x));
+  for (const list of plain.values()) {
+    for (let x = 0; x < list.length; x++) {
+      if (collector.full) collector.addCount(list.length - 1 - x);
+      else for (let y = x + 1; y < list.length; y++) pair(list[x]!, list[y]!);
+    }
   }
-  if (ow) return n.endsWith(o.slice(1));
-  return n === o;
+  hosts.forEach((h, k) => {
+    const c = core(h);
+    const hashes = suffixHashes(c);
+    for (let l = 0; l <= c.length; l++) {
+      if (!wildLengths.has(l)) continue;
+      const byCore = wildBy.get(hashes[l]!);
+      if (!byCore) continue;
+      for (const [w, list] of byCore) {
+        if (w.length !== l || !c.endsWith(w)) continue;
+        const sameCore = l === c.length && wild(h);
+        if (collector.full) {
+          // The list holds k itself when the cores are equal; only the later ones count then.
+          collector.addCount(sameCore ? list.length - countBelow(list, k + 1) : list.length);
+          continue;
+        }
+        for (const m of list) {
+          if (m === k) continue;
+          // Two wildcards with the same suffix find each other twice; count the pair once.
+          if (sameCore && m < k) continue;
+          pair(m, k);
+        }
+      }
+    }
+  });
+  return { pairs: collector.sorted(), more: collector.more };
 }
 
 interface VsContext {
   hosts: string[];
+  hostIndex: HostIndex;
   isGateway: boolean;
+}
+
+/**
+ * host.Name.SubsetOf(sni, h) for any of the virtual service's hosts h, in time linear in the SNI
+ * name instead of in the number of hosts: a plain name is a subset of itself and of a wildcard
+ * whose suffix it ends with; a wildcard only of a wildcard with a suffix of its own suffix.
+ */
+class HostIndex {
+  private readonly plain: Set<string>;
+  private readonly wild = new Map<number, Set<string>>();
+  private readonly wildLengths = new Set<number>();
+
+  constructor(hosts: readonly string[]) {
+    this.plain = new Set(hosts.filter((h) => !h.startsWith('*')));
+    for (const h of hosts) {
+      if (!h.startsWith('*')) continue;
+      const c = h.slice(1);
+      const key = suffixHashes(c)[c.length]!;
+      let set = this.wild.get(key);
+      if (!set) this.wild.set(key, (set = new Set()));
+      set.add(c);
+      this.wildLengths.add(c.length);
+    }
+  }
+
+  hasSupersetOf(n: string): boolean {
+    const nw = n.startsWith('*');
+    if (!nw && this.plain.has(n)) return true;
+    const c = nw ? n.slice(1) : n;
+    const hashes = suffixHashes(c);
+    for (let l = 0; l <= c.length; l++) {
+      if (!this.wildLengths.has(l)) continue;
+      for (const w of this.wild.get(hashes[l]!) ?? []) if (w.length === l && c.endsWith(w)) return true;
+    }
+    return false;
+  }
 }
 
 function validateSniHost(sni: string, ctx: VsContext): ValidationResult {
@@ -473,7 +555,7 @@ function validateSniHost(sni: string, ctx: VsContext): ValidationResult {
     if (isValidIP(sni)) return v.addWarning(`using an IP address (${JSON.stringify(sni)}) goes against SNI spec and most clients do not support this`);
     return v.addError(err);
   }
-  if (ctx.hosts.some((h) => hostSubsetOf(sni, h))) return v;
+  if (ctx.hostIndex.hasSupersetOf(sni)) return v;
   return v.addError(`SNI host ${JSON.stringify(sni)} is not a compatible subset of any of the virtual service hosts: [${ctx.hosts.join(', ')}]`);
 }
 
@@ -564,17 +646,13 @@ export function validateVirtualService(spec: Record<string, unknown>, meta: Obje
     }
   }
   if (allHostsValid) {
-    for (let i = 0; i < hosts.length; i++) {
-      for (let j = i + 1; j < hosts.length; j++) {
-        const a = hosts[i] ?? '';
-        const b = hosts[j] ?? '';
-        if (hostMatches(a, b)) v.addError(`duplicate hosts in virtual service: ${a} & ${b}`);
-      }
-    }
+    const { pairs, more } = duplicateHostPairs(hosts);
+    for (const [i, j] of pairs) v.addError(`duplicate hosts in virtual service: ${hosts[i] ?? ''} & ${hosts[j] ?? ''}`);
+    if (more > 0) v.addError(`${more} more duplicate hosts in virtual service (not listed)`);
   }
   if (http.length === 0 && tcp.length === 0 && tls.length === 0) v.addError('http, tcp or tls must be provided in virtual service');
   for (const route of http) v.merge(validateHTTPRoute(route, hosts.length === 0, gatewaySemantics));
-  const ctx: VsContext = { hosts, isGateway: appliesToGateway };
+  const ctx: VsContext = { hosts, hostIndex: new HostIndex(hosts), isGateway: appliesToGateway };
   for (const t of tls) v.merge(validateTLSRoute(t, ctx, gatewaySemantics));
   for (const t of tcp) v.merge(validateTCPRoute(t, gatewaySemantics));
   for (const e of validateExportTo(meta.namespace, readStringList(spec, 'exportTo'), false, false)) v.addError(e);
