@@ -52,7 +52,7 @@ describe('indexed pairwise checks give the pairs, in the order, that comparing e
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
     for (let round = 0; round < 200; round++) {
       const http = Array.from({ length: 2 + Math.floor(next() * 10) }, (_, i) => {
-        const match: Record<string, unknown> = { uri: { prefix: pick(['/', '/a', '/ab', '/abc', '/b', '/a/']) } };
+        const match: Match = { uri: { prefix: pick(['/', '/a', '/ab', '/abc', '/b', '/a/']) } };
         if (next() < 0.3) match.port = pick([80, 81]);
         if (next() < 0.3) match.method = { [pick(['exact', 'prefix'])]: pick(['GET', 'G', 'POST']) };
         if (next() < 0.3) match.headers = { [pick(['x', 'y'])]: { [pick(['exact', 'prefix'])]: pick(['v', 'vv']) } };
