@@ -174,13 +174,13 @@ const BLOCKING_KEYWORDS = new Set(['required', 'enum', 'maxLength', 'maxItems', 
 
 export function runOpenApi(validate: ValidateFunction, obj: unknown): OpenApiOutcome {
   if (validate(obj)) return { errors: [], blocksCel: false };
-  const errors: string[] = [];
+  // A Set keeps first-seen order and makes the dedupe linear in the number of schema errors.
+  const errors = new Set<string>();
   let blocksCel = false;
   for (const e of validate.errors ?? []) {
     if (insideCombinatorBranch(e.schemaPath)) continue;
     if (BLOCKING_KEYWORDS.has(e.keyword)) blocksCel = true;
-    const msg = toFieldError(e, obj);
-    if (!errors.includes(msg)) errors.push(msg);
+    errors.add(toFieldError(e, obj));
   }
-  return { errors, blocksCel };
+  return { errors: [...errors], blocksCel };
 }

@@ -1,0 +1,36 @@
+/**
+ * Measures how the cost of a piece of work grows when its input doubles, inside one test: both
+ * inputs are built first, each run is warmed up, and the runs alternate so that load from other
+ * processes hits both sizes alike. The fastest of several runs is kept for each size (interference
+ * only ever adds time). A linear cost gives a ratio near 2, a quadratic one near 4.
+ */
+export function doublingRatio<T>(make: (n: number) => T, run: (input: T) => unknown, n: number, reps = 5): number {
+  const small = make(n);
+  const large = make(2 * n);
+  run(small);
+  run(large);
+  // Cache and garbage-collector effects can make one measurement look worse than the algorithm
+  // is; a super-linear cost shows in every attempt, so the best of three attempts is kept.
+  let best = Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < 3 && best >= LINEAR_BOUND; attempt++) best = Math.min(best, measure(small, large, run, reps));
+  return best;
+}
+
+function measure<T>(small: T, large: T, run: (input: T) => unknown, reps: number): number {
+  let bestSmall = Number.POSITIVE_INFINITY;
+  let bestLarge = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < reps; i++) {
+    bestSmall = Math.min(bestSmall, timed(() => run(small)));
+    bestLarge = Math.min(bestLarge, timed(() => run(large)));
+  }
+  return bestLarge / bestSmall;
+}
+
+function timed(f: () => unknown): number {
+  const t0 = performance.now();
+  f();
+  return performance.now() - t0;
+}
+
+/** "About 2x": generous for a loaded machine, still far below the 4x of a quadratic cost. */
+export const LINEAR_BOUND = 3;
