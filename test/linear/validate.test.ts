@@ -33,8 +33,8 @@ describe('validation cost grows linearly with the number of items', () => {
     const answer = validate(gen.vsDuplicateRoutes(1000));
     expect(answer.allowed).toBe(true);
     // Every route after the first repeats its match: a match warning and an "all matches used" warning each.
-    expect(answer.warnings).toHaveLength(2 * 999);
-    expect(answer.warnings[0]).toBe('virtualService rule "dup-1" match #0 is not used (duplicate/overlapping match in rule "dup-0")');
+    expect(answer.warnings ?? []).toHaveLength(2 * 999);
+    expect(answer.warnings?.[0]).toBe('virtualService rule "dup-1" match #0 is not used (duplicate/overlapping match in rule "dup-0")');
     const ratio = doublingRatio(gen.vsDuplicateRoutes, validate, 8000);
     expect(ratio).toBeLessThan(LINEAR_BOUND);
   });
@@ -50,7 +50,7 @@ describe('validation cost grows linearly with the number of items', () => {
       return gen.istioRequest('networking.istio.io/v1', 'VirtualService', { hosts: ['example.com'], http });
     };
     expect(validate(make(500)).warnings).toHaveLength(500);
-    const big = validate(make(12_000)).warnings;
+    const big = validate(make(12_000)).warnings ?? [];
     expect(big).toHaveLength(10_001);
     expect(big.at(-1)).toBe('virtualService has 2000 more duplicate/overlapping prefix matches (not listed)');
     expect(doublingRatio(make, validate, 4000)).toBeLessThan(LINEAR_BOUND);
