@@ -15,18 +15,32 @@ export const MAX_JSON_DEPTH = 1000;
 
 /** Nesting depth of a JSON value, measured without recursion (0 for a scalar). */
 export function jsonDepth(v: unknown, limit = Number.POSITIVE_INFINITY): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[v, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (typeof node !== 'object' || node === null) continue;
-    const d = depth + 1;
-    if (d > max) {
-      max = d;
-      if (max > limit) return max;
+  if (typeof v !== 'object' || v === null) return 0;
+  // Parallel stacks of containers and their depths: no tuple or values array per node.
+  const nodes: object[] = [v];
+  const depths: number[] = [1];
+  let max = 1;
+  if (max > limit) return max;
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const d = depths.pop()! + 1;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const c: unknown = node[i];
+        if (typeof c !== 'object' || c === null) continue;
+        if (d > max && (max = d) > limit) return max;
+        nodes.push(c);
+        depths.push(d);
+      }
+    } else {
+      for (const k in node) {
+        const c: unknown = (node as Record<string, unknown>)[k];
+        if (typeof c !== 'object' || c === null || !Object.prototype.hasOwnProperty.call(node, k)) continue;
+        if (d > max && (max = d) > limit) return max;
+        nodes.push(c);
+        depths.push(d);
+      }
     }
-    const children = Array.isArray(node) ? node : Object.values(node);
-    for (const c of children) if (typeof c === 'object' && c !== null) stack.push([c, d]);
   }
   return max;
 }

@@ -146,6 +146,7 @@ function analyze(routes: JsonObject[], http: boolean, out: string[]): PrefixMatc
 
 /** What covered() compares for equality: the port and the key sets of the three maps. */
 function equalityKey(pm: PrefixMatch): string {
+  if (pm.headers.size === 0 && pm.queryParams.size === 0 && pm.withoutHeaders.size === 0) return String(pm.port);
   const keys = (m: Map<string, string>): string => JSON.stringify([...m.keys()].sort());
   return `${pm.port}|${keys(pm.headers)}|${keys(pm.queryParams)}|${keys(pm.withoutHeaders)}`;
 }
@@ -161,6 +162,27 @@ interface CoverGroup {
   rep: PrefixMatch;
   /** Indexes into the prefix-match list, ascending. */
   at: number[];
+}
+
+/** The earlier matches with one prefix, split by signature only once some match extends that prefix. */
+interface PrefixEntry {
+  prefix: string;
+  at: number[];
+  groups?: CoverGroup[];
+}
+
+function coverGroups(entry: PrefixEntry, pms: readonly PrefixMatch[]): CoverGroup[] {
+  if (entry.groups) return entry.groups;
+  const bySig = new Map<string, CoverGroup>();
+  for (const i of entry.at) {
+    const pm = pms[i]!;
+    const sig = coveringSignature(pm);
+    const g = bySig.get(sig);
+    if (g) g.at.push(i);
+    else bySig.set(sig, { rep: pm, at: [i] });
+  }
+  entry.groups = [...bySig.values()];
+  return entry.groups;
 }
 
 /**
@@ -180,33 +202,37 @@ function overlappingPrefixPairs(pms: readonly PrefixMatch[]): { pairs: Array<[nu
   });
   for (const members of byEquality.values()) {
     if (members.length < 2) continue;
-    // prefix hash -> prefix -> signature -> group
-    const index = new Map<number, Map<string, Map<string, CoverGroup>>>();
+    // full-prefix hash -> the distinct prefixes with that hash
+    const index = new Map<number, PrefixEntry[]>();
+    const byPrefix = new Map<string, PrefixEntry>();
     const lengths = new Set<number>();
+    const hashes = new Map<number, Float64Array>();
     for (const i of members) {
-      const pm = pms[i]!;
-      const h = prefixHashes(pm.prefix)[pm.prefix.length]!;
-      let byPrefix = index.get(h);
-      if (!byPrefix) index.set(h, (byPrefix = new Map()));
-      let bySig = byPrefix.get(pm.prefix);
-      if (!bySig) byPrefix.set(pm.prefix, (bySig = new Map()));
-      const sig = coveringSignature(pm);
-      const g = bySig.get(sig);
-      if (g) g.at.push(i);
-      else bySig.set(sig, { rep: pm, at: [i] });
-      lengths.add(pm.prefix.length);
+      const prefix = pms[i]!.prefix;
+      const h = prefixHashes(prefix);
+      hashes.set(i, h);
+      const known = byPrefix.get(prefix);
+      if (known) {
+        known.at.push(i);
+        continue;
+      }
+      const entry: PrefixEntry = { prefix, at: [i] };
+      byPrefix.set(prefix, entry);
+      const key = h[prefix.length]!;
+      const list = index.get(key);
+      if (list) list.push(entry);
+      else index.set(key, [entry]);
+      lengths.add(prefix.length);
     }
     for (const j of members) {
       const b = pms[j]!;
-      const hashes = prefixHashes(b.prefix);
+      const h = hashes.get(j)!;
       // Proper prefixes only: an equal prefix is skipped, as in Istio.
       for (let l = 1; l < b.prefix.length; l++) {
         if (!lengths.has(l)) continue;
-        const byPrefix = index.get(hashes[l]!);
-        if (!byPrefix) continue;
-        for (const [prefix, bySig] of byPrefix) {
-          if (prefix.length !== l || !b.prefix.startsWith(prefix)) continue;
-          for (const g of bySig.values()) {
+        for (const entry of index.get(h[l]!) ?? []) {
+          if (entry.prefix.length !== l || entry.at[0]! > j || !b.prefix.startsWith(entry.prefix)) continue;
+          for (const g of coverGroups(entry, pms)) {
             if (!covered(g.rep, b)) continue;
             const earlier = countBelow(g.at, j);
             if (collector.full) collector.addCount(earlier);
