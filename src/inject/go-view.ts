@@ -121,11 +121,10 @@ function stringRecord(v: unknown): Record<string, string> | null {
 /** A Kubernetes object as its Go struct. Fields the table does not know are kept, PascalCased. */
 export function k8sView(typeName: string, value: unknown): GoStruct {
   const spec = K8S_TYPES[typeName] ?? [];
+  const { known, json } = typeLayout(typeName, spec);
   const obj = isPlainObject(value) ? value : {};
   const fields: Record<string, unknown> = {};
-  const known = new Set<string>();
   for (const f of spec) {
-    known.add(f.json);
     const v = obj[f.json];
     if (v === undefined || v === null) {
       fields[f.go] = zeroOf(f);
@@ -157,8 +156,19 @@ export function k8sView(typeName: string, value: unknown): GoStruct {
   for (const [key, v] of Object.entries(obj)) {
     if (!known.has(key)) fields[key.charAt(0).toUpperCase() + key.slice(1)] = v;
   }
-  const json: JsonFieldSpec[] = spec.map((f) => ({ field: f.go, json: f.json, omitempty: f.omitempty }));
   return goStruct(typeName, fields, { json });
+}
+
+/** Per type, built once: a pod with 100,000 containers would otherwise rebuild these 100,000 times. */
+const LAYOUTS = new Map<string, { known: ReadonlySet<string>; json: JsonFieldSpec[] }>();
+
+function typeLayout(typeName: string, spec: readonly { go: string; json: string; omitempty?: boolean }[]): { known: ReadonlySet<string>; json: JsonFieldSpec[] } {
+  let layout = LAYOUTS.get(typeName);
+  if (!layout) {
+    layout = { known: new Set(spec.map((f) => f.json)), json: spec.map((f) => ({ field: f.go, json: f.json, omitempty: f.omitempty })) };
+    LAYOUTS.set(typeName, layout);
+  }
+  return layout;
 }
 
 const INTERCEPTION_MODES = ['REDIRECT', 'TPROXY', 'NONE'];
