@@ -75,8 +75,19 @@ export function marshalScrapeConfiguration(c: ScrapeConfiguration): string {
  * Annotation entries in a fixed order. Istio walks a Go map, so when several spellings of one
  * annotation disagree its pick is random; sorting by name makes ours reproducible.
  */
+/**
+ * Every name this module matches sanitizes to `prometheus_…`, and sanitizing keeps letters as they
+ * are, so only keys starting with "prometheus" can match: the others (a pod may have thousands of
+ * annotations) are neither sorted nor sanitized.
+ */
+function mayMatch(key: string): boolean {
+  return key.startsWith('prometheus');
+}
+
+/** The annotations that may match, in Go's sorted key order. */
 function sortedEntries(annotations: Record<string, string>): [string, string][] {
   return Object.keys(annotations)
+    .filter(mayMatch)
     .sort()
     .map((k) => [k, annotations[k]!] as [string, string]);
 }
@@ -198,7 +209,7 @@ export function applyPrometheusMerge(pod: Pod, opts: PrometheusMergeOptions): Po
   }
   const kept: Record<string, string> = {};
   for (const [k, v] of Object.entries(annotations)) {
-    if (!MERGED_KEYS.has(sanitizeLabelName(k))) kept[k] = v;
+    if (!mayMatch(k) || !MERGED_KEYS.has(sanitizeLabelName(k))) kept[k] = v;
   }
   kept['prometheus.io/port'] = agentPort;
   kept['prometheus.io/path'] = '/stats/prometheus';
@@ -215,7 +226,7 @@ export function applyPrometheusMerge(pod: Pod, opts: PrometheusMergeOptions): Po
 export function applySecurePrometheusAnnotation(pod: Pod): Pod {
   const out = clonePod(pod);
   const annotations = out.metadata?.annotations ?? {};
-  if (Object.keys(annotations).some((k) => sanitizeLabelName(k) === SECURE_PORT)) return out;
+  if (Object.keys(annotations).some((k) => mayMatch(k) && sanitizeLabelName(k) === SECURE_PORT)) return out;
   const sidecar = findSidecar(out);
   if (!sidecar) return out;
   const env = objectList<EnvVar>(sidecar.env).find(
