@@ -1,27 +1,70 @@
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { lstatSync, readFileSync, realpathSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { admissionError, describeError } from '../errors.js';
 import type { ConfigHolder, OfferResult } from './holder.js';
 import type { RawInjectConfig } from './types.js';
 
-function readText(file: string, what: string): string {
+/** `shown` is the path the operator configured, not the timestamped directory it resolved to. */
+function readText(file: string, what: string, shown = file): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw admissionError('MA300_CONFIG_UNREADABLE', `${what} (${file})`, describeError(e));
+    throw admissionError('MA300_CONFIG_UNREADABLE', `${what} (${shown})`, describeError(e));
+  }
+}
+
+/** The kubelet's atomic writer points `..data` at the current timestamped directory and swaps it by rename. */
+const KUBELET_DATA_LINK = '..data';
+/** A swap (and the removal of the old directory) landing between resolving and reading is retried this often. */
+const SWAP_RETRIES = 5;
+
+/**
+ * The directory a mounted ConfigMap's files really live in right now: `..data` resolved once, so every file
+ * read from the result belongs to the same ConfigMap version. A plain directory (no `..data`) is itself.
+ */
+function resolveMountedDir(dir: string): string {
+  const link = join(dir, KUBELET_DATA_LINK);
+  try {
+    if (!lstatSync(link).isSymbolicLink()) return dir;
+    return realpathSync(link);
+  } catch {
+    return dir;
   }
 }
 
 /**
- * Read a mounted injector ConfigMap directory (`config`, `values`) and an optional mesh file. This is also how
- * the stale-pods CLI computes the hash of a directory, so both agree with what the holder activated.
+ * Read several files of one mounted directory as one version. The kubelet deletes the previous version's
+ * directory right after a swap, so a read that fails inside a directory `..data` no longer points to is
+ * retried against the new one instead of being reported as a broken configuration.
+ */
+function readMountedFiles<K extends string>(dir: string, files: Readonly<Record<K, string>>): Record<K, string> {
+  for (let attempt = 0; ; attempt++) {
+    const version = resolveMountedDir(dir);
+    try {
+      const out = {} as Record<K, string>;
+      for (const key of Object.keys(files) as K[]) out[key] = readText(join(version, key), files[key], join(dir, key));
+      return out;
+    } catch (e) {
+      if (version === dir || attempt >= SWAP_RETRIES || resolveMountedDir(dir) === version) throw e;
+    }
+  }
+}
+
+/** One file of a mounted ConfigMap (e.g. the mesh file or the injection policy), read through `..data` once. */
+export function readMountedFile(file: string, what: string): string {
+  return readMountedFiles(dirname(file), { [basename(file)]: what })[basename(file)]!;
+}
+
+/**
+ * Read a mounted injector ConfigMap directory (`config`, `values`) and an optional mesh file. `config` and
+ * `values` come from one resolved `..data` target, so a swap between the two reads cannot pair one version's
+ * templates with another's values. This is also how the stale-pods CLI computes the hash of a directory, so
+ * both agree with what the holder activated.
  */
 export function readRawConfigDir(dir: string, meshFile?: string): RawInjectConfig {
-  const raw: RawInjectConfig = {
-    config: readText(join(dir, 'config'), 'injection config'),
-    values: readText(join(dir, 'values'), 'injection values'),
-  };
-  if (meshFile !== undefined) raw.mesh = readText(meshFile, 'mesh config');
+  const { config, values } = readMountedFiles(dir, { config: 'injection config', values: 'injection values' });
+  const raw: RawInjectConfig = { config, values };
+  if (meshFile !== undefined) raw.mesh = readMountedFile(meshFile, 'mesh config');
   return raw;
 }
 
