@@ -68,14 +68,18 @@ export function readRawConfigDir(dir: string, meshFile?: string): RawInjectConfi
   return raw;
 }
 
-export interface DirSourceOptions {
-  dir: string;
-  meshFile?: string;
+/** How a file source watches: shared by the injection configuration and the injection policy. */
+export interface WatchTiming {
   /** Quiet time after the first event before re-reading; Istio waits 100 ms. */
   debounceMs?: number;
   /** Periodic re-read as a safety net for missed inotify events; 0 disables. */
   pollIntervalMs?: number;
   onResult?: (result: OfferResult, source: string) => void;
+}
+
+export interface DirSourceOptions extends WatchTiming {
+  dir: string;
+  meshFile?: string;
 }
 
 export interface DirSource {
@@ -87,20 +91,26 @@ export interface DirSource {
 }
 
 /**
- * Keep `holder` fed from a mounted ConfigMap directory. Parent directories are watched, not the files, so the
- * kubelet's `..data` symlink swap and editors' rename-over are both seen.
+ * Keep `holder` fed by `read()` whenever something changes in `dirs`. Parent directories are watched, not the
+ * files, so the kubelet's `..data` symlink swap and editors' rename-over are both seen. A read that throws is
+ * recorded as a failed reload; the holder keeps its last good value.
  */
-export function watchConfigDir<T>(holder: ConfigHolder<T>, opts: DirSourceOptions): DirSource {
+export function watchFileSource<T, R extends object>(
+  holder: ConfigHolder<T, R>,
+  source: string,
+  dirs: readonly string[],
+  read: () => R,
+  opts: WatchTiming,
+): DirSource {
   const debounceMs = opts.debounceMs ?? 100;
   const pollIntervalMs = opts.pollIntervalMs ?? 60_000;
-  const source = `dir:${resolve(opts.dir)}`;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
 
   const load = async (): Promise<OfferResult> => {
-    let raw: RawInjectConfig;
+    let raw: R;
     try {
-      raw = readRawConfigDir(opts.dir, opts.meshFile);
+      raw = read();
     } catch (e) {
       holder.reportFailure(e, source);
       opts.onResult?.('failure', source);
@@ -120,9 +130,7 @@ export function watchConfigDir<T>(holder: ConfigHolder<T>, opts: DirSourceOption
   };
 
   const watchers: FSWatcher[] = [];
-  const dirs = new Set([resolve(opts.dir)]);
-  if (opts.meshFile !== undefined) dirs.add(dirname(resolve(opts.meshFile)));
-  for (const d of dirs) {
+  for (const d of new Set(dirs.map((x) => resolve(x)))) {
     try {
       const w = watch(d, { persistent: false }, () => schedule());
       w.on('error', (e) => holder.reportFailure(e, source));
@@ -144,4 +152,10 @@ export function watchConfigDir<T>(holder: ConfigHolder<T>, opts: DirSourceOption
       for (const w of watchers) w.close();
     },
   };
+}
+
+/** Keep `holder` fed from a mounted injector ConfigMap directory (and the mesh file's directory). */
+export function watchConfigDir<T>(holder: ConfigHolder<T>, opts: DirSourceOptions): DirSource {
+  const dirs = [opts.dir, ...(opts.meshFile !== undefined ? [dirname(opts.meshFile)] : [])];
+  return watchFileSource(holder, `dir:${resolve(opts.dir)}`, dirs, () => readRawConfigDir(opts.dir, opts.meshFile), opts);
 }
