@@ -112,15 +112,22 @@ class PodInputs {
     return v === null ? undefined : v;
   }
 
-  /** The fields the pod's proxy.istio.io/config sets (YAML or JSON), read as the injector reads them. */
+  private parsedProxyConfig: Record<string, unknown> | undefined;
+
+  /** The fields the pod's proxy.istio.io/config sets (YAML or JSON), read as the injector reads them; parsed once. */
   proxyConfig(): Record<string, unknown> {
+    if (this.parsedProxyConfig !== undefined) return this.parsedProxyConfig;
     const text = this.annotations[PROXY_CONFIG_ANNOTATION];
-    if (text === undefined) return {};
-    try {
-      return mergeProxyConfig(text, {});
-    } catch {
-      return {};
+    let parsed: Record<string, unknown> = {};
+    if (text !== undefined) {
+      try {
+        parsed = mergeProxyConfig(text, {});
+      } catch {
+        // The injector already rejected or ignored it; nothing to attribute to it.
+      }
     }
+    this.parsedProxyConfig = parsed;
+    return parsed;
   }
 }
 
@@ -142,6 +149,8 @@ function checkImages(rules: PolicyRules, inputs: PodInputs, injectedContainers: 
       if (inputs.has(ANN.proxyImage)) parts.push(`annotation ${ANN.proxyImage}`);
       if (inputs.has(ANN.proxyImageType)) parts.push(`annotation ${ANN.proxyImageType}`);
       if (inputs.proxyConfig().image !== undefined) parts.push(`annotation ${PROXY_CONFIG_ANNOTATION} (field image)`);
+      // A container only a template the pod picked brings is the pod's choice too.
+      if (parts.length === 0 && inputs.has(ANN.templates)) parts.push(`annotation ${ANN.templates}`);
     }
     out.push(admissionError('MA211_POLICY_IMAGE', cause(parts), name, quote(image), allowed).message);
   }
@@ -246,7 +255,9 @@ export function checkInjectionPolicy(policy: InjectionPolicy, input: PolicyInput
   const rules = rulesForNamespace(policy, input.namespace);
   if (isEmptyRules(rules)) return [];
   const inputs = new PodInputs(input.pod);
-  const added = new Set(allContainers(input.templatePod).map((c) => String(c.name)));
+  // A container the templates give an image is one the injector brings (a user's same-named container only
+  // overrides it); one they write without an image is the application's, patched (e.g. an env added).
+  const added = new Set(allContainers(input.templatePod).filter((c) => typeof c.image === 'string' && c.image !== '').map((c) => String(c.name)));
   const injectedContainers = allContainers(input.injected).filter((c) => added.has(String(c.name)));
   const proxy = injectedContainers.find((c) => c.name === PROXY);
   const out: string[] = [];

@@ -103,6 +103,17 @@ describe('injection policy: allowedProxyImages', () => {
     expect(d.message).toContain('the injection configuration gives container istio-proxy image "docker.io/istio/proxyv2:1.28.0"');
   });
 
+  it("leaves the application's images alone when a template only patches its containers", () => {
+    // grpc-agent adds env and mounts to every app container (no image there) and brings istio-proxy.
+    const p = pod({ 'inject.istio.io/templates': 'grpc-agent' }, {}, [{ name: 'traffic', image: 'fake.example/app:1' }]);
+    expect(admit(p).allowed).toBe(true);
+  });
+
+  it('names inject.istio.io/templates when a template the pod picked brings the image', () => {
+    // grpc-simple brings a busybox init container: allowed by Istio, outside this policy's globs.
+    expectDenied(pod({ 'inject.istio.io/templates': 'grpc-simple' }), 'annotation inject.istio.io/templates gives container grpc-bootstrap-init image "busybox:1.28"');
+  });
+
   it('never matches an absurdly long image and quotes it cut', () => {
     const long = `docker.io/istio/${'x'.repeat(5000)}`;
     const m = expectDenied(pod({ 'sidecar.istio.io/proxyImage': long }), 'annotation sidecar.istio.io/proxyImage');
