@@ -144,7 +144,7 @@ function checkImages(rules: PolicyRules, inputs: PodInputs, injectedContainers: 
     if (image.length <= MAX_IMAGE_LENGTH && allowed.some((g) => matchGlob(g, image))) continue;
     const parts: string[] = [];
     const own = inputs.ownField(name, 'image');
-    if (typeof own === 'string' && own !== 'auto' && own === image) parts.push(`container ${name} field image`);
+    if (typeof own === 'string' && own !== 'auto' && own === image) parts.push(`container ${quote(name)} field image`);
     else {
       if (inputs.has(ANN.proxyImage)) parts.push(`annotation ${ANN.proxyImage}`);
       if (inputs.has(ANN.proxyImageType)) parts.push(`annotation ${ANN.proxyImageType}`);
@@ -152,7 +152,7 @@ function checkImages(rules: PolicyRules, inputs: PodInputs, injectedContainers: 
       // A container only a template the pod picked brings is the pod's choice too.
       if (parts.length === 0 && inputs.has(ANN.templates)) parts.push(`annotation ${ANN.templates}`);
     }
-    out.push(admissionError('MA211_POLICY_IMAGE', cause(parts), name, quote(image), allowed).message);
+    out.push(admissionError('MA211_POLICY_IMAGE', cause(parts), quote(name), quote(image), allowed).message);
   }
 }
 
@@ -183,9 +183,9 @@ function checkHostPath(rules: PolicyRules, inputs: PodInputs, injected: JsonObje
       const parts: string[] = [];
       if (Object.prototype.hasOwnProperty.call(mountedByAnnotation, name)) parts.push(`annotation ${ANN.userVolumeMount}`);
       const own = inputs.ownField(container, 'volumeMounts');
-      if (Array.isArray(own) && own.some((x) => isJsonObject(x) && x.name === name)) parts.push(`container ${container} field volumeMounts`);
+      if (Array.isArray(own) && own.some((x) => isJsonObject(x) && x.name === name)) parts.push(`container ${quote(container)} field volumeMounts`);
       out.push(
-        admissionError('MA212_POLICY_HOST_PATH', cause(parts), `mounts hostPath volume "${quote(name)}" (${quote(path)}) into ${container}`).message,
+        admissionError('MA212_POLICY_HOST_PATH', cause(parts), `mounts hostPath volume "${quote(name)}" (${quote(path)}) into ${quote(container)}`).message,
       );
     }
   }
