@@ -30,11 +30,32 @@ export const ERROR_CATALOGUE = {
     http: 200,
     message: (what: 'configuration' | 'targets', why: string) => `invalid prometheus scrape ${what}: ${why}`,
   },
+  // Injection policy denials (--injection-policy): each names what in the pod caused it and the rule.
+  MA210_POLICY_DENIED: { http: 200, message: (violations: readonly string[]) => `denied by the injection policy: ${violations.join('; ')}` },
+  MA211_POLICY_IMAGE: {
+    http: 200,
+    message: (cause: string, container: string, image: string, allowed: readonly string[]) =>
+      `${cause} gives container ${container} image "${image}", which allowedProxyImages does not allow (${allowed.join(', ') || 'none'})`,
+  },
+  MA212_POLICY_HOST_PATH: {
+    http: 200,
+    message: (cause: string, what: string) => `${cause} ${what}, which denyHostPathUserVolumes forbids`,
+  },
+  MA213_POLICY_PRIVILEGED: {
+    http: 200,
+    message: (cause: string, what: readonly string[]) => `${cause} makes istio-proxy run with ${what.join(', ')}, which denyPrivilegedProxy forbids`,
+  },
+  MA214_POLICY_RESOURCES: {
+    http: 200,
+    message: (cause: string, field: string, value: string, max: string) =>
+      `${cause} sets istio-proxy ${field} to ${value}, above maxProxyResources ${max}`,
+  },
 
   // --- configuration load / reload (MA3xx) ---
   MA300_CONFIG_UNREADABLE: { http: 0, message: (what: string, why: string) => `cannot read ${what}: ${why}` },
   MA301_CONFIG_INVALID: { http: 0, message: (what: string, why: string) => `invalid ${what}: ${why}` },
   MA302_CANARY_FAILED: { http: 0, message: (why: string) => `canary injection failed: ${why}` },
+  MA310_POLICY_INVALID: { http: 0, message: (file: string, why: string) => `invalid injection policy ${file}: ${why}` },
 
   // --- certificates (MA4xx) ---
   MA400_CERT_UNREADABLE: { http: 0, message: (file: string, why: string) => `cannot read certificate ${file}: ${why}` },

@@ -14,6 +14,7 @@ import { watchCertFiles } from './certs/watch.js';
 import { ConfigHolder } from './config/holder.js';
 import { watchConfigDir } from './config/dir-source.js';
 import { watchInjectConfigMaps } from './config/configmap-source.js';
+import { watchInjectionPolicy } from './config/policy-source.js';
 import { compileInjectionSettings } from './inject/engine.js';
 import { injectAdmission } from './inject/webhook.js';
 import { canaryInject } from './inject/canary.js';
@@ -158,6 +159,25 @@ async function serve(opts: ServeOptions): Promise<void> {
     throw admissionError('MA301_CONFIG_INVALID', 'initial injection configuration', holder.status().lastError?.message ?? 'not loaded');
   }
 
+  // The operator's bounds on what pods may ask the injector for; a bad edit keeps the last good policy.
+  const policy = opts.injectionPolicy
+    ? watchInjectionPolicy({
+        file: opts.injectionPolicy,
+        registry: metrics.registry,
+        onResult: (result, src) => {
+          const st = policy?.holder.status();
+          if (result === 'success') logger.info({ source: src, hash: st?.hash }, 'injection policy activated');
+          if (result === 'failure') logger.error({ source: src, err: st?.lastError?.message }, 'injection policy rejected; keeping the last good one');
+        },
+      })
+    : undefined;
+  if (policy) {
+    await policy.initial;
+    if (!policy.holder.isLoaded()) {
+      throw admissionError('MA301_CONFIG_INVALID', 'initial injection policy', policy.holder.status().lastError?.message ?? 'not loaded');
+    }
+  }
+
   const tlsSource = await startCertificates(opts, logger, metrics.registry);
 
   // Caches the request path reads instead of calling the API; each only when its feature is on.
@@ -174,6 +194,7 @@ async function serve(opts: ServeOptions): Promise<void> {
       nativeSidecars: nodes ? (nodeName) => nodes.nativeSidecars(nodeName) : undefined,
       proxyConfigs: proxyConfigs ? () => proxyConfigs.list() : undefined,
       namespaceAnnotations: namespaces ? (ns) => namespaces.annotations(ns) : undefined,
+      policy: policy?.holder.current().value,
     });
   };
   let crdValidator;
@@ -192,7 +213,11 @@ async function serve(opts: ServeOptions): Promise<void> {
     logger,
     tls: tlsSource.initial,
     ready: () => holder.status().loaded,
-    debug: { '/debug/config': () => holder.status(), '/debug/certs': () => tlsSource.status() },
+    debug: {
+      '/debug/config': () => holder.status(),
+      '/debug/certs': () => tlsSource.status(),
+      ...(policy ? { '/debug/policy': () => policy.holder.status() } : {}),
+    },
   });
 
   tlsSource.onChange((pair) => {
@@ -213,6 +238,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     nodes?.stop();
     proxyConfigs?.stop();
     stopConfig();
+    policy?.close();
     app.close().then(
       () => process.exit(0),
       (err: unknown) => {

@@ -5,6 +5,7 @@ import { readRawConfigDir } from '../config/dir-source.js';
 import { compileInjectionSettings } from '../inject/engine.js';
 import { explainPod, formatExplanation, webhookEntries } from '../inject/explain.js';
 import { podsOf } from '../inject/kube-inject.js';
+import { parseInjectionPolicy, type InjectionPolicy } from '../inject/policy/rules.js';
 import { parseYamlDocuments } from '../k8s/yaml-parse.js';
 import { readVerbArgs } from './args.js';
 import type { CliIO } from './io.js';
@@ -19,7 +20,8 @@ export const EXPLAIN_USAGE = `usage: npm run -s cli -- explain -f FILE|- [option
   --webhook-config FILE        the MutatingWebhookConfiguration(s) (kubectl get ... -o yaml); default
                                manifests/mutatingwebhook.yaml
   --inject-config-dir DIR      the injector configuration (files config, values); default templates/
-  --mesh-config FILE           MeshConfig YAML`;
+  --mesh-config FILE           MeshConfig YAML
+  --injection-policy FILE      the operator's injection policy (YAML); a violation shows as the webhook's denial`;
 
 function parseLabels(s: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -42,6 +44,7 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
         'webhook-config': { type: 'string', default: resolve(ROOT, 'manifests/mutatingwebhook.yaml') },
         'inject-config-dir': { type: 'string', default: resolve(ROOT, 'templates') },
         'mesh-config': { type: 'string' },
+        'injection-policy': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }),
@@ -51,6 +54,7 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   let settings;
   let entries;
   let nsLabels;
+  let policy: InjectionPolicy | undefined;
   try {
     nsLabels = parseLabels(values['namespace-labels']);
     const input = values.filename === '-' ? await io.readStdin() : io.readFile(values.filename);
@@ -58,6 +62,8 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
     entries = webhookEntries(parseYamlDocuments(io.readFile(values['webhook-config'])));
     if (entries.length === 0) throw admissionError('MA501_INPUT_UNREADABLE', values['webhook-config'], 'no MutatingWebhookConfiguration webhooks in it');
     settings = compileInjectionSettings(readRawConfigDir(values['inject-config-dir'], values['mesh-config']));
+    const policyFile = values['injection-policy'];
+    if (policyFile !== undefined) policy = parseInjectionPolicy(io.readFile(policyFile), policyFile);
   } catch (e) {
     io.stderr(`${describeError(e)}\n`);
     return 2;
@@ -66,6 +72,6 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
     io.stderr('no Pod or workload with a pod template in the input\n');
     return 2;
   }
-  for (const p of pods) io.stdout(formatExplanation(p.title, explainPod(settings, entries, p.pod, p.namespace, nsLabels)));
+  for (const p of pods) io.stdout(formatExplanation(p.title, explainPod(settings, entries, p.pod, p.namespace, nsLabels, { policy })));
   return 0;
 }

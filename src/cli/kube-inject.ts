@@ -5,6 +5,7 @@ import { admissionError, describeError } from '../errors.js';
 import { compileInjectionSettings } from '../inject/engine.js';
 import { kubeInject } from '../inject/kube-inject.js';
 import { parseInjectConfigFile } from '../inject/settings/injection-config.js';
+import { parseInjectionPolicy, type InjectionPolicy } from '../inject/policy/rules.js';
 import { stringify as toYamlText } from 'yaml';
 import { readVerbArgs } from './args.js';
 import type { CliIO } from './io.js';
@@ -19,6 +20,8 @@ export const KUBE_INJECT_USAGE = `usage: npm run -s cli -- kube-inject -f FILE|-
   --meshConfigFile F         MeshConfig YAML (the istio ConfigMap's 'mesh' key)
   -r, --revision REV         revision written into the pods (default: none, shown as "default")
   --native-sidecars BOOL     inject istio-proxy as a native sidecar (default true; Kubernetes >= 1.29)
+  --injection-policy F       the operator's injection policy (YAML); a violating workload fails with the
+                             webhook's denial (exit 1)
 Without --injectConfigFile/--valuesFile the project's templates/ are used.`;
 
 /** `kube-inject`, like `istioctl kube-inject` with local files (no cluster needed). */
@@ -35,6 +38,7 @@ export async function kubeInjectCommand(argv: string[], io: CliIO): Promise<numb
         meshConfigFile: { type: 'string' },
         revision: { type: 'string', short: 'r', default: '' },
         'native-sidecars': { type: 'string', default: 'true' },
+        'injection-policy': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }),
@@ -49,6 +53,7 @@ export async function kubeInjectCommand(argv: string[], io: CliIO): Promise<numb
   };
   let input: string;
   let settings;
+  let policy: InjectionPolicy | undefined;
   try {
     input = values.filename === '-' ? await io.readStdin() : read(values.filename, 'input');
     const configText = values.injectConfigFile ? read(values.injectConfigFile, '--injectConfigFile') : read(`${DEFAULT_TEMPLATES_DIR}/config`, 'default config');
@@ -62,13 +67,15 @@ export async function kubeInjectCommand(argv: string[], io: CliIO): Promise<numb
       },
       { revision: values.revision === 'default' ? '' : values.revision, nativeSidecars: values['native-sidecars'] !== 'false' },
     );
+    const policyFile = values['injection-policy'];
+    if (policyFile !== undefined) policy = parseInjectionPolicy(read(policyFile, '--injection-policy'), policyFile);
   } catch (e) {
     io.stderr(`${describeError(e)}\n`);
     return 2;
   }
   let result;
   try {
-    result = kubeInject(settings, input);
+    result = kubeInject(settings, input, { policy });
   } catch (e) {
     io.stderr(`Error: ${describeError(e)}\n`);
     return 1;

@@ -27,24 +27,39 @@ export interface ConfigStatus {
   counts: Record<OfferResult, number>;
 }
 
-export interface ConfigHolderOptions<T> {
-  build: (raw: RawInjectConfig) => Promise<T> | T;
+export interface ConfigHolderOptions<T, R extends object = RawInjectConfig> {
+  build: (raw: R) => Promise<T> | T;
+  /** Identity of a raw input (an unchanged input is not rebuilt); required unless R is RawInjectConfig. */
+  hash?: (raw: R) => string;
   /** Where `mesh_admission_config_reload_total` is registered; omitted means no metric. */
   registry?: Registry;
+  /** Metric names and what they count, for a holder of something other than the injection configuration. */
+  metrics?: HolderMetricNames;
   /** Called after every activation, with the new snapshot. */
   onActivate?: (snap: ConfigSnapshot<T>) => void;
 }
 
-const RELOAD_METRIC = 'mesh_admission_config_reload_total';
-const INFO_METRIC = 'mesh_admission_config_info';
+export interface HolderMetricNames {
+  reload: string;
+  reloadHelp: string;
+  info: string;
+  infoHelp: string;
+}
 
-function reloadCounter(registry: Registry | undefined): Counter<'result'> | undefined {
+const INJECT_METRICS: HolderMetricNames = {
+  reload: 'mesh_admission_config_reload_total',
+  reloadHelp: 'Injection configuration reload attempts by result (success, failure, unchanged).',
+  info: 'mesh_admission_config_info',
+  infoHelp: 'The active injection configuration: value 1, labelled with its hash and source.',
+};
+
+function reloadCounter(registry: Registry | undefined, names: HolderMetricNames): Counter<'result'> | undefined {
   if (registry === undefined) return undefined;
-  const existing = registry.getSingleMetric(RELOAD_METRIC);
+  const existing = registry.getSingleMetric(names.reload);
   if (existing instanceof Counter) return existing as Counter<'result'>;
   return new Counter({
-    name: RELOAD_METRIC,
-    help: 'Injection configuration reload attempts by result (success, failure, unchanged).',
+    name: names.reload,
+    help: names.reloadHelp,
     labelNames: ['result'],
     registers: [registry],
   });
@@ -52,13 +67,13 @@ function reloadCounter(registry: Registry | undefined): Counter<'result'> | unde
 
 // One series per holder with the active hash as a label, so a dashboard shows which configuration each replica
 // serves and a rollout of a ConfigMap edit can be watched converging.
-function infoGauge(registry: Registry | undefined): Gauge<'hash' | 'source'> | undefined {
+function infoGauge(registry: Registry | undefined, names: HolderMetricNames): Gauge<'hash' | 'source'> | undefined {
   if (registry === undefined) return undefined;
-  const existing = registry.getSingleMetric(INFO_METRIC);
+  const existing = registry.getSingleMetric(names.info);
   if (existing instanceof Gauge) return existing as Gauge<'hash' | 'source'>;
   return new Gauge({
-    name: INFO_METRIC,
-    help: 'The active injection configuration: value 1, labelled with its hash and source.',
+    name: names.info,
+    help: names.infoHelp,
     labelNames: ['hash', 'source'],
     registers: [registry],
   });
@@ -69,7 +84,7 @@ function infoGauge(registry: Registry | undefined): Gauge<'hash' | 'source'> | u
  * replaces the active one, so a bad edit is rejected whole and the last good configuration keeps serving —
  * unlike Istio, which can pair new templates with old values after a partial failure.
  */
-export class ConfigHolder<T> {
+export class ConfigHolder<T, R extends object = RawInjectConfig> {
   private snap: ConfigSnapshot<T> | undefined;
   private lastError: ConfigError | undefined;
   private readonly counts: Record<OfferResult, number> = { success: 0, failure: 0, unchanged: 0 };
@@ -79,9 +94,14 @@ export class ConfigHolder<T> {
   // Offers run one at a time in arrival order, so a slow build of an older input cannot overwrite a newer one.
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: ConfigHolderOptions<T>) {
-    this.counter = reloadCounter(options.registry);
-    this.info = infoGauge(options.registry);
+  private readonly hash: (raw: R) => string;
+
+  constructor(private readonly options: ConfigHolderOptions<T, R>) {
+    const names = options.metrics ?? INJECT_METRICS;
+    this.counter = reloadCounter(options.registry, names);
+    this.info = infoGauge(options.registry, names);
+    // The default identity is the injection configuration's; other inputs bring their own.
+    this.hash = options.hash ?? ((raw) => hashRawConfig(raw as unknown as RawInjectConfig));
     this.counter?.inc({ result: 'success' }, 0);
     this.counter?.inc({ result: 'failure' }, 0);
     this.counter?.inc({ result: 'unchanged' }, 0);
@@ -89,7 +109,7 @@ export class ConfigHolder<T> {
   }
 
   /** Build `raw` and activate it if the build succeeds. Never throws; the outcome is returned and recorded. */
-  offer(raw: RawInjectConfig, source: string): Promise<OfferResult> {
+  offer(raw: R, source: string): Promise<OfferResult> {
     const run = this.queue.then(() => this.doOffer(raw, source));
     this.queue = run.catch(() => undefined);
     return run;
@@ -100,8 +120,8 @@ export class ConfigHolder<T> {
     this.recordFailure(describeError(error), source);
   }
 
-  private async doOffer(raw: RawInjectConfig, source: string): Promise<OfferResult> {
-    const hash = hashRawConfig(raw);
+  private async doOffer(raw: R, source: string): Promise<OfferResult> {
+    const hash = this.hash(raw);
     if (this.snap !== undefined && this.snap.hash === hash) {
       this.count('unchanged');
       return 'unchanged';

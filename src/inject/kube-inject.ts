@@ -8,6 +8,8 @@ import { runInjection } from './pipeline.js';
 import { PROXY_CONFIG_ANNOTATION, mergeProxyConfig } from './settings/mesh.js';
 import { SIDECAR_TEMPLATE } from './settings/injection-config.js';
 import { DEFAULT_PROXY_UID } from './webhook.js';
+import { policyDenial } from './policy/check.js';
+import type { InjectionPolicy } from './policy/rules.js';
 import type { InjectionSettings, OwnerMeta, TypeMeta } from './types.js';
 
 /** The kinds istioctl kube-inject understands, by exact apiVersion/kind (initializer.go). */
@@ -25,6 +27,11 @@ const INJECTABLE: ReadonlySet<string> = new Set([
   // OpenShift's legacy group-less form, which istioctl's scheme also registers.
   'v1/DeploymentConfig',
 ]);
+
+export interface KubeInjectOptions {
+  /** The operator's injection policy: a violating workload fails the run with the webhook's denial. */
+  policy?: InjectionPolicy;
+}
 
 export interface KubeInjectResult {
   output: string;
@@ -105,12 +112,12 @@ function fullName(namespace: string, name: string): string {
 }
 
 /** Inject one typed workload in place; returns warnings. */
-function injectObject(settings: InjectionSettings, obj: JsonObject, warnings: string[]): void {
+function injectObject(settings: InjectionSettings, obj: JsonObject, warnings: string[], opts: KubeInjectOptions): void {
   if (obj.kind === 'List' && Array.isArray(obj.items)) {
     obj.items = obj.items.map((item) => {
       if (!isJsonObject(item) || !INJECTABLE.has(kindKey(item)) || item.kind === 'List') return item;
       const typed = normalizeAs(String(item.kind), item);
-      injectObject(settings, typed, warnings);
+      injectObject(settings, typed, warnings, opts);
       return typed;
     });
     return;
@@ -164,6 +171,9 @@ function injectObject(settings: InjectionSettings, obj: JsonObject, warnings: st
       proxyGID: DEFAULT_PROXY_UID,
     },
   );
+  // A document without a namespace lands in kubectl's current one; `default` is the usual guess.
+  const denied = policyDenial(opts.policy, { namespace: namespace || 'default', pod, injected: result.pod, templatePod: result.templatePod });
+  if (denied !== undefined) throw new Error(`${label}: ${denied}`);
   ref.write(isJsonObject(result.pod.metadata) ? result.pod.metadata : {}, isJsonObject(result.pod.spec) ? result.pod.spec : {});
 }
 
@@ -195,7 +205,7 @@ export function podsOf(input: string): Array<{ title: string; namespace: string;
  * followed by `---`. The settings' policy, selectors, aliases and injectedAnnotations are not used,
  * as in istioctl.
  */
-export function kubeInject(settings: InjectionSettings, input: string): KubeInjectResult {
+export function kubeInject(settings: InjectionSettings, input: string, opts: KubeInjectOptions = {}): KubeInjectResult {
   const warnings: string[] = [];
   const out: string[] = [];
   for (const raw of splitYamlDocuments(input)) {
@@ -211,7 +221,7 @@ export function kubeInject(settings: InjectionSettings, input: string): KubeInje
       continue;
     }
     const typed = normalizeAs(String(doc.kind), doc);
-    injectObject(settings, typed, warnings);
+    injectObject(settings, typed, warnings, opts);
     out.push(printYaml(normalizeAs(String(doc.kind), typed)));
     out.push('---\n');
   }

@@ -10,6 +10,8 @@ import { createPatch } from './patch.js';
 import { annotationsOf, labelsOf, runInjection } from './pipeline.js';
 import { parseInjectPath } from './postprocess/index.js';
 import { effectiveProxyConfig, type ProxyConfigResource } from './proxyconfig-crs.js';
+import { policyDenial } from './policy/check.js';
+import type { InjectionPolicy } from './policy/rules.js';
 import type { InjectionSettings } from './types.js';
 
 export const DEFAULT_PROXY_UID = 1337n;
@@ -25,6 +27,8 @@ export interface WebhookInjectOptions {
   namespaceAnnotations?: (namespace: string) => Readonly<Record<string, string>> | undefined;
   /** The active configuration's hash, stamped on injected pods (our own annotation) so stale pods can be found. */
   templateHash?: string;
+  /** The operator's injection policy (--injection-policy); absent means Istio's behaviour. */
+  policy?: InjectionPolicy;
 }
 
 /** The mutating webhook: AdmissionRequest in, allow/deny with a JSON Patch out. */
@@ -88,6 +92,13 @@ export function injectAdmission(settings: InjectionSettings, request: AdmissionR
         ? { nativeSidecars: opts.nativeSidecars(isJsonObject(pod.spec) && typeof pod.spec.nodeName === 'string' ? pod.spec.nodeName : undefined) }
         : {}),
     });
+    const denied = policyDenial(opts.policy, {
+      namespace: typeof metadata.namespace === 'string' ? metadata.namespace : '',
+      pod,
+      injected: result.pod,
+      templatePod: result.templatePod,
+    });
+    if (denied !== undefined) return { allowed: false, message: denied, reason: 'denied:policy', detail };
     let final = result.pod;
     if (opts.templateHash) {
       const m = isJsonObject(final.metadata) ? final.metadata : {};

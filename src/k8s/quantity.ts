@@ -205,6 +205,11 @@ function compareScaled(a: bigint, ea: number, b: bigint, eb: number): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** The sign of a - b, comparing exact values (whatever their suffixes). */
+export function compareQuantities(a: Quantity, b: Quantity): number {
+  return compareScaled(a.unscaled, a.exp10, b.unscaled, b.exp10);
+}
+
 function removeFactors(v: bigint, base: bigint): [bigint, number] {
   let times = 0;
   if (v === 0n) return [v, 0];

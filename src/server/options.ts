@@ -25,6 +25,8 @@ export interface ServeOptions {
   nativeSidecars: boolean | 'auto';
   watchProxyConfigs: boolean;
   platform: string;
+  /** The operator's injection policy file (watched); absent means Istio's behaviour. */
+  injectionPolicy?: string;
 }
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
@@ -56,6 +58,9 @@ export const SERVE_USAGE = `usage: npm start -- [options]
   --schema-validation       also check Istio resources against the CRD schemas + CEL rules (the API server
                             normally does this before the webhook)
   --crds FILE               Istio's CRDs (e.g. kubectl get crd -o yaml); default $MESH_ADMISSION_CRDS
+  --injection-policy FILE   the operator's policy for injection overrides (YAML: allowed proxy images, hostPath,
+                            privileges, resource caps, per-namespace overrides); watched, an invalid edit
+                            keeps the last good policy; default: none (Istio's behaviour)
   --log-level LEVEL         trace|debug|info|warn|error (default info)`;
 
 function parseBoolFlag(v: string, flag: string): boolean {
@@ -91,6 +96,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
       platform: { type: 'string', default: '' },
       'watch-proxyconfigs': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
+      'injection-policy': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -129,5 +135,6 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     nativeSidecars: values['native-sidecars'] === 'auto' ? 'auto' : parseBoolFlag(values['native-sidecars'], '--native-sidecars'),
     platform: values.platform,
     watchProxyConfigs: values['watch-proxyconfigs'],
+    ...(values['injection-policy'] !== undefined ? { injectionPolicy: resolve(values['injection-policy']) } : {}),
   };
 }

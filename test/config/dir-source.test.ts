@@ -1,6 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { writeFileSync, mkdirSync, symlinkSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { ConfigHolder } from '../../src/config/holder.js';
 import { readRawConfigDir, watchConfigDir } from '../../src/config/dir-source.js';
 import type { RawInjectConfig } from '../../src/config/types.js';
@@ -120,5 +121,106 @@ describe('watchConfigDir', () => {
     writeFileSync(join(d, 'values'), '{}');
     writeFileSync(join(d, 'config'), 'policy: enabled\n');
     await until(() => holder.isLoaded());
+  });
+});
+
+/**
+ * Kubernetes' atomic writer, run in a worker thread so its swaps really interleave with the reader's
+ * synchronous reads: each version goes into a fresh `..<timestamp>` directory, `..data_tmp` is pointed at it
+ * and renamed over `..data`, the user-visible `config`/`values` symlinks go through `..data`, and the previous
+ * version's directory is removed. Version N holds marker N in both files. It swaps every `periodMs` until
+ * told to stop and counts its swaps in `shared[0]`.
+ */
+const ATOMIC_WRITER = `
+const { workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const path = require('node:path');
+const { dir, periodMs, shared } = workerData;
+const state = new Int32Array(shared);
+let previous;
+for (let n = 1; Atomics.load(state, 1) === 0; n++) {
+  const now = new Date();
+  const stamp = '..' + now.toISOString().slice(0, 19).replace(/[-:T]/g, '_') + '.' + String(n).padStart(9, '0');
+  const version = path.join(dir, stamp);
+  fs.mkdirSync(version);
+  fs.writeFileSync(path.join(version, 'config'), 'policy: enabled\\n# version ' + n + '\\n');
+  fs.writeFileSync(path.join(version, 'values'), JSON.stringify({ version: n }));
+  fs.symlinkSync(stamp, path.join(dir, '..data_tmp'));
+  fs.renameSync(path.join(dir, '..data_tmp'), path.join(dir, '..data'));
+  for (const key of ['config', 'values']) {
+    try { fs.symlinkSync(path.join('..data', key), path.join(dir, key)); } catch {}
+  }
+  if (previous) fs.rmSync(previous, { recursive: true, force: true });
+  previous = version;
+  Atomics.store(state, 0, n);
+  Atomics.wait(state, 1, 0, periodMs);
+}
+`;
+
+describe('atomic reloads through ..data', () => {
+  function startWriter(dir: string, periodMs: number): { swaps: () => number; stop: () => Promise<void> } {
+    const shared = new SharedArrayBuffer(8);
+    const state = new Int32Array(shared);
+    const worker = new Worker(ATOMIC_WRITER, { eval: true, workerData: { dir, periodMs, shared } });
+    const exited = new Promise<void>((res) => worker.once('exit', () => res()));
+    cleanups.push(() => {
+      Atomics.store(state, 1, 1);
+      Atomics.notify(state, 1);
+    });
+    return {
+      swaps: () => Atomics.load(state, 0),
+      stop: async () => {
+        Atomics.store(state, 1, 1);
+        Atomics.notify(state, 1);
+        await exited;
+      },
+    };
+  }
+
+  /** Both markers of one read; a torn read shows two different numbers. */
+  function markers(raw: RawInjectConfig): { config: number; values: number } {
+    const m = /# version (\d+)/.exec(raw.config);
+    return { config: m ? Number(m[1]) : -1, values: (JSON.parse(raw.values) as { version: number }).version };
+  }
+
+  it('reads config and values of one version while the kubelet swaps ..data every 2 ms', async () => {
+    const d = tempDir();
+    const writer = startWriter(d, 2);
+    await until(() => writer.swaps() >= 1);
+    const torn: string[] = [];
+    let reads = 0;
+    const target = writer.swaps() + 400;
+    while (writer.swaps() < target) {
+      const m = markers(readRawConfigDir(d));
+      reads++;
+      if (m.config !== m.values) torn.push(`config ${m.config} with values ${m.values}`);
+      // Let the writer's thread run even on one free core.
+      if (reads % 50 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    await writer.stop();
+    expect(torn).toEqual([]);
+    // Far more reads than swaps: most swaps happened while reads were in flight, which is the race.
+    expect(reads).toBeGreaterThan(400);
+  });
+
+  it('activates only configurations some version held, through the watcher and forced reloads', async () => {
+    const d = tempDir();
+    const writer = startWriter(d, 3);
+    await until(() => writer.swaps() >= 1);
+    const activated: Array<{ config: number; values: number }> = [];
+    const holder = new ConfigHolder({ build: markers, onActivate: (snap) => activated.push(snap.value) });
+    const src = watchConfigDir(holder, { dir: d, debounceMs: 1, pollIntervalMs: 0 });
+    cleanups.push(() => src.close());
+    await src.initial;
+    const target = writer.swaps() + 300;
+    while (writer.swaps() < target) await src.reload();
+    await writer.stop();
+    await src.reload();
+    const mixed = activated.filter((p) => p.config !== p.values);
+    expect(mixed).toEqual([]);
+    expect(activated.length).toBeGreaterThan(50);
+    // A version's directory vanishing under a read is retried, never reported as a broken configuration.
+    expect(holder.status().counts.failure).toBe(0);
+    expect(holder.current().value.config).toBe(writer.swaps());
   });
 });

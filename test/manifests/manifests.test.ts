@@ -230,7 +230,7 @@ describe('RBAC', () => {
 describe('kustomize base', () => {
   const kust = parse(readFileSync(join(MANIFESTS, 'kustomization.yaml'), 'utf8')) as Doc;
 
-  it('lists every manifest file and generates the two ConfigMaps without hash suffixes', () => {
+  it('lists every manifest file and generates the ConfigMaps without hash suffixes', () => {
     const files = readdirSync(MANIFESTS).filter((n) => n.endsWith('.yaml') && !['kustomization.yaml', 'mesh.yaml'].includes(n));
     expect([...(kust['resources'] as string[])].sort()).toEqual(files.sort());
     expect(kust['generatorOptions']['disableNameSuffixHash']).toBe(true);
@@ -272,6 +272,7 @@ describe('kustomize base', () => {
         'ClusterRoleBinding/mesh-admission',
         'ConfigMap/mesh-admission-inject',
         'ConfigMap/mesh-admission-mesh',
+        'ConfigMap/mesh-admission-policy',
         'Deployment/mesh-admission',
         'MutatingWebhookConfiguration/mesh-admission',
         'Namespace/mesh-admission',
