@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { admissionError } from '../errors.js';
+import { defaultWorkerCount } from '../workers/cpus.js';
 
 /** Command-line options of `npm start`, shaped like istiod's where istiod has an equivalent. */
 export interface ServeOptions {
@@ -25,6 +26,8 @@ export interface ServeOptions {
   nativeSidecars: boolean | 'auto';
   watchProxyConfigs: boolean;
   platform: string;
+  /** Admission worker threads; 0 computes admissions on the HTTP thread. */
+  workers: number;
 }
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
@@ -56,6 +59,9 @@ export const SERVE_USAGE = `usage: npm start -- [options]
   --schema-validation       also check Istio resources against the CRD schemas + CEL rules (the API server
                             normally does this before the webhook)
   --crds FILE               Istio's CRDs (e.g. kubectl get crd -o yaml); default $MESH_ADMISSION_CRDS
+  --workers N               worker threads computing admissions (the HTTP thread stays free for probes);
+                            default: the CPUs the container may use (cgroup cpu.max quota, else all);
+                            0 computes them on the HTTP thread
   --log-level LEVEL         trace|debug|info|warn|error (default info)`;
 
 function parseBoolFlag(v: string, flag: string): boolean {
@@ -91,6 +97,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
       platform: { type: 'string', default: '' },
       'watch-proxyconfigs': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
+      workers: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -106,6 +113,10 @@ export function parseServeOptions(argv: string[]): ServeOptions {
   }
   if ((values['tls-cert-file'] === undefined) !== (values['tls-key-file'] === undefined)) {
     throw admissionError('MA500_USAGE', '--tls-cert-file and --tls-key-file go together');
+  }
+  const workers = values.workers === undefined ? defaultWorkerCount() : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 256) {
+    throw admissionError('MA500_USAGE', `--workers must be an integer 0..256, got '${values.workers}'`);
   }
   return {
     port,
@@ -129,5 +140,6 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     nativeSidecars: values['native-sidecars'] === 'auto' ? 'auto' : parseBoolFlag(values['native-sidecars'], '--native-sidecars'),
     platform: values.platform,
     watchProxyConfigs: values['watch-proxyconfigs'],
+    workers,
   };
 }
