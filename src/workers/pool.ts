@@ -34,7 +34,7 @@ type AdmitMessage = Extract<ToWorker, { t: 'admit' }>;
 
 interface Pending {
   msg: AdmitMessage;
-  resolve: (a: AdmissionAnswer) => void;
+  resolve: (a: AdmissionAnswer & { worker: number }) => void;
   reject: (e: Error) => void;
   timer?: NodeJS.Timeout;
 }
@@ -103,7 +103,7 @@ export class AdmissionWorkerPool {
       if (!p) return;
       slot.inflight.delete(m.id);
       clearTimeout(p.timer);
-      p.resolve({ body: m.body, summary: m.summary });
+      p.resolve({ body: m.body, summary: m.summary, worker: slot.worker.threadId });
     } else if (m.t === 'config') {
       const w = slot.configWaiters.get(m.gen);
       slot.configWaiters.delete(m.gen);
@@ -111,6 +111,7 @@ export class AdmissionWorkerPool {
       w?.(m.error);
     } else if (m.t === 'ready') {
       slot.ready = true;
+      for (const p of slot.inflight.values()) this.arm(slot, p);
     }
   }
 
@@ -170,12 +171,18 @@ export class AdmissionWorkerPool {
 
   private send(slot: Slot, p: Pending): void {
     slot.inflight.set(p.msg.id, p);
-    p.timer = setTimeout(() => this.onDeadline(slot, p.msg.id), this.deadlineMs);
+    // A starting worker (a replacement compiling its configuration) does not use up the requests' deadlines.
+    if (slot.ready) this.arm(slot, p);
     slot.worker.postMessage(p.msg);
   }
 
-  /** Compute one answer in a worker, with the active configuration. */
-  admit(kind: WebhookKind, body: string, path: string): Promise<AdmissionAnswer> {
+  private arm(slot: Slot, p: Pending): void {
+    clearTimeout(p.timer);
+    p.timer = setTimeout(() => this.onDeadline(slot, p.msg.id), this.deadlineMs);
+  }
+
+  /** Compute one answer in a worker, with the active configuration; `worker` says which thread answered. */
+  admit(kind: WebhookKind, body: string, path: string): Promise<AdmissionAnswer & { worker: number }> {
     return new Promise((resolve, reject) => {
       // Before the first activation there is nothing to answer with; the worker says so (MA105 denial).
       const msg: AdmitMessage = { t: 'admit', id: this.nextId++, gen: this.active?.gen ?? 0, kind, body, path };
