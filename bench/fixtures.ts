@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { compileInjectionSettings } from '../src/inject/engine.js';
 import { readRawConfigDir } from '../src/config/dir-source.js';
 import type { InjectionSettings } from '../src/inject/types.js';
+import type { EngineFeatures } from '../src/workers/engines.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -17,8 +18,13 @@ export function envHeavyPod(n = 2000): Record<string, unknown> {
   return pod;
 }
 
+export const TEMPLATES_DIR = resolve(ROOT, 'templates');
+
+/** The server's options as the bench runs it (native sidecars on, as `npm start` without a cluster). */
+export const BENCH_FEATURES: EngineFeatures = { revision: 'default', nativeSidecars: true, openshift: false, watchProxyConfigs: false, schemaValidation: false };
+
 export function defaultSettings(): InjectionSettings {
-  return compileInjectionSettings(readRawConfigDir(resolve(ROOT, 'templates')), { revision: 'default' });
+  return compileInjectionSettings(readRawConfigDir(TEMPLATES_DIR), { revision: 'default' });
 }
 
 export function admissionReview(object: unknown, kind = { group: '', version: 'v1', kind: 'Pod' }, resource = { group: '', version: 'v1', resource: 'pods' }): string {

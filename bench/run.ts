@@ -1,29 +1,28 @@
 /**
- * `npm run bench`: medians of the pure pipeline stages, then HTTP throughput of the real server
- * against a bare node:https echo server measured in the same run (ratios, since machines are noisy).
+ * `npm run bench`: CPU medians of the pipeline in-process (cache hit and miss), then HTTP load at
+ * concurrency 1, 10 and 50 against every server of SERVERS, each reported as a ratio to the bare
+ * node:https echo floor measured in the same run (machines are noisy; ratios travel). Results go to
+ * bench/results/<date>.json. `--quick` runs fewer requests; `--workers=0,1,2` picks the worker counts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { injectAdmission } from '../src/inject/webhook.js';
+import { templateCacheOf } from '../src/inject/template-cache.js';
 import { validateObject } from '../src/validate/webhook.js';
 import { AUTHORIZATION_POLICY, VIRTUAL_SERVICE, admissionReview, defaultSettings, envHeavyPod, realisticPod } from './fixtures.js';
+import { load, rssMiB, startProcess, type BenchServer, type LoadResult } from './harness.js';
 
 const QUICK = process.argv.includes('--quick');
+const CONCURRENCY = (process.argv.find((a) => a.startsWith('--concurrency='))?.slice('--concurrency='.length) ?? '1,10,50').split(',').map(Number);
+const TOTAL = QUICK ? 1000 : 4000;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))]!;
-}
 
 /** CPU time per call (user+sys), median over batches, so other processes do not inflate it. */
 function cpuMedianMs(fn: () => void, batches: number, perBatch: number, warmup = 3000): number {
-  // Steady state: let the JIT settle first, as a long-running server does.
   for (let i = 0; i < warmup; i++) fn();
   const samples: number[] = [];
   for (let b = 0; b < batches; b++) {
@@ -35,109 +34,92 @@ function cpuMedianMs(fn: () => void, batches: number, perBatch: number, warmup =
   return median(samples);
 }
 
-const rows: string[][] = [];
+// --- in-process stages -------------------------------------------------------------------------
 const settings = defaultSettings();
-const pod = realisticPod();
-const heavy = envHeavyPod();
+const pod = realisticPod() as { metadata: { labels: Record<string, string> } };
+const heavy = envHeavyPod() as { metadata: { labels: Record<string, string> } };
+let serial = 0;
+/** The same pod with a fresh label: the templates read labels, so every call misses the cache. */
+const unique = <T extends { metadata: { labels: Record<string, string> } }>(p: T): T => ({ ...p, metadata: { ...p.metadata, labels: { ...p.metadata.labels, bench: String(serial++) } } });
 const inject = (object: unknown) => {
   const d = injectAdmission(settings, { uid: 'b', namespace: 'bookinfo', object }, '/inject');
   if (!d.allowed || !d.patch) throw new Error(`bench pod not injected: ${d.message ?? d.reason}`);
 };
-const realisticMs = cpuMedianMs(() => inject(pod), QUICK ? 5 : 15, 200);
-const heavyMs = cpuMedianMs(() => inject(heavy), QUICK ? 3 : 7, 10, 100);
-const vsMs = cpuMedianMs(() => validateObject(VIRTUAL_SERVICE), 15, 1000);
-const apMs = cpuMedianMs(() => validateObject(AUTHORIZATION_POLICY), 15, 1000);
-rows.push(['inject realistic pod (full pipeline, CPU)', `${realisticMs.toFixed(3)} ms`, 'target < 1 ms']);
-rows.push(['inject 2000-env pod (full pipeline, CPU)', `${heavyMs.toFixed(2)} ms`, 'target < 20 ms']);
-rows.push(['validate VirtualService (CPU)', `${(vsMs * 1000).toFixed(1)} µs`, '']);
-rows.push(['validate AuthorizationPolicy (CPU)', `${(apMs * 1000).toFixed(1)} µs`, '']);
+const micro = {
+  injectHitMs: cpuMedianMs(() => inject(pod), QUICK ? 5 : 15, 200),
+  injectMissMs: cpuMedianMs(() => inject(unique(pod)), QUICK ? 5 : 15, 200, 1000),
+  heavyHitMs: cpuMedianMs(() => inject(heavy), QUICK ? 3 : 7, 10, 100),
+  heavyMissMs: cpuMedianMs(() => inject(unique(heavy)), QUICK ? 3 : 7, 10, 50),
+  validateVirtualServiceUs: cpuMedianMs(() => validateObject(VIRTUAL_SERVICE), 15, 1000) * 1000,
+  validateAuthorizationPolicyUs: cpuMedianMs(() => validateObject(AUTHORIZATION_POLICY), 15, 1000) * 1000,
+  cache: { hits: templateCacheOf(settings).hits, misses: templateCacheOf(settings).misses, entries: templateCacheOf(settings).size },
+};
 
-/** Resident memory of a process, from /proc (Linux). */
-function rssMiB(pid: number | undefined): string {
+// --- HTTP ----------------------------------------------------------------------------------------
+const SERVERS_TS = resolve(import.meta.dirname, 'servers.ts');
+const echo: BenchServer = { name: 'echo', injectPath: '/', validatePath: '/', start: () => startProcess(['--import', 'tsx', SERVERS_TS, 'echo'], 'echo') };
+const mesh = (workers: number): BenchServer => ({
+  name: `mesh-admission workers=${workers}`,
+  injectPath: '/inject',
+  validatePath: '/validate',
+  start: () => startProcess(['--import', 'tsx', SERVERS_TS, 'mesh', String(workers)], `mesh ${workers}`),
+});
+/** Worker counts to measure (`--workers 0,1,2`); 0 computes on the HTTP thread. */
+const WORKER_COUNTS = (process.argv.find((a) => a.startsWith('--workers='))?.slice('--workers='.length) ?? '1,2').split(',').map(Number);
+/** The floor first; peers (e.g. istiod's webhook) are one more entry here. */
+export const SERVERS: BenchServer[] = [echo, ...WORKER_COUNTS.map(mesh)];
+
+interface HttpRow extends LoadResult {
+  server: string;
+  what: string;
+  concurrency: number;
+  /** Ratios to the echo floor at the same concurrency (rps: higher is better; the rest: lower). */
+  vsEcho?: { rps: number; p99: number; cpuPerRequest: number; rss: number };
+}
+
+const podReview = admissionReview(pod);
+const vsReview = admissionReview(VIRTUAL_SERVICE, { group: 'networking.istio.io', version: 'v1', kind: 'VirtualService' }, { group: 'networking.istio.io', version: 'v1', resource: 'virtualservices' });
+const rows: HttpRow[] = [];
+const idleRss: Record<string, number> = {};
+for (const server of SERVERS) {
+  const running = await server.start();
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? (Number(m[1]) / 1024).toFixed(0) : '?';
-  } catch {
-    return '?';
+    await new Promise((r) => setTimeout(r, 1000));
+    idleRss[server.name] = rssMiB(running.pid);
+    for (const c of CONCURRENCY) rows.push({ server: server.name, what: 'inject realistic pod (repeated, as in a rollout)', concurrency: c, ...(await load(running, server.injectPath, podReview, TOTAL, c)) });
+    if (server.validatePath) rows.push({ server: server.name, what: 'validate VirtualService', concurrency: 10, ...(await load(running, server.validatePath, vsReview, TOTAL, 10)) });
+  } finally {
+    running.stop();
   }
 }
-
-async function startServer(kind: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'servers.ts'), kind], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((ok, fail) => {
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /PORT (\d+)/.exec(buf);
-      if (m) ok(Number(m[1]));
-    });
-    child.on('exit', (code) => fail(new Error(`${kind} server exited with ${code}`)));
-  });
-  return { child, port };
+for (const r of rows) {
+  const floor = rows.find((f) => f.server === echo.name && f.concurrency === r.concurrency && f.what === r.what);
+  if (floor && r.server !== echo.name) {
+    r.vsEcho = { rps: r.rps / floor.rps, p99: r.p99 / floor.p99, cpuPerRequest: r.cpuMsPerRequest / floor.cpuMsPerRequest, rss: r.rssMiB / floor.rssMiB };
+  }
 }
+const w1 = rows.filter((r) => r.server === mesh(1).name && r.what.startsWith('inject'));
+// (empty when workers 1 and 2 are not both measured)
+const w2 = rows.filter((r) => r.server === mesh(2).name && r.what.startsWith('inject'));
+const workerScaling = Object.fromEntries(w2.map((r) => [`c${r.concurrency}`, r.rps / (w1.find((x) => x.concurrency === r.concurrency)?.rps ?? Number.NaN)]));
 
-/** Closed-loop load on keep-alive connections (as the API server does), bounded in count. */
-async function load(port: number, path: string, body: string, total: number, concurrency: number) {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: false });
-  const latencies: number[] = [];
-  let next = 0;
-  const one = () =>
-    new Promise<void>((ok, fail) => {
-      const t0 = process.hrtime.bigint();
-      const req = request(
-        { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            if (res.statusCode !== 200) fail(new Error(`HTTP ${res.statusCode}`));
-            latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-            ok();
-          });
-        },
-      );
-      req.on('error', fail);
-      req.end(body);
-    });
-  const worker = async () => {
-    while (next < total) {
-      next++;
-      await one();
-    }
-  };
-  for (let i = 0; i < concurrency * 4; i++) await one(); // warm connections and JIT
-  latencies.length = 0;
-  const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  agent.destroy();
-  return { rps: latencies.length / secs, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+const result = { date: new Date().toISOString(), node: process.version, requestsPerRun: TOTAL, micro, http: rows, idleRssMiB: idleRss, workers2vs1Throughput: workerScaling };
+const outDir = resolve(import.meta.dirname, 'results');
+mkdirSync(outDir, { recursive: true });
+const outFile = resolve(outDir, `${result.date.replace(/[:.]/g, '-')}${QUICK ? '-quick' : ''}.json`);
+writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+
+const f = (n: number, d = 2) => n.toFixed(d);
+console.log(`mesh-admission benchmark (node ${process.version}, ${TOTAL} requests per HTTP run, keep-alive)`);
+console.log(`  inject realistic pod CPU: hit ${f(micro.injectHitMs, 3)} ms, miss ${f(micro.injectMissMs, 3)} ms; 2000-env pod: hit ${f(micro.heavyHitMs)} ms, miss ${f(micro.heavyMissMs)} ms`);
+console.log(`  validate CPU: VirtualService ${f(micro.validateVirtualServiceUs, 1)} µs, AuthorizationPolicy ${f(micro.validateAuthorizationPolicyUs, 1)} µs`);
+console.log('  server | what | conc | req/s (× echo) | p50 | p99 (× echo) | p99.9 | CPU/req ms (× echo) | RSS MiB');
+for (const r of rows) {
+  const v = r.vsEcho;
+  console.log(
+    `  ${r.server} | ${r.what} | ${r.concurrency} | ${Math.round(r.rps)}${v ? ` (${f(v.rps)}×)` : ''} | ${f(r.p50)} | ${f(r.p99)}${v ? ` (${f(v.p99)}×)` : ''} | ${f(r.p999)} | ${f(r.cpuMsPerRequest, 3)}${v ? ` (${f(v.cpuPerRequest)}×)` : ''} | ${Math.round(r.rssMiB)}`,
+  );
 }
-
-const total = QUICK ? 1500 : 6000;
-const concurrency = 16;
-const echo = await startServer('echo');
-const mesh = await startServer('mesh');
-try {
-  const podReview = admissionReview(pod);
-  const vsReview = admissionReview(VIRTUAL_SERVICE, { group: 'networking.istio.io', version: 'v1', kind: 'VirtualService' }, { group: 'networking.istio.io', version: 'v1', resource: 'virtualservices' });
-  const apReview = admissionReview(AUTHORIZATION_POLICY, { group: 'security.istio.io', version: 'v1', kind: 'AuthorizationPolicy' }, { group: 'security.istio.io', version: 'v1', resource: 'authorizationpolicies' });
-  const base = await load(echo.port, '/', podReview, total, concurrency);
-  const inj = await load(mesh.port, '/inject', podReview, total, concurrency);
-  const vs = await load(mesh.port, '/validate', vsReview, total, concurrency);
-  const ap = await load(mesh.port, '/validate', apReview, total, concurrency);
-  const fmt = (r: { rps: number; p50: number; p99: number }) => `${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`;
-  rows.push(['HTTPS baseline: bare node:https echo', fmt(base), '1.00×']);
-  rows.push(['HTTPS /inject realistic pod', fmt(inj), `${(inj.rps / base.rps).toFixed(2)}× baseline`]);
-  rows.push(['HTTPS /validate VirtualService', fmt(vs), `${(vs.rps / base.rps).toFixed(2)}× baseline (target ≥ 0.5×)`]);
-  rows.push(['HTTPS /validate AuthorizationPolicy', fmt(ap), `${(ap.rps / base.rps).toFixed(2)}× baseline (target ≥ 0.5×)`]);
-  rows.push(['server RSS after the runs', `${rssMiB(mesh.child.pid)} MiB (echo baseline ${rssMiB(echo.child.pid)} MiB)`, 'peers ship 128–512 MiB limits']);
-} finally {
-  echo.child.kill();
-  mesh.child.kill();
-}
-
-const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-console.log(`mesh-admission benchmark (node ${process.version}, ${total} requests per HTTP run, concurrency ${concurrency}, keep-alive)`);
-for (const r of rows) console.log(`  ${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]}`);
+console.log(`  idle RSS MiB: ${Object.entries(idleRss).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
+console.log(`  throughput workers=2 / workers=1: ${Object.entries(workerScaling).map(([k, v]) => `${k} ${f(v)}×`).join(', ')}`);
+console.log(`  results: ${outFile}`);

@@ -1,7 +1,8 @@
 /**
  * A server process for the HTTP benchmarks, on loopback with an ephemeral port it prints as
  * `PORT <n>`. `echo` is the baseline: bare node:https that reads the body, parses it and answers a
- * fixed JSON. `mesh` is the real mesh-admission server with the default templates.
+ * fixed JSON. `mesh [workers]` is the real mesh-admission server with the default templates, its
+ * admissions computed by that many worker threads (0: on the HTTP thread).
  */
 import { createServer } from 'node:https';
 import { pino } from 'pino';
@@ -11,7 +12,11 @@ import { buildServer } from '../src/server/app.js';
 import { createMetrics } from '../src/server/metrics.js';
 import { injectAdmission } from '../src/inject/webhook.js';
 import { validateAdmission } from '../src/validate/webhook.js';
-import { defaultSettings } from './fixtures.js';
+import type { AdmissionEngines } from '../src/admission/answer.js';
+import { readRawConfigDir } from '../src/config/dir-source.js';
+import { hashRawConfig } from '../src/config/types.js';
+import { AdmissionWorkerPool } from '../src/workers/pool.js';
+import { BENCH_FEATURES, TEMPLATES_DIR, defaultSettings } from './fixtures.js';
 
 const kind = process.argv[2];
 const ca = await generateCA();
@@ -32,15 +37,25 @@ if (kind === 'echo') {
     process.stdout.write(`PORT ${typeof addr === 'object' && addr ? addr.port : 0}\n`);
   });
 } else {
-  const settings = defaultSettings();
-  const app = buildServer({
-    engines: {
+  const workers = Number(process.argv[3] ?? '0');
+  let engines: AdmissionEngines | AdmissionWorkerPool;
+  if (workers > 0) {
+    const pool = new AdmissionWorkerPool({ size: workers, features: BENCH_FEATURES });
+    const raw = readRawConfigDir(TEMPLATES_DIR);
+    pool.activate(await pool.prepare(raw, hashRawConfig(raw)));
+    engines = pool;
+  } else {
+    const settings = defaultSettings();
+    engines = {
       inject: (r, path) => injectAdmission(settings, r, path),
       validate: (r) => {
         const o = validateAdmission(r);
         return { allowed: o.allowed, message: o.message, warnings: o.warnings, reason: o.reason ?? 'valid' };
       },
-    },
+    };
+  }
+  const app = buildServer({
+    engines,
     metrics: createMetrics(new Registry(), false),
     // Production logs one JSON line per admission; pay for it here too, just not to a terminal.
     logger: pino({ level: 'info' }, pino.destination('/dev/null')),

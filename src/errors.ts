@@ -56,6 +56,13 @@ export const ERROR_CATALOGUE = {
   MA301_CONFIG_INVALID: { http: 0, message: (what: string, why: string) => `invalid ${what}: ${why}` },
   MA302_CANARY_FAILED: { http: 0, message: (why: string) => `canary injection failed: ${why}` },
   MA310_POLICY_INVALID: { http: 0, message: (file: string, why: string) => `invalid injection policy ${file}: ${why}` },
+  // Worker threads (MA32x): answers computed off the HTTP thread.
+  MA320_WORKER_DEADLINE: {
+    http: 500,
+    message: (ms: number) => `admission not computed within ${ms} ms; the worker thread computing it was replaced`,
+  },
+  MA321_WORKER_EXITED: { http: 500, message: (why: string) => `admission not computed: its worker thread exited (${why})` },
+  MA322_WORKER_CONFIG: { http: 0, message: (why: string) => `a worker thread could not load the configuration: ${why}` },
 
   // --- certificates (MA4xx) ---
   MA400_CERT_UNREADABLE: { http: 0, message: (file: string, why: string) => `cannot read certificate ${file}: ${why}` },

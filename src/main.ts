@@ -15,16 +15,15 @@ import { ConfigHolder } from './config/holder.js';
 import { watchConfigDir } from './config/dir-source.js';
 import { watchInjectConfigMaps } from './config/configmap-source.js';
 import { watchInjectionPolicy } from './config/policy-source.js';
-import { compileInjectionSettings } from './inject/engine.js';
-import { injectAdmission } from './inject/webhook.js';
 import { canaryInject } from './inject/canary.js';
 import type { InjectionSettings } from './inject/types.js';
-import { createValidationEngine } from './validate/engine.js';
-import { defaultCrdFile, loadCrdValidatorFromFile } from './validate/schema/index.js';
 import { buildServer } from './server/app.js';
 import { createMetrics } from './server/metrics.js';
 import { SERVE_USAGE, parseServeOptions, type ServeOptions } from './server/options.js';
-import type { AdmissionDecision } from './admission/types.js';
+import type { AdmissionEngines } from './admission/answer.js';
+import { hashRawConfig } from './config/types.js';
+import { AdmissionWorkerPool } from './workers/pool.js';
+import { buildInjectionSettings, createEngines, loadSchemaValidator, type CacheLookups, type EngineFeatures } from './workers/engines.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { loadKubeConfig } from './kube/client.js';
 
@@ -110,15 +109,34 @@ async function serve(opts: ServeOptions): Promise<void> {
   const logger = pino({ level: opts.logLevel });
   const metrics = createMetrics();
 
+  const features: EngineFeatures = {
+    revision: opts.revision,
+    nativeSidecars: opts.nativeSidecars,
+    openshift: opts.platform === 'openshift',
+    watchProxyConfigs: opts.watchProxyConfigs,
+    schemaValidation: opts.schemaValidation,
+    crds: opts.crds,
+  };
+  // Admissions are computed in worker threads; the HTTP thread keeps reading bodies and answering probes.
+  const pool =
+    opts.workers > 0
+      ? new AdmissionWorkerPool({ size: opts.workers, features, onEvent: (level, message, detail) => logger[level](detail, message) })
+      : undefined;
+  let preparedGen = 0;
   const holder = new ConfigHolder<InjectionSettings>({
     registry: metrics.registry,
-    build: (raw) => {
-      const settings = compileInjectionSettings(raw, { revision: opts.revision, nativeSidecars: opts.nativeSidecars === true });
+    build: async (raw) => {
+      const settings = buildInjectionSettings(raw, features);
       // A config that cannot inject a plain pod never goes live.
       canaryInject(settings);
+      // Every worker compiles it before it goes live (offers run one at a time, so one generation is pending).
+      if (pool) preparedGen = await pool.prepare(raw, hashRawConfig(raw));
       return settings;
     },
-    onActivate: (snap) => logger.info({ hash: snap.hash, source: snap.source }, 'injection configuration activated'),
+    onActivate: (snap) => {
+      pool?.activate(preparedGen);
+      logger.info({ hash: snap.hash, source: snap.source, workers: opts.workers }, 'injection configuration activated');
+    },
   });
 
   let stopConfig: () => void;
@@ -166,7 +184,10 @@ async function serve(opts: ServeOptions): Promise<void> {
         registry: metrics.registry,
         onResult: (result, src) => {
           const st = policy?.holder.status();
-          if (result === 'success') logger.info({ source: src, hash: st?.hash }, 'injection policy activated');
+          if (result === 'success') {
+            logger.info({ source: src, hash: st?.hash }, 'injection policy activated');
+            pool?.pushCaches({ policy: policy?.holder.current().value });
+          }
           if (result === 'failure') logger.error({ source: src, err: st?.lastError?.message }, 'injection policy rejected; keeping the last good one');
         },
       })
@@ -176,6 +197,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     if (!policy.holder.isLoaded()) {
       throw admissionError('MA301_CONFIG_INVALID', 'initial injection policy', policy.holder.status().lastError?.message ?? 'not loaded');
     }
+    pool?.pushCaches({ policy: policy.holder.current().value });
   }
 
   const tlsSource = await startCertificates(opts, logger, metrics.registry);
@@ -185,30 +207,38 @@ async function serve(opts: ServeOptions): Promise<void> {
   const nodes = opts.nativeSidecars === 'auto' ? startNodeCache(kubeConfig(), warn('node')) : undefined;
   const proxyConfigs = opts.watchProxyConfigs ? startProxyConfigCache(kubeConfig(), warn('ProxyConfig')) : undefined;
   const namespaces = opts.platform === 'openshift' ? startNamespaceCache(kubeConfig(), warn('namespace')) : undefined;
-  const injectEngine = (request: Parameters<typeof injectAdmission>[1], path: string): AdmissionDecision => {
-    // One snapshot per request: a reload mid-request cannot mix two configurations.
-    const snap = holder.current();
-    return injectAdmission(snap.value, request, path, {
-      templateHash: snap.hash,
-      openshift: opts.platform === 'openshift',
+  if (pool) {
+    // The workers read snapshots of the watches, pushed whole on every change (coalesced per tick).
+    let scheduled = false;
+    const push = () => {
+      if (scheduled) return;
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        pool.pushCaches({ nodes: nodes?.snapshot(), proxyConfigs: proxyConfigs?.list(), namespaces: namespaces?.snapshot() });
+      });
+    };
+    nodes?.onChange(push);
+    proxyConfigs?.onChange(push);
+    namespaces?.onChange(push);
+  }
+  let engines: AdmissionEngines | AdmissionWorkerPool;
+  if (pool) {
+    engines = pool;
+  } else {
+    const schema = loadSchemaValidator(features);
+    if (schema) logger.info({ crds: schema.file, compileMs: Math.round(schema.compileMs) }, 'CRD schema validation enabled');
+    const lookups: CacheLookups = {
       nativeSidecars: nodes ? (nodeName) => nodes.nativeSidecars(nodeName) : undefined,
       proxyConfigs: proxyConfigs ? () => proxyConfigs.list() : undefined,
       namespaceAnnotations: namespaces ? (ns) => namespaces.annotations(ns) : undefined,
-      policy: policy?.holder.current().value,
-    });
-  };
-  let crdValidator;
-  if (opts.schemaValidation) {
-    crdValidator = loadCrdValidatorFromFile(opts.crds ?? defaultCrdFile());
-    logger.info({ crds: opts.crds ?? defaultCrdFile(), compileMs: Math.round(crdValidator.warmUp()) }, 'CRD schema validation enabled');
+      policy: policy ? () => policy.holder.current().value : undefined,
+    };
+    engines = createEngines(features, () => holder.current(), () => lookups, schema?.validator);
   }
-  const validateEngine = createValidationEngine({ crdValidator });
 
   const app = buildServer({
-    engines: {
-      inject: injectEngine,
-      validate: validateEngine,
-    },
+    engines,
     metrics,
     logger,
     tls: tlsSource.initial,
@@ -240,7 +270,10 @@ async function serve(opts: ServeOptions): Promise<void> {
     stopConfig();
     policy?.close();
     app.close().then(
-      () => process.exit(0),
+      async () => {
+        await pool?.close();
+        process.exit(0);
+      },
       (err: unknown) => {
         logger.error({ err: describeError(err) }, 'shutdown failed');
         process.exit(1);

@@ -15,6 +15,7 @@ import {
   type Pod,
 } from './postprocess/index.js';
 import { buildTemplateData } from './template-data.js';
+import { renderTemplatesCached } from './template-cache.js';
 import { PROXY_CONFIG_ANNOTATION, mergeProxyConfig } from './settings/mesh.js';
 import { isPlainObject } from './settings/proto-fields.js';
 import { OVERRIDES_ANNOTATION, STATUS_ANNOTATION, injectionStatusValue, parseInjectionStatus } from './status.js';
@@ -159,33 +160,36 @@ export function runInjection(settings: InjectionSettings, params: InjectionParam
 
   const statusPort = statusPortOf(settings);
   const stripped = strippedPod(original, statusPort);
-  const data = buildTemplateData(settings, params, stripped);
-
   const names = selectTemplates(annotations, params);
-  let merged: JsonObject = original;
-  let templatePod: JsonObject = {};
-  for (const name of names) {
+  let data: ReturnType<typeof buildTemplateData> | undefined;
+  const rendered = renderTemplatesCached(settings, names, params, stripped, (name, soFar) => {
     const tmpl = settings.templates.get(name);
     if (!tmpl) {
       throw admissionError('MA202_TEMPLATE_NOT_FOUND', name, [...settings.templates.keys()]);
     }
+    data ??= buildTemplateData(settings, params, stripped);
     let text: string;
     try {
       text = tmpl.execute(data);
     } catch (e) {
       throw admissionError('MA201_TEMPLATE_RUN', e instanceof Error ? e.message : String(e));
     }
-    let patch: JsonObject;
     try {
       // Parsed once: the same overlay goes onto the template-only pod and onto the real pod.
       const parsed = parseYamlDocument(text);
-      patch = isJsonObject(parsed) ? parsed : {};
+      const patch = isJsonObject(parsed) ? parsed : {};
       // Merges are plain strategic merges; the Go-typed round trip (unknown fields dropped,
       // quantities canonical) runs once, on the finished pod, where it is observable.
-      templatePod = strategicMerge(templatePod, patch, 'Pod');
+      return { patch, templatePod: strategicMerge(soFar, patch, 'Pod'), textBytes: text.length };
     } catch (e) {
       throw admissionError('MA201_TEMPLATE_RUN', `failed applying injection overlay: ${e instanceof Error ? e.message : String(e)}`);
     }
+  });
+  let merged: JsonObject = original;
+  let templatePod: JsonObject = {};
+  for (const step of rendered.steps) {
+    templatePod = step.templatePod;
+    const patch = step.patch;
     const nativeAnn = annotationsOf(merged)[NATIVE_ANNOTATION];
     const native = nativeAnn === 'true' ? true : nativeAnn === 'false' ? false : (params.nativeSidecars ?? settings.nativeSidecars);
     if (native && findContainer(containersOf(templatePod, 'initContainers'), PROXY) && findContainer(containersOf(merged, 'containers'), PROXY)) {
@@ -204,6 +208,7 @@ export function runInjection(settings: InjectionSettings, params: InjectionParam
       );
     }
   }
+  if (rendered.error) throw rendered.error;
 
   merged = reapplyOverwrittenContainers(merged, original, templatePod, params.proxyConfig);
   merged = postProcess(settings, params, merged, templatePod, proxyEnvs, statusPort);

@@ -8,12 +8,18 @@ import { startListWatch, type ListWatchHandle } from './list-watch.js';
  */
 export interface NamespaceCache {
   annotations(namespace: string): Readonly<Record<string, string>> | undefined;
+  /** Namespace → annotations, as a copy (what worker threads read). */
+  snapshot(): Array<[string, Record<string, string>]>;
+  /** Called after every change (sync or event). */
+  onChange(fn: () => void): void;
   readonly synced: Promise<void>;
   stop(): void;
 }
 
 export function startNamespaceCache(kc: k8s.KubeConfig, onError?: (e: Error) => void): NamespaceCache {
   const byName = new Map<string, Record<string, string>>();
+  const listeners: Array<() => void> = [];
+  const changed = () => listeners.forEach((fn) => fn());
   const core = makeApis(kc).core;
   const handle: ListWatchHandle = startListWatch<k8s.V1Namespace>({
     kc,
@@ -25,14 +31,22 @@ export function startNamespaceCache(kc: k8s.KubeConfig, onError?: (e: Error) => 
     onSync: (items) => {
       byName.clear();
       for (const ns of items) if (ns.metadata?.name) byName.set(ns.metadata.name, ns.metadata.annotations ?? {});
+      changed();
     },
     onEvent: (type, ns) => {
       const name = ns.metadata?.name;
       if (!name) return;
       if (type === 'DELETED') byName.delete(name);
       else byName.set(name, ns.metadata?.annotations ?? {});
+      changed();
     },
     onError,
   });
-  return { annotations: (ns) => byName.get(ns), synced: handle.synced, stop: () => handle.stop() };
+  return {
+    annotations: (ns) => byName.get(ns),
+    snapshot: () => [...byName],
+    onChange: (fn) => listeners.push(fn),
+    synced: handle.synced,
+    stop: () => handle.stop(),
+  };
 }

@@ -6,6 +6,8 @@ import { fromCustomResource, sortResources, type ProxyConfigResource } from '../
 export interface ProxyConfigCache {
   /** Every ProxyConfig resource, oldest first; the same array until something changes. */
   list(): readonly ProxyConfigResource[];
+  /** Called after every change (sync or event). */
+  onChange(fn: () => void): void;
   readonly synced: Promise<void>;
   stop(): void;
 }
@@ -21,8 +23,10 @@ const PLURAL = 'proxyconfigs';
 export function startProxyConfigCache(kc: k8s.KubeConfig, onError?: (e: Error) => void): ProxyConfigCache {
   const byKey = new Map<string, ProxyConfigResource>();
   let sorted: readonly ProxyConfigResource[] = [];
+  const listeners: Array<() => void> = [];
   const refresh = () => {
     sorted = sortResources([...byKey.values()]);
+    listeners.forEach((fn) => fn());
   };
   const keyOf = (o: k8s.KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
   const custom = makeApis(kc).custom;
@@ -54,5 +58,5 @@ export function startProxyConfigCache(kc: k8s.KubeConfig, onError?: (e: Error) =
     },
     onError,
   });
-  return { list: () => sorted, synced: handle.synced, stop: () => handle.stop() };
+  return { list: () => sorted, onChange: (fn) => listeners.push(fn), synced: handle.synced, stop: () => handle.stop() };
 }

@@ -1,18 +1,20 @@
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { admissionError, describeError } from '../errors.js';
-import { MAX_REQUEST_BODY_BYTES, decodeReview, encodeDecision, encodeDecodeFailure } from '../admission/review.js';
-import type { AdmissionDecision, AdmissionRequest } from '../admission/types.js';
+import { MAX_REQUEST_BODY_BYTES } from '../admission/review.js';
+import { answerReview, type AdmissionAnswer, type AdmissionEngines, type AdmissionSummary, type WebhookKind } from '../admission/answer.js';
 import type { ServerMetrics } from './metrics.js';
 
-/** The engines behind the two webhooks; the server knows nothing of what they decide. */
-export interface AdmissionEngines {
-  inject(request: AdmissionRequest, path: string): AdmissionDecision;
-  validate(request: AdmissionRequest): AdmissionDecision;
+export type { AdmissionEngines } from '../admission/answer.js';
+
+/** Computes answers off the HTTP thread (a worker pool): the raw body in, answer text and summary out. */
+export interface RawAdmitter {
+  admit(kind: WebhookKind, body: string, path: string): Promise<AdmissionAnswer>;
 }
 
 export interface ServerOptions {
-  engines: AdmissionEngines;
+  /** The engines, run inline; or a RawAdmitter that runs them elsewhere. The server knows nothing of what they decide. */
+  engines: AdmissionEngines | RawAdmitter;
   metrics: ServerMetrics;
   logger: Logger;
   /** Omit for plain HTTP (tests, or TLS terminated in front). */
@@ -22,12 +24,12 @@ export interface ServerOptions {
   debug?: Record<string, () => unknown>;
 }
 
-type WebhookKind = 'inject' | 'validate';
-
 const JSON_CONTENT_TYPE = 'application/json';
 
 export function buildServer(opts: ServerOptions) {
   const { engines, metrics, logger } = opts;
+  const admit: RawAdmitter['admit'] =
+    'admit' in engines ? (kind, body, path) => engines.admit(kind, body, path) : async (kind, body, path) => answerReview(engines, kind, body, path);
   const app = Fastify({
     loggerInstance: logger,
     // One structured line per admission is logged by the handler itself.
@@ -81,33 +83,36 @@ export function buildServer(opts: ServerOptions) {
           req.log.warn({ path: req.url, contentType: req.headers['content-type'] }, e.message);
           return reply.code(e.httpStatus).type('text/plain; charset=utf-8').send(`${e.message}\n`);
         }
-        const decoded = decodeReview(body.toString('utf8'));
-        if (!decoded.ok) {
-          if (kind === 'inject') metrics.injection.failure.inc();
-          req.log.warn({ path: req.url, webhook: kind, err: decoded.message }, 'could not decode AdmissionReview');
-          return reply.code(200).type(JSON_CONTENT_TYPE).send(JSON.stringify(encodeDecodeFailure(decoded.message)));
-        }
-        const { review } = decoded;
-        let decision: AdmissionDecision;
+        let answer: AdmissionAnswer;
         try {
-          decision = kind === 'inject' ? engines.inject(review.request, req.url) : engines.validate(review.request);
+          answer = await admit(kind, body.toString('utf8'), req.url);
         } catch (e) {
-          // An engine bug must still produce an answer the API server can act on.
-          req.log.error({ err: e, uid: review.request.uid }, 'admission engine threw');
-          decision = { allowed: false, message: admissionError('MA105_INTERNAL', describeError(e)).message, reason: 'internal_error' };
+          // The worker computing this answer was stuck past its deadline or died: no review to echo a uid into.
+          const message = describeError(e);
+          countHttpError(kind, 500);
+          req.log.error({ path: req.url, webhook: kind, err: message }, 'admission not computed');
+          return reply.code(500).type('text/plain; charset=utf-8').send(`${message}\n`);
         }
-        recordDecision(kind, review.request, decision);
-        const out = JSON.stringify(encodeDecision(review, decision));
+        const summary = answer.summary;
+        if (!summary.decoded) {
+          if (kind === 'inject') metrics.injection.failure.inc();
+          req.log.warn({ path: req.url, webhook: kind, err: summary.message }, 'could not decode AdmissionReview');
+          return reply.code(200).type(JSON_CONTENT_TYPE).send(answer.body);
+        }
+        if (summary.engineError !== undefined) req.log.error({ err: summary.engineError, uid: summary.uid }, 'admission engine threw');
+        recordDecision(kind, summary);
         const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-        logAdmission(req, kind, review.request, decision, durationMs);
-        return reply.code(200).type(JSON_CONTENT_TYPE).send(out);
+        logAdmission(req, kind, summary, durationMs);
+        return reply.code(200).type(JSON_CONTENT_TYPE).send(answer.body);
       } finally {
         if (kind === 'inject') metrics.injection.time.observe(Number(process.hrtime.bigint() - started) / 1e9);
       }
     };
   }
 
-  function recordDecision(kind: WebhookKind, request: AdmissionRequest, d: AdmissionDecision): void {
+  type Decided = Extract<AdmissionSummary, { decoded: true }>;
+
+  function recordDecision(kind: WebhookKind, d: Decided): void {
     if (kind === 'inject') {
       // Istio counts every answered review as a success, including skips and denials.
       metrics.injection.success.inc();
@@ -118,32 +123,26 @@ export function buildServer(opts: ServerOptions) {
       if (!d.allowed) metrics.injection.failure.inc();
       return;
     }
-    const labels = {
-      group: request.resource?.group ?? '',
-      version: request.resource?.version ?? '',
-      resource: request.resource?.resource ?? '',
-    };
+    const labels = d.resource;
     if (d.allowed && d.reason !== 'unsupported_operation') metrics.validation.passed.inc(labels);
-    else if (!request.dryRun) metrics.validation.failed.inc({ ...labels, reason: d.reason });
+    else if (!d.dryRun) metrics.validation.failed.inc({ ...labels, reason: d.reason });
   }
 
-  function logAdmission(req: FastifyRequest, kind: WebhookKind, r: AdmissionRequest, d: AdmissionDecision, ms: number): void {
-    const obj = (r.object ?? {}) as { metadata?: { name?: string; generateName?: string; namespace?: string } };
-    const name = r.name || obj.metadata?.name || (obj.metadata?.generateName ? `${obj.metadata.generateName}***** (actual name not yet known)` : '');
+  function logAdmission(req: FastifyRequest, kind: WebhookKind, d: Decided, ms: number): void {
     req.log.info(
       {
         webhook: kind,
         path: req.url,
-        uid: r.uid,
-        kind: r.kind?.kind ?? '',
-        operation: r.operation,
-        namespace: r.namespace || obj.metadata?.namespace || '',
-        name,
+        uid: d.uid,
+        kind: d.objectKind,
+        operation: d.operation,
+        namespace: d.namespace,
+        name: d.name,
         allowed: d.allowed,
         decision: d.reason,
         ...(d.message ? { message: d.message } : {}),
         ...(d.detail ? { detail: d.detail } : {}),
-        ...(r.dryRun ? { dryRun: true } : {}),
+        ...(d.dryRun ? { dryRun: true } : {}),
         durationMs: Math.round(ms * 1000) / 1000,
       },
       'admission',

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { admissionError } from '../errors.js';
+import { defaultWorkerCount } from '../workers/cpus.js';
 
 /** Command-line options of `npm start`, shaped like istiod's where istiod has an equivalent. */
 export interface ServeOptions {
@@ -27,6 +28,8 @@ export interface ServeOptions {
   platform: string;
   /** The operator's injection policy file (watched); absent means Istio's behaviour. */
   injectionPolicy?: string;
+  /** Admission worker threads; 0 computes admissions on the HTTP thread. */
+  workers: number;
 }
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
@@ -61,6 +64,9 @@ export const SERVE_USAGE = `usage: npm start -- [options]
   --injection-policy FILE   the operator's policy for injection overrides (YAML: allowed proxy images, hostPath,
                             privileges, resource caps, per-namespace overrides); watched, an invalid edit
                             keeps the last good policy; default: none (Istio's behaviour)
+  --workers N               worker threads computing admissions (the HTTP thread stays free for probes);
+                            default: the CPUs the container may use (cgroup cpu.max quota, else all);
+                            0 computes them on the HTTP thread
   --log-level LEVEL         trace|debug|info|warn|error (default info)`;
 
 function parseBoolFlag(v: string, flag: string): boolean {
@@ -97,6 +103,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
       'watch-proxyconfigs': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
       'injection-policy': { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -112,6 +119,10 @@ export function parseServeOptions(argv: string[]): ServeOptions {
   }
   if ((values['tls-cert-file'] === undefined) !== (values['tls-key-file'] === undefined)) {
     throw admissionError('MA500_USAGE', '--tls-cert-file and --tls-key-file go together');
+  }
+  const workers = values.workers === undefined ? defaultWorkerCount() : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 256) {
+    throw admissionError('MA500_USAGE', `--workers must be an integer 0..256, got '${values.workers}'`);
   }
   return {
     port,
@@ -136,5 +147,6 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     platform: values.platform,
     watchProxyConfigs: values['watch-proxyconfigs'],
     ...(values['injection-policy'] !== undefined ? { injectionPolicy: resolve(values['injection-policy']) } : {}),
+    workers,
   };
 }

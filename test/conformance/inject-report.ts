@@ -39,7 +39,7 @@ function compile(c: InjectCase, revision: string, override: SettingsOverride = {
 }
 
 /** Split like Istio's test: on "\n---", expand Lists, keep the workload kinds. */
-function workloadDocs(text: string): Obj[] {
+export function workloadDocs(text: string): Obj[] {
   const out: Obj[] = [];
   for (const part of text.split('\n---')) {
     if (part.trim() === '') continue;
@@ -55,7 +55,7 @@ function workloadDocs(text: string): Obj[] {
 }
 
 /** objectToPod of Istio's webhook test: the Pod the workload's controller would create. */
-function objectToPod(doc: Obj): Obj {
+export function objectToPod(doc: Obj): Obj {
   if (doc.kind === 'Pod') return structuredClone(doc);
   const meta = isObj(doc.metadata) ? doc.metadata : {};
   const name = String(meta.name ?? '');

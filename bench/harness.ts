@@ -1,0 +1,116 @@
+/**
+ * What the HTTP benchmark needs from a server under test, and how it loads one. A server is anything
+ * that listens on a loopback port and answers AdmissionReviews: the echo floor, mesh-admission with N
+ * workers, or a peer such as istiod; `bench/run.ts` measures every entry of its server list alike.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+
+export interface RunningServer {
+  port: number;
+  /** The process whose CPU time and memory are measured. */
+  pid: number;
+  stop(): void;
+}
+
+export interface BenchServer {
+  name: string;
+  /** URL paths of the two webhooks (the echo floor answers any path). */
+  injectPath: string;
+  validatePath?: string;
+  start(): Promise<RunningServer>;
+}
+
+/** Start `node <args>` and wait for it to print `PORT <n>`. */
+export async function startProcess(args: string[], name: string): Promise<RunningServer> {
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((ok, fail) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /PORT (\d+)/.exec(buf);
+      if (m) ok(Number(m[1]));
+    });
+    child.on('exit', (code) => fail(new Error(`${name} server exited with ${code}`)));
+  });
+  return { port, pid: child.pid!, stop: () => child.kill() };
+}
+
+/** Resident memory of a process in MiB, from /proc (Linux). */
+export function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+/** User + system CPU of a whole process (every thread), in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of stat(5), counted after the command name: utime, stime.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  /** Server CPU per request (all its threads), ms. */
+  cpuMsPerRequest: number;
+  rssMiB: number;
+}
+
+/** Closed-loop load on keep-alive connections (as the API server does), bounded in count. */
+export async function load(server: RunningServer, path: string, body: string, total: number, concurrency: number): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: false });
+  const latencies: number[] = [];
+  let next = 0;
+  const one = () =>
+    new Promise<void>((ok, fail) => {
+      const t0 = process.hrtime.bigint();
+      const req = request(
+        { host: '127.0.0.1', port: server.port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode !== 200) fail(new Error(`HTTP ${res.statusCode}`));
+            latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+            ok();
+          });
+        },
+      );
+      req.on('error', fail);
+      req.end(body);
+    });
+  const worker = async () => {
+    while (next < total) {
+      next++;
+      await one();
+    }
+  };
+  // Warm the connections and the JIT, as a long-running server is.
+  for (let i = 0; i < Math.max(200, concurrency * 4); i += concurrency) await Promise.all(Array.from({ length: concurrency }, one));
+  latencies.length = 0;
+  const cpu0 = processCpuMs(server.pid);
+  const t0 = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = processCpuMs(server.pid) - cpu0;
+  agent.destroy();
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    requests: sorted.length,
+    rps: sorted.length / secs,
+    p50: pct(sorted, 50),
+    p99: pct(sorted, 99),
+    p999: pct(sorted, 99.9),
+    cpuMsPerRequest: cpu / sorted.length,
+    rssMiB: rssMiB(server.pid),
+  };
+}

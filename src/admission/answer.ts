@@ -1,0 +1,96 @@
+/**
+ * One AdmissionReview body in, the answer text and a summary out: the part of a webhook call that
+ * can run away from the HTTP thread (in a worker, or inline). The summary carries what the server
+ * needs for its log line and metrics, so neither the request nor the answer crosses back as objects.
+ */
+import { admissionError, describeError } from '../errors.js';
+import { decodeReview, encodeDecodeFailure } from './review.js';
+import type { AdmissionDecision, AdmissionRequest, AdmissionReview } from './types.js';
+
+export type WebhookKind = 'inject' | 'validate';
+
+/** The engines behind the two webhooks, on whichever thread computes them. */
+export interface AdmissionEngines {
+  inject(request: AdmissionRequest, path: string): AdmissionDecision;
+  validate(request: AdmissionRequest): AdmissionDecision;
+}
+
+/** What the server logs and counts about one answered review. */
+export type AdmissionSummary =
+  | { decoded: false; message: string }
+  | {
+      decoded: true;
+      uid: string;
+      objectKind: string;
+      operation: string;
+      namespace: string;
+      name: string;
+      resource: { group: string; version: string; resource: string };
+      dryRun: boolean;
+      allowed: boolean;
+      reason: string;
+      message?: string;
+      detail?: string;
+      /** The engine threw (a bug): the answer is a denial with MA105, this is what it threw. */
+      engineError?: string;
+    };
+
+export interface AdmissionAnswer {
+  /** The 200 answer body (application/json). */
+  body: string;
+  summary: AdmissionSummary;
+}
+
+/**
+ * The response review as text, field for field what `JSON.stringify(encodeDecision(...))` writes, but
+ * the base64 patch is appended as is instead of being scanned for escapes a second time.
+ */
+export function encodeDecisionText(review: AdmissionReview, decision: AdmissionDecision): string {
+  let s = `{"kind":"AdmissionReview","apiVersion":${JSON.stringify(review.apiVersion)},"response":{"uid":${JSON.stringify(review.request.uid)},"allowed":${decision.allowed}`;
+  if (decision.message !== undefined) s += `,"status":{"metadata":{},"message":${JSON.stringify(decision.message)}}`;
+  if (decision.patch !== undefined && decision.patch.length > 0) {
+    s += `,"patch":"${Buffer.from(JSON.stringify(decision.patch)).toString('base64')}","patchType":"JSONPatch"`;
+  }
+  if (decision.allowed && decision.warnings !== undefined && decision.warnings.length > 0) s += `,"warnings":${JSON.stringify(decision.warnings)}`;
+  return `${s}}}`;
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+export function answerReview(engines: AdmissionEngines, kind: WebhookKind, body: string, path: string): AdmissionAnswer {
+  const decoded = decodeReview(body);
+  if (!decoded.ok) return { body: JSON.stringify(encodeDecodeFailure(decoded.message)), summary: { decoded: false, message: decoded.message } };
+  const { review } = decoded;
+  const r = review.request;
+  let decision: AdmissionDecision;
+  let engineError: string | undefined;
+  try {
+    decision = kind === 'inject' ? engines.inject(r, path) : engines.validate(r);
+  } catch (e) {
+    // An engine bug must still produce an answer the API server can act on.
+    engineError = describeError(e);
+    decision = { allowed: false, message: admissionError('MA105_INTERNAL', engineError).message, reason: 'internal_error' };
+  }
+  const obj = (r.object ?? {}) as { metadata?: { name?: unknown; generateName?: unknown; namespace?: unknown } };
+  const generateName = str(obj.metadata?.generateName);
+  return {
+    body: encodeDecisionText(review, decision),
+    summary: {
+      decoded: true,
+      uid: r.uid,
+      objectKind: str(r.kind?.kind),
+      operation: str(r.operation),
+      namespace: str(r.namespace) || str(obj.metadata?.namespace),
+      name: str(r.name) || str(obj.metadata?.name) || (generateName ? `${generateName}***** (actual name not yet known)` : ''),
+      resource: { group: str(r.resource?.group), version: str(r.resource?.version), resource: str(r.resource?.resource) },
+      dryRun: r.dryRun === true,
+      allowed: decision.allowed,
+      reason: decision.reason,
+      ...(decision.message !== undefined ? { message: decision.message } : {}),
+      ...(decision.detail ? { detail: decision.detail } : {}),
+      ...(engineError !== undefined ? { engineError } : {}),
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { answerReview } from '../../src/admission/answer.js';
+import { hashRawConfig, type RawInjectConfig } from '../../src/config/types.js';
+import { AdmissionWorkerPool } from '../../src/workers/pool.js';
+import { buildInjectionSettings, createEngines, lookupsFromState, type EngineFeatures } from '../../src/workers/engines.js';
+import { cpusFromCpuMax } from '../../src/workers/cpus.js';
+import { announceSkip, conformanceAvailable } from '../conformance/corpus.js';
+import { TESTDATA, caseSettings, loadInjectCases } from '../conformance/inject-cases.js';
+import { objectToPod, workloadDocs } from '../conformance/inject-report.js';
+
+const features: EngineFeatures = { revision: 'default', nativeSidecars: true, openshift: false, watchProxyConfigs: false, schemaValidation: false };
+const pools: AdmissionWorkerPool[] = [];
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.close()));
+});
+function pool(size: number, deadlineMs?: number): AdmissionWorkerPool {
+  const p = new AdmissionWorkerPool({ size, features, deadlineMs });
+  pools.push(p);
+  return p;
+}
+async function load(p: AdmissionWorkerPool, raw: RawInjectConfig): Promise<void> {
+  p.activate(await p.prepare(raw, hashRawConfig(raw)));
+}
+
+const review = (object: unknown, uid = 'u') =>
+  JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid, kind: { group: '', version: 'v1', kind: 'Pod' }, operation: 'CREATE', namespace: 'shop', object } });
+const pod = (annotations: Record<string, string> = {}) => ({
+  metadata: { generateName: 'web-', namespace: 'shop', labels: { app: 'web' }, annotations },
+  spec: { containers: [{ name: 'web', image: 'nginx' }] },
+});
+const oneTemplate = (tmpl: string): RawInjectConfig => ({
+  config: `policy: enabled\ndefaultTemplates: [sidecar]\ntemplates:\n  sidecar: |\n${tmpl.split('\n').map((l) => `    ${l}`).join('\n')}\n`,
+  values: '{}',
+});
+const patchOf = (body: string) => Buffer.from((JSON.parse(body) as { response: { patch?: string } }).response.patch ?? '', 'base64').toString();
+
+describe('admission worker pool', () => {
+  it.skipIf(!conformanceAvailable())('answers the webhook conformance corpus byte for byte as one worker and as the inline engine', async () => {
+    const one = pool(1);
+    const two = pool(2);
+    let compared = 0;
+    const answeredBy = new Set<number>();
+    for (const c of loadInjectCases().filter((x) => x.webhook && x.golden)) {
+      const s = caseSettings(c);
+      const raw = { config: s.config, values: s.values, mesh: s.mesh };
+      await Promise.all([load(one, raw), load(two, raw)]);
+      const inline = createEngines(features, () => ({ value: buildInjectionSettings(raw, features), hash: hashRawConfig(raw) }), () => lookupsFromState(features, {}));
+      const bodies = workloadDocs(readFileSync(join(TESTDATA, c.input), 'utf8')).map((doc, i) => review(objectToPod(doc), `${c.name}-${i}`));
+      // Both workers of the pair get work: the requests are in flight together.
+      const [a, b] = await Promise.all([Promise.all(bodies.map((x) => one.admit('inject', x, '/inject'))), Promise.all([...bodies, ...bodies].map((x) => two.admit('inject', x, '/inject')))]);
+      for (const [i, body] of bodies.entries()) {
+        const want = answerReview(inline, 'inject', body, '/inject').body;
+        expect(a[i]!.body, c.name).toBe(want);
+        expect(b[i]!.body, c.name).toBe(want);
+        expect(b[i + bodies.length]!.body, c.name).toBe(want);
+        compared++;
+      }
+      for (const x of b) answeredBy.add(x.worker);
+    }
+    expect(compared).toBeGreaterThan(100);
+    expect(answeredBy.size).toBe(2);
+  }, 240_000);
+
+  it('a reload reaches every worker before it is acknowledged', async () => {
+    const p = pool(2);
+    await load(p, oneTemplate('metadata:\n  labels:\n    flavour: "one"'));
+    const before = await Promise.all(Array.from({ length: 20 }, () => p.admit('inject', review(pod()), '/inject')));
+    expect(before.every((a) => patchOf(a.body).includes('"one"'))).toBe(true);
+    await load(p, oneTemplate('metadata:\n  labels:\n    flavour: "two"'));
+    const after = await Promise.all(Array.from({ length: 20 }, () => p.admit('inject', review(pod()), '/inject')));
+    expect(new Set(after.map((a) => a.worker)).size).toBe(2);
+    expect(after.filter((a) => !patchOf(a.body).includes('"two"'))).toEqual([]);
+  }, 60_000);
+
+  it('refuses a reload that a worker cannot build, keeping the previous generation', async () => {
+    const p = pool(1);
+    await load(p, oneTemplate('metadata:\n  labels:\n    flavour: "one"'));
+    await expect(p.prepare({ config: 'templates: [', values: '{}' }, 'bad')).rejects.toMatchObject({ code: 'MA322_WORKER_CONFIG' });
+    expect(patchOf((await p.admit('inject', review(pod()), '/inject')).body)).toContain('"one"');
+  }, 60_000);
+
+  it('replaces a worker stuck past the deadline and answers the next request from its replacement', async () => {
+    const p = pool(1, 1500);
+    // ~10^10 template steps for an annotated pod: effectively forever, so only the deadline ends it.
+    await load(p, oneTemplate('{{ if index .ObjectMeta.Annotations "hang" }}{{ range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}{{ end }}metadata:\n  labels:\n    ok: "yes"'));
+    const warm = await p.admit('inject', review(pod()), '/inject');
+    const stuckThread = warm.worker;
+    const stuck = p.admit('inject', review(pod({ hang: 'true' })), '/inject');
+    const queued = p.admit('inject', review(pod(), 'behind'), '/inject');
+    await expect(stuck).rejects.toMatchObject({ code: 'MA320_WORKER_DEADLINE' });
+    const next = await queued;
+    expect(JSON.parse(next.body).response).toMatchObject({ uid: 'behind', allowed: true });
+    expect(next.worker).not.toBe(stuckThread);
+    expect(p.replacements).toBe(1);
+  }, 60_000);
+});
+
+describe('cpusFromCpuMax', () => {
+  it('reads a cgroup v2 quota, rounding a fraction up, and no quota as undefined', () => {
+    expect(cpusFromCpuMax('max 100000\n')).toBeUndefined();
+    expect(cpusFromCpuMax('200000 100000\n')).toBe(2);
+    expect(cpusFromCpuMax('150000 100000')).toBe(2);
+    expect(cpusFromCpuMax('50000 100000')).toBe(1);
+    expect(cpusFromCpuMax('garbage')).toBeUndefined();
+  });
+});
+
+if (!conformanceAvailable()) announceSkip('worker pool vs inline on the webhook corpus');
