@@ -21,15 +21,18 @@ const SWAP_RETRIES = 5;
 /**
  * The directory a mounted ConfigMap's files really live in right now: `..data` resolved once, so every file
  * read from the result belongs to the same ConfigMap version. A plain directory (no `..data`) is itself.
+ * Throws when `..data` exists but cannot be resolved (its target was removed by a swap in between): falling
+ * back to the key symlinks then would bring back the torn read this avoids.
  */
 function resolveMountedDir(dir: string): string {
   const link = join(dir, KUBELET_DATA_LINK);
+  let isLink: boolean;
   try {
-    if (!lstatSync(link).isSymbolicLink()) return dir;
-    return realpathSync(link);
+    isLink = lstatSync(link).isSymbolicLink();
   } catch {
     return dir;
   }
+  return isLink ? realpathSync(link) : dir;
 }
 
 /**
@@ -39,14 +42,28 @@ function resolveMountedDir(dir: string): string {
  */
 function readMountedFiles<K extends string>(dir: string, files: Readonly<Record<K, string>>): Record<K, string> {
   for (let attempt = 0; ; attempt++) {
-    const version = resolveMountedDir(dir);
+    let version: string;
+    try {
+      version = resolveMountedDir(dir);
+    } catch (e) {
+      if (attempt >= SWAP_RETRIES) throw admissionError('MA300_CONFIG_UNREADABLE', join(dir, KUBELET_DATA_LINK), describeError(e));
+      continue;
+    }
     try {
       const out = {} as Record<K, string>;
       for (const key of Object.keys(files) as K[]) out[key] = readText(join(version, key), files[key], join(dir, key));
       return out;
     } catch (e) {
-      if (version === dir || attempt >= SWAP_RETRIES || resolveMountedDir(dir) === version) throw e;
+      if (version === dir || attempt >= SWAP_RETRIES || !versionChanged(dir, version)) throw e;
     }
+  }
+}
+
+function versionChanged(dir: string, version: string): boolean {
+  try {
+    return resolveMountedDir(dir) !== version;
+  } catch {
+    return true;
   }
 }
 

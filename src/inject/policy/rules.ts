@@ -39,6 +39,8 @@ export interface NamespaceOverride {
   readonly overrides: readonly RuleKey[];
 }
 
+const MAX_NAMESPACE_LENGTH = 63;
+
 const RULE_KEYS = ['allowedProxyImages', 'denyHostPathUserVolumes', 'denyPrivilegedProxy', 'maxProxyResources'] as const;
 export type RuleKey = (typeof RULE_KEYS)[number];
 
@@ -132,6 +134,9 @@ export function parseInjectionPolicy(text: string, file: string): InjectionPolic
 /** The rules for a namespace: the base rules with every matching override applied in file order. */
 export function rulesForNamespace(policy: InjectionPolicy, namespace: string): PolicyRules {
   const rules: Record<string, unknown> = { ...policy.rules };
+  // Namespace names are at most 63 characters; a longer one (only a forged request has it) gets the base
+  // rules, which keeps the glob work per request bounded.
+  if (namespace.length > MAX_NAMESPACE_LENGTH) return rules as PolicyRules;
   for (const entry of policy.namespaces) {
     if (!matchGlob(entry.glob, namespace)) continue;
     for (const k of entry.overrides) {

@@ -176,6 +176,8 @@ describe('injection policy: denyPrivilegedProxy', () => {
     const p = pod({ 'sidecar.istio.io/interceptionMode': 'TPROXY' });
     expect(admit(p, true, 'platform-net').allowed).toBe(true);
     expect(admit(p, true, 'my-platform-net').allowed).toBe(false);
+    // A name no namespace can have never picks up an override (and costs no glob work).
+    expect(admit(p, true, `platform-${'x'.repeat(100)}`).allowed).toBe(false);
     // The other rules still apply in the overridden namespace.
     expect(admit(pod({ 'sidecar.istio.io/proxyImage': 'evil.example/p:1' }), true, 'platform-net').allowed).toBe(false);
   });
