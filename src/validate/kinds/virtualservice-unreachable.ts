@@ -10,25 +10,43 @@ import { isObject, readMessage, readMessageList, readMessageMap, readNumber, rea
 /** Map-typed match fields: Go's omitempty drops them when empty, unlike (pointer) message fields. */
 const MAP_KEYS = new Set(['headers', 'queryParams', 'withoutHeaders', 'sourceLabels']);
 
-function canonical(v: unknown, key: string | undefined): unknown {
-  if (Array.isArray(v)) return v.length === 0 ? undefined : v.map((e) => canonical(e, undefined) ?? null);
-  if (isObject(v)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) {
-      const c = canonical(v[k], k);
-      if (c !== undefined) out[k] = c;
-    }
-    if (Object.keys(out).length === 0 && key !== undefined && MAP_KEYS.has(key)) return undefined;
-    return out;
-  }
-  if (v === null || v === '' || v === 0 || v === false) return undefined;
-  return v;
+/** Keys in the order JSON.stringify emits an object built in sorted order: array indexes first, numerically. */
+function jsonKeyOrder(keys: string[]): string[] {
+  const sorted = keys.sort();
+  const isIndex = (k: string): boolean => /^(0|[1-9][0-9]*)$/.test(k) && Number(k) < 2 ** 32 - 1;
+  if (!sorted.some(isIndex)) return sorted;
+  const indexes = sorted.filter(isIndex).sort((a, b) => Number(a) - Number(b));
+  return [...indexes, ...sorted.filter((k) => !isIndex(k))];
 }
 
-function matchKey(match: JsonObject, dropName: boolean): string {
-  const copy: JsonObject = { ...match };
-  if (dropName) delete copy['name'];
-  return JSON.stringify(canonical(copy, undefined) ?? {});
+/**
+ * The canonical serialisation as text, built directly: the JSON of the value with keys sorted and
+ * zero values dropped (undefined when the value itself is dropped). No intermediate copy is built.
+ */
+function canonicalJson(v: unknown, key: string | undefined, skipKey?: string): string | undefined {
+  if (Array.isArray(v)) {
+    if (v.length === 0) return undefined;
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? ',' : '') + (canonicalJson(v[i], undefined) ?? 'null');
+    return out + ']';
+  }
+  if (isObject(v)) {
+    let out = '';
+    for (const k of jsonKeyOrder(Object.keys(v))) {
+      if (k === skipKey) continue;
+      const c = canonicalJson(v[k], k);
+      if (c !== undefined) out += (out === '' ? '' : ',') + JSON.stringify(k) + ':' + c;
+    }
+    if (out === '' && key !== undefined && MAP_KEYS.has(key)) return undefined;
+    return '{' + out + '}';
+  }
+  if (v === null || v === '' || v === 0 || v === false) return undefined;
+  return JSON.stringify(v);
+}
+
+/** The key Istio compares matches by (json.Marshal of the decoded match), exported for its tests. */
+export function matchKey(match: JsonObject, dropName: boolean): string {
+  return canonicalJson(match, undefined, dropName ? 'name' : undefined) ?? '{}';
 }
 
 function routeName(route: JsonObject, n: number, http: boolean): string {
