@@ -10,11 +10,18 @@ import { isObject, readMessage, readMessageList, readMessageMap, readNumber, rea
 /** Map-typed match fields: Go's omitempty drops them when empty, unlike (pointer) message fields. */
 const MAP_KEYS = new Set(['headers', 'queryParams', 'withoutHeaders', 'sourceLabels']);
 
+/** An array-index property name (JavaScript orders those first in an object). */
+function isIndex(k: string): boolean {
+  const c = k.charCodeAt(0);
+  return c >= 48 && c <= 57 && /^(0|[1-9][0-9]*)$/.test(k) && Number(k) < 2 ** 32 - 1;
+}
+
 /** Keys in the order JSON.stringify emits an object built in sorted order: array indexes first, numerically. */
 function jsonKeyOrder(keys: string[]): string[] {
-  const sorted = keys.sort();
-  const isIndex = (k: string): boolean => /^(0|[1-9][0-9]*)$/.test(k) && Number(k) < 2 ** 32 - 1;
-  if (!sorted.some(isIndex)) return sorted;
+  const sorted = keys.length > 1 ? keys.sort() : keys;
+  let any = false;
+  for (const k of sorted) if (isIndex(k)) any = true;
+  if (!any) return sorted;
   const indexes = sorted.filter(isIndex).sort((a, b) => Number(a) - Number(b));
   return [...indexes, ...sorted.filter((k) => !isIndex(k))];
 }
@@ -165,14 +172,20 @@ function analyze(routes: JsonObject[], http: boolean, out: string[]): PrefixMatc
 /** What covered() compares for equality: the port and the key sets of the three maps. */
 function equalityKey(pm: PrefixMatch): string {
   if (pm.headers.size === 0 && pm.queryParams.size === 0 && pm.withoutHeaders.size === 0) return String(pm.port);
-  const keys = (m: Map<string, string>): string => JSON.stringify([...m.keys()].sort());
-  return `${pm.port}|${keys(pm.headers)}|${keys(pm.queryParams)}|${keys(pm.withoutHeaders)}`;
+  return `${pm.port}|${sortedKeysJson(pm.headers)}|${sortedKeysJson(pm.queryParams)}|${sortedKeysJson(pm.withoutHeaders)}`;
+}
+
+function sortedKeysJson(m: Map<string, string>): string {
+  return m.size === 0 ? '[]' : JSON.stringify([...m.keys()].sort());
+}
+
+function valuesByKey(m: Map<string, string>): string[] {
+  return m.size === 0 ? [] : [...m.keys()].sort().map((k) => m.get(k) ?? '');
 }
 
 /** Everything else covered() reads from the covering match besides its prefix. */
 function coveringSignature(pm: PrefixMatch): string {
-  const values = (m: Map<string, string>): string[] => [...m.keys()].sort().map((k) => m.get(k) ?? '');
-  return JSON.stringify([pm.method, pm.authority, values(pm.headers), values(pm.queryParams), values(pm.withoutHeaders)]);
+  return JSON.stringify([pm.method, pm.authority, valuesByKey(pm.headers), valuesByKey(pm.queryParams), valuesByKey(pm.withoutHeaders)]);
 }
 
 /** Covering candidates sharing one prefix and one signature: covered() gives the same answer for all. */
