@@ -100,3 +100,47 @@ function referencePrefixWarnings(http: Array<{ name: string; match: Match[] }>):
   }
   return out;
 }
+
+describe('the match key is built as text directly', () => {
+  const MAP_KEYS = new Set(['headers', 'queryParams', 'withoutHeaders', 'sourceLabels']);
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  /** The former definition: a sorted, zero-free copy, then JSON.stringify. */
+  function canonical(v: unknown, key: string | undefined): unknown {
+    if (Array.isArray(v)) return v.length === 0 ? undefined : v.map((e) => canonical(e, undefined) ?? null);
+    if (isObj(v)) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) {
+        const c = canonical(v[k], k);
+        if (c !== undefined) out[k] = c;
+      }
+      if (Object.keys(out).length === 0 && key !== undefined && MAP_KEYS.has(key)) return undefined;
+      return out;
+    }
+    if (v === null || v === '' || v === 0 || v === false) return undefined;
+    return v;
+  }
+
+  it('equals JSON.stringify of the sorted, zero-free copy (numeric keys, map keys, nesting)', async () => {
+    const { matchKey } = await import('../../src/validate/kinds/virtualservice-unreachable.js');
+    const next = rng(5);
+    const keys = ['a', 'b', '10', '9', '0', '01', 'headers', 'queryParams', 'name', 'x y', '"q"', '4294967294', '4294967295'];
+    const scalars = [null, '', 0, false, 1, 'x', true, -0, 2.5, 'é"\\'];
+    const gen = (d: number): unknown => {
+      const t = next();
+      if (d > 3 || t < 0.3) return scalars[Math.floor(next() * scalars.length)];
+      if (t < 0.5) return Array.from({ length: Math.floor(next() * 3) }, () => gen(d + 1));
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < Math.floor(next() * 5); i++) o[keys[Math.floor(next() * keys.length)]!] = gen(d + 1);
+      return o;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const m = gen(1);
+      if (!isObj(m)) continue;
+      for (const drop of [true, false]) {
+        const copy = { ...m };
+        if (drop) delete copy['name'];
+        expect(matchKey(m as never, drop), JSON.stringify(m)).toBe(JSON.stringify(canonical(copy, undefined) ?? {}));
+      }
+    }
+  });
+});

@@ -10,25 +10,50 @@ import { isObject, readMessage, readMessageList, readMessageMap, readNumber, rea
 /** Map-typed match fields: Go's omitempty drops them when empty, unlike (pointer) message fields. */
 const MAP_KEYS = new Set(['headers', 'queryParams', 'withoutHeaders', 'sourceLabels']);
 
-function canonical(v: unknown, key: string | undefined): unknown {
-  if (Array.isArray(v)) return v.length === 0 ? undefined : v.map((e) => canonical(e, undefined) ?? null);
-  if (isObject(v)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) {
-      const c = canonical(v[k], k);
-      if (c !== undefined) out[k] = c;
-    }
-    if (Object.keys(out).length === 0 && key !== undefined && MAP_KEYS.has(key)) return undefined;
-    return out;
-  }
-  if (v === null || v === '' || v === 0 || v === false) return undefined;
-  return v;
+/** An array-index property name (JavaScript orders those first in an object). */
+function isIndex(k: string): boolean {
+  const c = k.charCodeAt(0);
+  return c >= 48 && c <= 57 && /^(0|[1-9][0-9]*)$/.test(k) && Number(k) < 2 ** 32 - 1;
 }
 
-function matchKey(match: JsonObject, dropName: boolean): string {
-  const copy: JsonObject = { ...match };
-  if (dropName) delete copy['name'];
-  return JSON.stringify(canonical(copy, undefined) ?? {});
+/** Keys in the order JSON.stringify emits an object built in sorted order: array indexes first, numerically. */
+function jsonKeyOrder(keys: string[]): string[] {
+  const sorted = keys.length > 1 ? keys.sort() : keys;
+  let any = false;
+  for (const k of sorted) if (isIndex(k)) any = true;
+  if (!any) return sorted;
+  const indexes = sorted.filter(isIndex).sort((a, b) => Number(a) - Number(b));
+  return [...indexes, ...sorted.filter((k) => !isIndex(k))];
+}
+
+/**
+ * The canonical serialisation as text, built directly: the JSON of the value with keys sorted and
+ * zero values dropped (undefined when the value itself is dropped). No intermediate copy is built.
+ */
+function canonicalJson(v: unknown, key: string | undefined, skipKey?: string): string | undefined {
+  if (Array.isArray(v)) {
+    if (v.length === 0) return undefined;
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? ',' : '') + (canonicalJson(v[i], undefined) ?? 'null');
+    return out + ']';
+  }
+  if (isObject(v)) {
+    let out = '';
+    for (const k of jsonKeyOrder(Object.keys(v))) {
+      if (k === skipKey) continue;
+      const c = canonicalJson(v[k], k);
+      if (c !== undefined) out += (out === '' ? '' : ',') + JSON.stringify(k) + ':' + c;
+    }
+    if (out === '' && key !== undefined && MAP_KEYS.has(key)) return undefined;
+    return '{' + out + '}';
+  }
+  if (v === null || v === '' || v === 0 || v === false) return undefined;
+  return JSON.stringify(v);
+}
+
+/** The key Istio compares matches by (json.Marshal of the decoded match), exported for its tests. */
+export function matchKey(match: JsonObject, dropName: boolean): string {
+  return canonicalJson(match, undefined, dropName ? 'name' : undefined) ?? '{}';
 }
 
 function routeName(route: JsonObject, n: number, http: boolean): string {
@@ -147,14 +172,20 @@ function analyze(routes: JsonObject[], http: boolean, out: string[]): PrefixMatc
 /** What covered() compares for equality: the port and the key sets of the three maps. */
 function equalityKey(pm: PrefixMatch): string {
   if (pm.headers.size === 0 && pm.queryParams.size === 0 && pm.withoutHeaders.size === 0) return String(pm.port);
-  const keys = (m: Map<string, string>): string => JSON.stringify([...m.keys()].sort());
-  return `${pm.port}|${keys(pm.headers)}|${keys(pm.queryParams)}|${keys(pm.withoutHeaders)}`;
+  return `${pm.port}|${sortedKeysJson(pm.headers)}|${sortedKeysJson(pm.queryParams)}|${sortedKeysJson(pm.withoutHeaders)}`;
+}
+
+function sortedKeysJson(m: Map<string, string>): string {
+  return m.size === 0 ? '[]' : JSON.stringify([...m.keys()].sort());
+}
+
+function valuesByKey(m: Map<string, string>): string[] {
+  return m.size === 0 ? [] : [...m.keys()].sort().map((k) => m.get(k) ?? '');
 }
 
 /** Everything else covered() reads from the covering match besides its prefix. */
 function coveringSignature(pm: PrefixMatch): string {
-  const values = (m: Map<string, string>): string[] => [...m.keys()].sort().map((k) => m.get(k) ?? '');
-  return JSON.stringify([pm.method, pm.authority, values(pm.headers), values(pm.queryParams), values(pm.withoutHeaders)]);
+  return JSON.stringify([pm.method, pm.authority, valuesByKey(pm.headers), valuesByKey(pm.queryParams), valuesByKey(pm.withoutHeaders)]);
 }
 
 /** Covering candidates sharing one prefix and one signature: covered() gives the same answer for all. */
