@@ -14,6 +14,17 @@ export const ERROR_CATALOGUE = {
   MA103_UNDECODABLE_REVIEW: { http: 200, message: (why: string) => `could not decode body: ${why}` },
   MA104_NO_REQUEST: { http: 200, message: () => 'could not decode body: AdmissionReview has no request' },
   MA105_INTERNAL: { http: 500, message: (why: string) => `internal error: ${why}` },
+  MA106_TOO_BUSY: {
+    http: 429,
+    message: (what: string, limit: string) => `too many admission requests in flight: ${what} (limit ${limit}); retry`,
+  },
+  MA107_NOT_FOUND: { http: 404, message: () => '404 page not found' },
+  MA108_ENVELOPE_FIELD_TYPE: {
+    http: 200,
+    message: (field: string, want: string, got: string) => `could not decode body: request.${field} must be ${want}, got ${got}`,
+  },
+  MA109_REQUEST_LIMIT: { http: 200, message: (what: string, limit: string) => `request exceeds a limit: ${what} (limit ${limit})` },
+  MA110_INVALID_METADATA: { http: 200, message: (field: string, value: string, why: string) => `${field}: Invalid value: ${value}: ${why}` },
 
   // --- injection (MA2xx) ---
   MA200_UNMARSHAL_POD: { http: 200, message: (why: string) => `could not unmarshal raw object: ${why}` },

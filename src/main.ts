@@ -19,6 +19,8 @@ import { canaryInject } from './inject/canary.js';
 import type { InjectionSettings } from './inject/types.js';
 import { buildServer } from './server/app.js';
 import { createMetrics } from './server/metrics.js';
+import { buildMonitoringServer } from './server/monitoring.js';
+import { reloadCertificate } from './server/tls.js';
 import { SERVE_USAGE, parseServeOptions, type ServeOptions } from './server/options.js';
 import type { AdmissionEngines } from './admission/answer.js';
 import { hashRawConfig } from './config/types.js';
@@ -243,6 +245,19 @@ async function serve(opts: ServeOptions): Promise<void> {
     logger,
     tls: tlsSource.initial,
     ready: () => holder.status().loaded,
+    draining: () => closing,
+    limits: {
+      requestTimeoutMs: opts.requestTimeoutMs,
+      headersTimeoutMs: opts.headersTimeoutMs,
+      keepAliveTimeoutMs: opts.idleTimeoutMs,
+      connectionTimeoutMs: opts.connectionTimeoutMs,
+      maxInFlight: opts.maxInFlight,
+      maxInFlightBodyBytes: opts.maxInFlightBodyBytes,
+    },
+  });
+  const monitoring = buildMonitoringServer({
+    metrics,
+    logger,
     debug: {
       '/debug/config': () => holder.status(),
       '/debug/certs': () => tlsSource.status(),
@@ -251,34 +266,58 @@ async function serve(opts: ServeOptions): Promise<void> {
   });
 
   tlsSource.onChange((pair) => {
-    (app.server as unknown as HttpsServer).setSecureContext({ cert: pair.cert, key: pair.key, minVersion: 'TLSv1.2' });
+    reloadCertificate(app.server as unknown as HttpsServer, pair);
     logger.info('serving certificate reloaded');
   });
 
   await app.listen({ port: opts.port, host: opts.host });
-  logger.info({ port: opts.port, host: opts.host, configHash: holder.current().hash }, 'mesh-admission listening (HTTPS)');
+  await monitoring.listen({ port: opts.monitoringPort, host: opts.monitoringHost });
+  const monitoringAddr = monitoring.server.address();
+  logger.info(
+    {
+      port: opts.port,
+      host: opts.host,
+      monitoringPort: typeof monitoringAddr === 'object' && monitoringAddr ? monitoringAddr.port : opts.monitoringPort,
+      configHash: holder.current().hash,
+    },
+    'mesh-admission listening (HTTPS)',
+  );
 
   let closing = false;
+  /**
+   * Rolling update: the pod leaves the Service's endpoints only some time after SIGTERM, so keep answering
+   * (each answer with Connection: close so clients reconnect elsewhere), then stop accepting, let in-flight
+   * requests finish, and exit within a bound even if a client stalls.
+   */
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
-    tlsSource.stop();
-    namespaces?.stop();
-    nodes?.stop();
-    proxyConfigs?.stop();
-    stopConfig();
-    policy?.close();
-    app.close().then(
-      async () => {
-        await pool?.close();
+    logger.info({ signal, drainMs: opts.drainPeriodMs, shutdownTimeoutMs: opts.shutdownTimeoutMs }, 'draining: still serving, answers close their connections');
+    setTimeout(() => {
+      logger.info('shutting down: no new connections, finishing in-flight requests');
+      tlsSource.stop();
+      namespaces?.stop();
+      nodes?.stop();
+      proxyConfigs?.stop();
+      stopConfig();
+      policy?.close();
+      const force = setTimeout(() => {
+        logger.warn('shutdown timeout: closing the remaining connections');
+        app.server.closeAllConnections();
         process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ err: describeError(err) }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+      }, opts.shutdownTimeoutMs);
+      force.unref();
+      Promise.all([app.close(), monitoring.close()]).then(
+        async () => {
+          await pool?.close();
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error({ err: describeError(err) }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    }, opts.drainPeriodMs);
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -5,6 +5,9 @@
  */
 import { admissionError, describeError } from '../errors.js';
 import { decodeReview, encodeDecodeFailure } from './review.js';
+import { MAX_LOG_STRING, MAX_MESSAGE_CHARS, capString, capWarnings } from './caps.js';
+import { checkEnvelope } from './envelope.js';
+import { checkRequestLimits } from './limits.js';
 import type { AdmissionDecision, AdmissionRequest, AdmissionReview } from './types.js';
 
 export type WebhookKind = 'inject' | 'validate';
@@ -47,16 +50,29 @@ export interface AdmissionAnswer {
  */
 export function encodeDecisionText(review: AdmissionReview, decision: AdmissionDecision): string {
   let s = `{"kind":"AdmissionReview","apiVersion":${JSON.stringify(review.apiVersion)},"response":{"uid":${JSON.stringify(review.request.uid)},"allowed":${decision.allowed}`;
-  if (decision.message !== undefined) s += `,"status":{"metadata":{},"message":${JSON.stringify(decision.message)}}`;
+  if (decision.message !== undefined) s += `,"status":{"metadata":{},"message":${JSON.stringify(capString(decision.message, MAX_MESSAGE_CHARS))}}`;
   if (decision.patch !== undefined && decision.patch.length > 0) {
     s += `,"patch":"${Buffer.from(JSON.stringify(decision.patch)).toString('base64')}","patchType":"JSONPatch"`;
   }
-  if (decision.allowed && decision.warnings !== undefined && decision.warnings.length > 0) s += `,"warnings":${JSON.stringify(decision.warnings)}`;
+  if (decision.allowed && decision.warnings !== undefined && decision.warnings.length > 0) s += `,"warnings":${JSON.stringify(capWarnings(decision.warnings))}`;
   return `${s}}}`;
 }
 
+/** A request-supplied string for the summary: only strings, capped, so a huge name never crosses threads or reaches a log. */
 function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
+  return typeof v === 'string' ? capString(v, MAX_LOG_STRING) : '';
+}
+
+/** Envelope field types and request limits, checked before any engine work; undefined when the request may go on. */
+export function ingressDenial(request: AdmissionRequest): AdmissionDecision | undefined {
+  const problem = checkEnvelope(request as unknown as Record<string, unknown>);
+  if (problem) {
+    const message = admissionError('MA108_ENVELOPE_FIELD_TYPE', problem.field, problem.want, problem.got).message;
+    return { allowed: false, message, reason: 'invalid_envelope' };
+  }
+  const limit = checkRequestLimits(request);
+  if (limit) return { allowed: false, message: limit, reason: 'request_limit' };
+  return undefined;
 }
 
 export function answerReview(engines: AdmissionEngines, kind: WebhookKind, body: string, path: string): AdmissionAnswer {
@@ -64,33 +80,43 @@ export function answerReview(engines: AdmissionEngines, kind: WebhookKind, body:
   if (!decoded.ok) return { body: JSON.stringify(encodeDecodeFailure(decoded.message)), summary: { decoded: false, message: decoded.message } };
   const { review } = decoded;
   const r = review.request;
-  let decision: AdmissionDecision;
+  let decision = ingressDenial(r);
   let engineError: string | undefined;
-  try {
-    decision = kind === 'inject' ? engines.inject(r, path) : engines.validate(r);
-  } catch (e) {
-    // An engine bug must still produce an answer the API server can act on.
-    engineError = describeError(e);
-    decision = { allowed: false, message: admissionError('MA105_INTERNAL', engineError).message, reason: 'internal_error' };
+  if (!decision) {
+    try {
+      decision = kind === 'inject' ? engines.inject(r, path) : engines.validate(r);
+    } catch (e) {
+      // An engine bug must still produce an answer the API server can act on.
+      engineError = describeError(e);
+      decision = { allowed: false, message: admissionError('MA105_INTERNAL', engineError).message, reason: 'internal_error' };
+    }
   }
-  const obj = (r.object ?? {}) as { metadata?: { name?: unknown; generateName?: unknown; namespace?: unknown } };
+  const rawObj: unknown = r.object;
+  const obj = (typeof rawObj === 'object' && rawObj !== null ? rawObj : {}) as { metadata?: { name?: unknown; generateName?: unknown; namespace?: unknown } };
+  const rawKind: unknown = r.kind;
+  const kindName = typeof rawKind === 'object' && rawKind !== null ? (rawKind as { kind?: unknown }).kind : undefined;
   const generateName = str(obj.metadata?.generateName);
   return {
     body: encodeDecisionText(review, decision),
     summary: {
       decoded: true,
       uid: r.uid,
-      objectKind: str(r.kind?.kind),
+      objectKind: str(kindName),
       operation: str(r.operation),
       namespace: str(r.namespace) || str(obj.metadata?.namespace),
       name: str(r.name) || str(obj.metadata?.name) || (generateName ? `${generateName}***** (actual name not yet known)` : ''),
-      resource: { group: str(r.resource?.group), version: str(r.resource?.version), resource: str(r.resource?.resource) },
+      resource: resourceOf(r.resource),
       dryRun: r.dryRun === true,
       allowed: decision.allowed,
       reason: decision.reason,
-      ...(decision.message !== undefined ? { message: decision.message } : {}),
-      ...(decision.detail ? { detail: decision.detail } : {}),
-      ...(engineError !== undefined ? { engineError } : {}),
+      ...(decision.message !== undefined ? { message: capString(decision.message, MAX_LOG_STRING) } : {}),
+      ...(decision.detail ? { detail: capString(decision.detail, MAX_LOG_STRING) } : {}),
+      ...(engineError !== undefined ? { engineError: capString(engineError, MAX_LOG_STRING) } : {}),
     },
   };
+}
+
+function resourceOf(v: unknown): { group: string; version: string; resource: string } {
+  const r = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  return { group: str(r['group']), version: str(r['version']), resource: str(r['resource']) };
 }

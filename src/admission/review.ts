@@ -1,4 +1,5 @@
 import { admissionError, describeError } from '../errors.js';
+import { MAX_MESSAGE_CHARS, capString, capWarnings } from './caps.js';
 import {
   ADMISSION_VERSIONS,
   type AdmissionApiVersion,
@@ -10,6 +11,9 @@ import {
 
 /** Istio's kube.MaxRequestBodyBytes: AdmissionReviews carry object + oldObject of up to ~1.5 MiB each. */
 export const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
+
+/** Kubernetes UIDs are 36 characters; the answer must echo the uid, so a huge one is refused rather than copied. */
+export const MAX_UID_CHARS = 256;
 
 export type DecodeResult = { ok: true; review: AdmissionReview } | { ok: false; message: string };
 
@@ -58,6 +62,12 @@ export function decodeReview(body: string): DecodeResult {
   if (request.uid !== undefined && typeof request.uid !== 'string') {
     return { ok: false, message: admissionError('MA103_UNDECODABLE_REVIEW', 'request.uid is not a string').message };
   }
+  if (typeof request.uid === 'string' && request.uid.length > MAX_UID_CHARS) {
+    return {
+      ok: false,
+      message: admissionError('MA109_REQUEST_LIMIT', `request.uid is ${request.uid.length} characters`, `${MAX_UID_CHARS} characters`).message,
+    };
+  }
   const req: AdmissionRequest = { ...(request as Omit<AdmissionRequest, 'uid'>), uid: (request.uid as string) ?? '' };
   return { ok: true, review: { apiVersion: apiVersion as AdmissionApiVersion, kind: 'AdmissionReview', request: req } };
 }
@@ -65,18 +75,18 @@ export function decodeReview(body: string): DecodeResult {
 /** The response review: apiVersion/kind echoed, only `response`, as istiod writes it. */
 export function encodeDecision(review: AdmissionReview, decision: AdmissionDecision): object {
   const response: AdmissionResponse = { uid: review.request.uid, allowed: decision.allowed };
-  if (decision.message !== undefined) response.status = { metadata: {}, message: decision.message };
+  if (decision.message !== undefined) response.status = { metadata: {}, message: capString(decision.message, MAX_MESSAGE_CHARS) };
   if (decision.patch !== undefined && decision.patch.length > 0) {
     response.patch = Buffer.from(JSON.stringify(decision.patch)).toString('base64');
     response.patchType = 'JSONPatch';
   }
   if (decision.allowed && decision.warnings !== undefined && decision.warnings.length > 0) {
-    response.warnings = decision.warnings;
+    response.warnings = capWarnings(decision.warnings);
   }
   return { kind: 'AdmissionReview', apiVersion: review.apiVersion, response };
 }
 
 /** A review that could not be decoded has no TypeMeta to echo; Istio answers v1beta1-shaped with an empty uid. */
 export function encodeDecodeFailure(message: string): object {
-  return { response: { uid: '', allowed: false, status: { metadata: {}, message } } };
+  return { response: { uid: '', allowed: false, status: { metadata: {}, message: capString(message, MAX_MESSAGE_CHARS) } } };
 }

@@ -30,6 +30,30 @@ export interface ServeOptions {
   injectionPolicy?: string;
   /** Admission worker threads; 0 computes admissions on the HTTP thread. */
   workers: number;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  idleTimeoutMs: number;
+  connectionTimeoutMs: number;
+  maxInFlight: number;
+  maxInFlightBodyBytes: number;
+  drainPeriodMs: number;
+  shutdownTimeoutMs: number;
+  monitoringPort: number;
+  monitoringHost: string;
+}
+
+/** `10s`, `500ms`, `2m`, or a bare number of seconds. */
+export function parseDuration(v: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
+  if (!m) throw admissionError('MA500_USAGE', `${flag} wants a duration like 10s, 500ms or 2m, got '${v}'`);
+  const n = Number(m[1]);
+  return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+}
+
+function parsePositiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw admissionError('MA500_USAGE', `${flag} must be a positive integer, got '${v}'`);
+  return n;
 }
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
@@ -67,7 +91,17 @@ export const SERVE_USAGE = `usage: npm start -- [options]
   --workers N               worker threads computing admissions (the HTTP thread stays free for probes);
                             default: the CPUs the container may use (cgroup cpu.max quota, else all);
                             0 computes them on the HTTP thread
-  --log-level LEVEL         trace|debug|info|warn|error (default info)`;
+  --log-level LEVEL         trace|debug|info|warn|error (default info)
+  --monitoring-port N       plain-HTTP port for /metrics and /debug/* (default 15014; 0 = any free port)
+  --monitoring-host ADDR    its listen address (default 127.0.0.1)
+  --request-timeout D       a request (headers + body) not received within D is answered 408 and closed (default 10s)
+  --headers-timeout D       headers (and the TLS handshake) within D (default 5s)
+  --idle-timeout D          idle keep-alive connections closed after D (default 90s)
+  --connection-timeout D    connections without any traffic closed after D (default 30s)
+  --max-in-flight N         admissions read or answered at once; more get 429 at once (default 32)
+  --max-in-flight-body-mib N  MiB of request bodies read or answered at once; more get 429 (default 64)
+  --drain-period D          after SIGTERM keep serving (with Connection: close) for D (default 5s)
+  --shutdown-timeout D      then finish in-flight requests for at most D before exiting (default 10s)`;
 
 function parseBoolFlag(v: string, flag: string): boolean {
   if (v === 'true') return true;
@@ -104,13 +138,25 @@ export function parseServeOptions(argv: string[]): ServeOptions {
       'log-level': { type: 'string', default: 'info' },
       'injection-policy': { type: 'string' },
       workers: { type: 'string' },
+      'monitoring-port': { type: 'string', default: '15014' },
+      'monitoring-host': { type: 'string', default: '127.0.0.1' },
+      'request-timeout': { type: 'string', default: '10s' },
+      'headers-timeout': { type: 'string', default: '5s' },
+      'idle-timeout': { type: 'string', default: '90s' },
+      'connection-timeout': { type: 'string', default: '30s' },
+      'max-in-flight': { type: 'string', default: '32' },
+      'max-in-flight-body-mib': { type: 'string', default: '64' },
+      'drain-period': { type: 'string', default: '5s' },
+      'shutdown-timeout': { type: 'string', default: '10s' },
       help: { type: 'boolean', default: false },
     },
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw admissionError('MA500_USAGE', `--port must be an integer 0..65535, got '${values.port}'`);
-  }
+  const portOf = (v: string, flag: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw admissionError('MA500_USAGE', `${flag} must be an integer 0..65535, got '${v}'`);
+    return n;
+  };
+  const port = portOf(values.port, '--port');
   if (values.platform !== '' && values.platform !== 'openshift') {
     throw admissionError('MA500_USAGE', `--platform must be 'openshift' or empty, got '${values.platform}'`);
   }
@@ -148,5 +194,15 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     watchProxyConfigs: values['watch-proxyconfigs'],
     ...(values['injection-policy'] !== undefined ? { injectionPolicy: resolve(values['injection-policy']) } : {}),
     workers,
+    requestTimeoutMs: parseDuration(values['request-timeout'], '--request-timeout'),
+    headersTimeoutMs: parseDuration(values['headers-timeout'], '--headers-timeout'),
+    idleTimeoutMs: parseDuration(values['idle-timeout'], '--idle-timeout'),
+    connectionTimeoutMs: parseDuration(values['connection-timeout'], '--connection-timeout'),
+    maxInFlight: parsePositiveInt(values['max-in-flight'], '--max-in-flight'),
+    maxInFlightBodyBytes: parsePositiveInt(values['max-in-flight-body-mib'], '--max-in-flight-body-mib') * 1024 * 1024,
+    drainPeriodMs: parseDuration(values['drain-period'], '--drain-period'),
+    shutdownTimeoutMs: parseDuration(values['shutdown-timeout'], '--shutdown-timeout'),
+    monitoringPort: portOf(values['monitoring-port'], '--monitoring-port'),
+    monitoringHost: values['monitoring-host'],
   };
 }

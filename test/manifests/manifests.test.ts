@@ -143,10 +143,32 @@ describe('Deployment, Service and PodDisruptionBudget', () => {
     const args = c['args'] as string[];
     expect(args.slice(0, 4)).toEqual(['--host', '0.0.0.0', '--port', '15017']);
     expect(args[args.indexOf('--inject-configmap') + 1]).toBe('mesh-admission/mesh-admission-inject');
-    expect(c['ports']).toEqual([{ name: 'webhook', containerPort: 15017, protocol: 'TCP' }]);
+    expect(c['ports']).toEqual([
+      { name: 'webhook', containerPort: 15017, protocol: 'TCP' },
+      { name: 'http-monitoring', containerPort: 15014, protocol: 'TCP' },
+    ]);
     const keys = (pod['spec']['topologySpreadConstraints'] as Doc[]).map((t) => t['topologyKey']);
     expect(keys).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
     expect(pod['metadata']['labels']['sidecar.istio.io/inject']).toBe('false');
+  });
+
+  const argOf = (flag: string): string | undefined => {
+    const args = c['args'] as string[];
+    return args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined;
+  };
+  const seconds = (d: string): number => (d.endsWith('ms') ? Number(d.slice(0, -2)) / 1000 : d.endsWith('s') ? Number(d.slice(0, -1)) : Number(d));
+
+  it('serves monitoring on 15014 bound to all addresses, with scrape annotations', () => {
+    expect(argOf('--monitoring-port')).toBe('15014');
+    expect(argOf('--monitoring-host')).toBe('0.0.0.0');
+    expect(pod['metadata']['annotations']).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '15014', 'prometheus.io/path': '/metrics' });
+  });
+
+  it('gives the drain period plus shutdown timeout room inside terminationGracePeriodSeconds', () => {
+    const drain = seconds(argOf('--drain-period') ?? '5s');
+    const shutdown = seconds(argOf('--shutdown-timeout') ?? '10s');
+    expect(drain).toBeGreaterThan(0);
+    expect(pod['spec']['terminationGracePeriodSeconds']).toBeGreaterThan(drain + shutdown);
   });
 
   it('probes /readyz and /healthz over HTTPS on the webhook port', () => {
@@ -170,7 +192,10 @@ describe('Deployment, Service and PodDisruptionBudget', () => {
 
   it('exposes 443 -> the webhook port and keeps at least two replicas through disruptions', () => {
     const svc = one('Service', 'mesh-admission');
-    expect(svc['spec']['ports']).toEqual([{ name: 'https-webhook', port: 443, targetPort: 'webhook', protocol: 'TCP' }]);
+    expect(svc['spec']['ports']).toEqual([
+      { name: 'https-webhook', port: 443, targetPort: 'webhook', protocol: 'TCP' },
+      { name: 'http-monitoring', port: 15014, targetPort: 'http-monitoring', protocol: 'TCP' },
+    ]);
     expect(matches(Object.entries(svc['spec']['selector'] as Record<string, string>).map(([key, v]) => ({ key, operator: 'In', values: [v] })), pod['metadata']['labels'])).toBe(true);
     const pdb = one('PodDisruptionBudget');
     const budget = pdb['spec']['maxUnavailable'] ?? null;

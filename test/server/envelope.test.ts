@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { buildServer, type AdmissionEngines } from '../../src/server/app.js';
 import { createMetrics } from '../../src/server/metrics.js';
+import { buildMonitoringServer } from '../../src/server/monitoring.js';
 import { MAX_REQUEST_BODY_BYTES } from '../../src/admission/review.js';
 import type { AdmissionRequest } from '../../src/admission/types.js';
 import { generateCA, issueServingCert } from '../../src/certs/generate.js';
@@ -138,12 +139,25 @@ describe('AdmissionReview envelope (in-process)', () => {
     expect(text).toMatch(/galley_validation_failed\{.*reason="invalid_resource"\} \d/);
   });
 
-  it('serves health, readiness and Prometheus metrics', async () => {
+  it('serves health and readiness on the webhook port, and nothing else outside the webhooks', async () => {
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
-    const m = await app.inject({ url: '/metrics' });
+    for (const url of ['/metrics', '/debug/config', '/', '/injectx', '/x'.repeat(1000)]) {
+      const r = await app.inject({ url });
+      expect(r.statusCode, url).toBe(404);
+      expect(r.body).toBe('404 page not found\n');
+    }
+    expect((await app.inject({ method: 'GET', url: '/inject' })).statusCode).toBe(404);
+  });
+
+  it('serves Prometheus metrics and /debug/* on the monitoring server only', async () => {
+    const mon = buildMonitoringServer({ metrics, logger: pino({ level: 'silent' }), debug: { '/debug/config': () => ({ hash: 'h1' }) } });
+    const m = await mon.inject({ url: '/metrics' });
     expect(m.statusCode).toBe(200);
     expect(m.body).toContain('# TYPE sidecar_injection_time_seconds histogram');
+    expect((await mon.inject({ url: '/debug/config' })).json()).toEqual({ hash: 'h1' });
+    expect((await mon.inject({ method: 'POST', url: '/inject' })).statusCode).toBe(404);
+    await mon.close();
   });
 });
 

@@ -23,7 +23,7 @@ describe('npm start (src/main.ts) as a process', () => {
 
   it('generates dev certs, injects over HTTPS with templates/, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--port', String(port), '--certs-dir', certs], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--port', String(port), '--monitoring-port', '0', '--drain-period', '200ms', '--certs-dir', certs], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
