@@ -39,7 +39,7 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   keepAliveTimeoutMs: 90_000,
   connectionTimeoutMs: 30_000,
   maxInFlight: 32,
-  maxInFlightBodyBytes: 64 * 1024 * 1024,
+  maxInFlightBodyBytes: 32 * 1024 * 1024,
 };
 
 export interface ServerOptions {
@@ -225,20 +225,20 @@ export function buildServer(opts: ServerOptions) {
   }
 
   function logAdmission(req: FastifyRequest, kind: WebhookKind, d: Decided, ms: number): void {
-    // The summary's strings come from the request; each is capped so one request cannot write a huge line.
+    // The summary's request-supplied strings were capped where it was built (answerReview), on whichever thread.
     req.log.info(
       {
         webhook: kind,
         path: logValue(req.url),
-        uid: logValue(d.uid),
-        kind: logValue(d.objectKind),
-        operation: logValue(d.operation),
-        namespace: logValue(d.namespace),
-        name: logValue(d.name),
+        uid: d.uid,
+        kind: d.objectKind,
+        operation: d.operation,
+        namespace: d.namespace,
+        name: d.name,
         allowed: d.allowed,
         decision: d.reason,
-        ...(d.message ? { message: capString(d.message) } : {}),
-        ...(d.detail ? { detail: capString(d.detail) } : {}),
+        ...(d.message ? { message: d.message } : {}),
+        ...(d.detail ? { detail: d.detail } : {}),
         ...(d.dryRun ? { dryRun: true } : {}),
         durationMs: Math.round(ms * 1000) / 1000,
       },

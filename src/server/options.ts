@@ -99,7 +99,7 @@ export const SERVE_USAGE = `usage: npm start -- [options]
   --idle-timeout D          idle keep-alive connections closed after D (default 90s)
   --connection-timeout D    connections without any traffic closed after D (default 30s)
   --max-in-flight N         admissions read or answered at once; more get 429 at once (default 32)
-  --max-in-flight-body-mib N  MiB of request bodies read or answered at once; more get 429 (default 64)
+  --max-in-flight-body-mib N  MiB of request bodies read or answered at once; more get 429 (default 32)
   --drain-period D          after SIGTERM keep serving (with Connection: close) for D (default 5s)
   --shutdown-timeout D      then finish in-flight requests for at most D before exiting (default 10s)`;
 
@@ -145,7 +145,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
       'idle-timeout': { type: 'string', default: '90s' },
       'connection-timeout': { type: 'string', default: '30s' },
       'max-in-flight': { type: 'string', default: '32' },
-      'max-in-flight-body-mib': { type: 'string', default: '64' },
+      'max-in-flight-body-mib': { type: 'string', default: '32' },
       'drain-period': { type: 'string', default: '5s' },
       'shutdown-timeout': { type: 'string', default: '10s' },
       help: { type: 'boolean', default: false },

@@ -55,7 +55,9 @@ describe('npm start as a process: health, memory, monitoring, shutdown', () => {
     child = spawn(
       process.execPath,
       ['--import', 'tsx', 'src/main.ts', '--port', String(port), '--monitoring-port', String(monPort), '--certs-dir', certs, '--log-level', 'warn',
-        '--drain-period', `${DRAIN}ms`, '--shutdown-timeout', `${SHUTDOWN}ms`, '--request-timeout', '30s', '--headers-timeout', '5s'],
+        '--drain-period', `${DRAIN}ms`, '--shutdown-timeout', `${SHUTDOWN}ms`, '--request-timeout', '30s', '--headers-timeout', '5s',
+        // What the manifests' Deployment runs: its 1-CPU limit makes the cgroup quota give one worker.
+        '--workers', '1'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.on('data', (d: Buffer) => (log += d.toString()));

@@ -47,7 +47,7 @@ describe('serve options: limits, drain and monitoring flags', () => {
       idleTimeoutMs: 90_000,
       connectionTimeoutMs: 30_000,
       maxInFlight: 32,
-      maxInFlightBodyBytes: 64 * 1024 * 1024,
+      maxInFlightBodyBytes: 32 * 1024 * 1024,
       drainPeriodMs: 5_000,
       shutdownTimeoutMs: 10_000,
       monitoringPort: 15014,
