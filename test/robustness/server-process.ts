@@ -5,7 +5,7 @@
  * server's internals become.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
@@ -82,17 +82,16 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-let helpText: string | undefined;
-/** The server's --help, read once: it says which flags this build has (e.g. --monitoring-port). */
-function serverHelp(): Promise<string> {
-  if (helpText !== undefined) return Promise.resolve(helpText);
-  return new Promise((ok) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--help'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', () => ok((helpText = out)));
-    child.on('error', () => ok((helpText = '')));
-  });
+/**
+ * Whether this build has --monitoring-port. Read from the option parser's source rather than `--help`, which
+ * would load the whole server once more (seconds on a busy 2-core machine).
+ */
+function hasMonitoringPortFlag(): boolean {
+  try {
+    return readdirSync(join(PROJECT_ROOT, 'src/server')).some((f) => f.endsWith('.ts') && readFileSync(join(PROJECT_ROOT, 'src/server', f), 'utf8').includes("'monitoring-port'"));
+  } catch {
+    return false;
+  }
 }
 
 const TAIL_BYTES = 16 * 1024;
@@ -130,7 +129,7 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
   if (opts.injectConfigDir !== undefined) args.push('--inject-config-dir', opts.injectConfigDir);
   // Once monitoring moves off the webhook port its default (15014) would clash between parallel runs.
   let monitoringPort: number | undefined;
-  if ((await serverHelp()).includes('--monitoring-port')) {
+  if (hasMonitoringPortFlag()) {
     monitoringPort = await freePort();
     args.push('--monitoring-port', String(monitoringPort));
   }
@@ -167,7 +166,7 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
     new Promise((ok) => {
       const u = new URL(url);
       const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
-        { host: u.hostname, port: u.port, path: u.pathname, method: 'GET', ca: ca.certPem, servername: 'localhost', agent: u.protocol === 'https:' ? agent : undefined, timeout: 10_000 },
+        { host: u.hostname, port: u.port, path: u.pathname, method: 'GET', ca: ca.certPem, servername: 'localhost', agent: u.protocol === 'https:' ? agent : undefined, timeout: 5_000 },
         (res) => {
           let n = 0;
           res.on('data', (c: Buffer) => (n += c.length));
@@ -212,7 +211,7 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
       if (exitCode === undefined) {
         child.kill('SIGTERM');
         // A drain period and stalled clients may hold a graceful exit; do not wait on them forever.
-        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exit;
         clearTimeout(timer);
       }
