@@ -92,12 +92,23 @@ const ATOMS: readonly unknown[] = [
 
 /** A random JSON value of any type, up to a small depth. */
 export function junk(r: Rng, depth = 0): unknown {
-  if (depth > 3 || r() < 0.4) return pick(r, ATOMS);
+  // A copy: atoms are shared, and a later edit inside one must not leak into other cases (or make a cycle).
+  if (depth > 3 || r() < 0.4) return copyJson(pick(r, ATOMS));
   if (r() < 0.5) return Array.from({ length: int(r, 0, 4) }, () => junk(r, depth + 1));
   const o: Record<string, unknown> = {};
   const keys = ['metadata', 'spec', 'name', 'containers', 'annotations', 'labels', 'image', 'ports', 'env', 'hosts', 'http', 'route', 'constructor', 'prototype', '__proto__', ''];
   for (let i = int(r, 0, 4); i > 0; i--) Object.defineProperty(o, pick(r, keys), { value: junk(r, depth + 1), enumerable: true, writable: true, configurable: true });
   return o;
+}
+
+/** A JSON copy: unlike structuredClone it keeps an own `__proto__` key as a key. */
+function copyJson<T>(v: T): T {
+  return v === null || typeof v !== 'object' ? v : (JSON.parse(JSON.stringify(v)) as T);
+}
+
+/** An own property only: a path through `__proto__` or `constructor` must never reach a shared prototype. */
+function own(o: unknown, k: string | number): unknown {
+  return o !== null && typeof o === 'object' ? Object.getOwnPropertyDescriptor(o, k)?.value : undefined;
 }
 
 type Path = Array<string | number>;
@@ -114,7 +125,7 @@ function paths(v: unknown, prefix: Path = [], out: Path[] = []): Path[] {
 function setAt(root: unknown, path: Path, value: unknown): unknown {
   if (path.length === 0) return value;
   let cur = root as Record<string | number, unknown>;
-  for (const p of path.slice(0, -1)) cur = cur[p] as Record<string | number, unknown>;
+  for (const p of path.slice(0, -1)) cur = own(cur, p) as Record<string | number, unknown>;
   const last = path[path.length - 1]!;
   if (value === undefined) {
     if (Array.isArray(cur)) cur.splice(last as number, 1);
@@ -127,13 +138,13 @@ function setAt(root: unknown, path: Path, value: unknown): unknown {
 
 function getAt(root: unknown, path: Path): unknown {
   let cur = root;
-  for (const p of path) cur = (cur as Record<string | number, unknown>)[p];
+  for (const p of path) cur = own(cur, p);
   return cur;
 }
 
 /** One to three random edits: a wrong-typed value, a deletion, a duplicated list item, a renamed key. */
 function mutate(r: Rng, doc: unknown): unknown {
-  let root = structuredClone(doc);
+  let root = copyJson(doc);
   for (let n = int(r, 1, 3); n > 0; n--) {
     const all = paths(root);
     const path = pick(r, all);
@@ -141,7 +152,7 @@ function mutate(r: Rng, doc: unknown): unknown {
     const op = r();
     if (op < 0.55) root = setAt(root, path, junk(r));
     else if (op < 0.7 && path.length > 0) root = setAt(root, path, undefined);
-    else if (op < 0.85 && Array.isArray(here) && here.length > 0) here.push(...Array.from({ length: int(r, 1, 50) }, () => structuredClone(pick(r, here))));
+    else if (op < 0.85 && Array.isArray(here) && here.length > 0) here.push(...Array.from({ length: int(r, 1, 50) }, () => copyJson(pick(r, here))));
     else if (typeof here === 'string') root = setAt(root, path, pick(r, [here.repeat(int(r, 2, 20)), here.toUpperCase(), `${here}\n${here}`, here + pick(r, ['🙂', '\u202e', '\u0000', '\ud800'])]));
     else if (typeof here === 'number') root = setAt(root, path, pick(r, [-here, here + 0.5, here * 1e6, String(here)]));
     else root = setAt(root, path, junk(r));
@@ -266,9 +277,10 @@ const CATEGORIES: Category[] = [
     weight: 20,
     make: (r, uid) => {
       const object = mutate(r, freshPod(r));
-      // The API server sends objects it re-encoded from Go structs, which never hold null where a struct is;
-      // the patch must apply to every object it can send, so it is checked on those.
-      const checkPatch = !JSON.stringify(object).includes('null');
+      // The API server sends objects it re-encoded from Go structs: metadata is always an object and no struct
+      // is null. The patch must apply to every object it can send, so it is checked on those.
+      const o = object as { metadata?: unknown } | null;
+      const checkPatch = !JSON.stringify(object).includes('null') && typeof o === 'object' && !Array.isArray(o) && typeof o?.metadata === 'object';
       return review('mutated-pod', '/inject', { uid, object }, { object: checkPatch ? object : undefined });
     },
   },

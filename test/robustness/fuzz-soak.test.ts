@@ -17,6 +17,7 @@ describe('robustness: fuzz and soak slices against the server process', () => {
   it('fuzz: 800 seeded hostile reviews (every kind of input at least once)', async () => {
     lines.length = 0;
     const r = await runFuzz({ seed: 20261202, count: 800, concurrency: 8, timeoutMs: 15_000, maxSeconds: 60, log });
+    if (!r.ok) console.log(lines.join('\n'));
     expect({ summary: r.summary, failures: r.failures, limits: r.limitsPassed }).toEqual({
       summary: expect.stringMatching(/^fuzz: requests=800 failed=0 5xx=0 wrong-uid=0 /),
       failures: [],
@@ -27,6 +28,7 @@ describe('robustness: fuzz and soak slices against the server process', () => {
   it('soak: 15 s of mixed load with reloads every 0.5 s, two certificate rotations and stalled clients', async () => {
     lines.length = 0;
     const r = await runSoak({ seconds: 15, seed: 20261202, timeoutMs: 20_000, log });
+    if (!r.ok) console.log(lines.join('\n'));
     expect(r.requests).toBeGreaterThan(100);
     expect({ summary: r.summary, failures: r.failures, limits: r.limitsPassed }).toEqual({
       summary: expect.stringMatching(/^soak: requests=\d+ failed=0 5xx=0 wrong-uid=0 .* rotations=2$/),
