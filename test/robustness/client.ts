@@ -4,6 +4,7 @@
  * a patch that applies to the object it sent.
  */
 import { Agent, request } from 'node:https';
+import { connect } from 'node:tls';
 import jsonpatch, { type Operation } from 'fast-json-patch';
 
 export interface Sent {
@@ -12,6 +13,11 @@ export interface Sent {
   /** undefined sends no Content-Type header at all. */
   contentType: string | undefined;
   method?: string;
+  /**
+   * Send on a raw TLS socket and read the answer even if the upload fails, as Go's client (the API server) does:
+   * a server may answer an oversized body early and close, and Node's client then reports only EPIPE.
+   */
+  raw?: boolean;
 }
 
 export interface Answer {
@@ -25,6 +31,7 @@ export interface Answer {
 
 /** `drip` sends the body a few bytes at a time, as a slow client on a bad link would. */
 export function send(port: number, ca: string, agent: Agent | false, s: Sent, timeoutMs: number, drip?: { bytes: number; everyMs: number }): Promise<Answer> {
+  if (s.raw) return sendRaw(port, ca, s, timeoutMs);
   const started = performance.now();
   return new Promise((ok) => {
     let done = false;
@@ -68,6 +75,33 @@ export function send(port: number, ca: string, agent: Agent | false, s: Sent, ti
         req.end(chunk);
       }
     }, drip.everyMs);
+  });
+}
+
+function sendRaw(port: number, ca: string, s: Sent, timeoutMs: number): Promise<Answer> {
+  const started = performance.now();
+  return new Promise((ok) => {
+    const chunks: Buffer[] = [];
+    let writeError: string | undefined;
+    const sock = connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => {
+      const head = [`${s.method ?? 'POST'} ${s.path} HTTP/1.1`, 'Host: localhost', 'Connection: close', `Content-Length: ${s.body.length}`];
+      if (s.contentType !== undefined) head.push(`Content-Type: ${s.contentType}`);
+      sock.write(`${head.join('\r\n')}\r\n\r\n`);
+      sock.end(s.body);
+    });
+    const timer = setTimeout(() => sock.destroy(new Error(`timeout after ${timeoutMs} ms`)), timeoutMs);
+    sock.on('data', (c: Buffer) => chunks.push(c));
+    sock.on('error', (e: NodeJS.ErrnoException) => (writeError ??= e.code ?? e.message));
+    sock.on('close', () => {
+      clearTimeout(timer);
+      const all = Buffer.concat(chunks);
+      const m = /^HTTP\/1\.1 (\d{3})/.exec(all.toString('latin1', 0, 16));
+      const split = all.indexOf('\r\n\r\n');
+      const ct = /^content-type:\s*(.*)$/im.exec(all.toString('latin1', 0, split < 0 ? 0 : split))?.[1]?.trim() ?? '';
+      const ms = performance.now() - started;
+      if (m === null) ok({ status: 0, body: Buffer.alloc(0), contentType: '', ms, error: writeError ?? 'connection closed without an answer' });
+      else ok({ status: Number(m[1]), body: split < 0 ? Buffer.alloc(0) : all.subarray(split + 4), contentType: ct, ms });
+    });
   });
 }
 

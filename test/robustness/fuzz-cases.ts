@@ -236,7 +236,8 @@ function rawReview(label: string, path: string, text: string | Buffer, withObjec
   return { label, sent: { path, body, contentType: JSON_CT }, expect };
 }
 
-const webhookPath = (r: Rng): string => pick(r, ['/inject', '/validate']);
+/** Where a pod-shaped review goes: mostly the injector, sometimes the validator (which must refuse the kind). */
+const webhookPath = (r: Rng): string => (r() < 0.8 ? '/inject' : '/validate');
 
 function istioReview(r: Rng, label: string, doc: unknown, uid: string, more: Partial<Expectation> = {}): FuzzCase {
   const d = doc as IstioDoc;
@@ -548,7 +549,7 @@ const CATEGORIES: Category[] = [
     weight: 0.4,
     make: (r, uid) => {
       const body = paddedBody(uid, 6 * MIB + int(r, 1, MIB), 'example.com/padding');
-      return { label: 'oversized-body', sent: { path: webhookPath(r), body, contentType: JSON_CT }, expect: { kind: 'envelope', statuses: [400, 413] } };
+      return { label: 'oversized-body', sent: { path: webhookPath(r), body, contentType: JSON_CT, raw: true }, expect: { kind: 'envelope', statuses: [400, 413] } };
     },
   },
 ];
