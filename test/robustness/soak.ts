@@ -9,7 +9,7 @@
  * Every answer is checked as in the fuzz tool, and every injected pod must carry the template hash of a
  * configuration that was valid at some point (a pair of files no ConfigMap version held has another hash).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { connect, type TLSSocket } from 'node:tls';
 import { join, resolve } from 'node:path';
@@ -161,7 +161,8 @@ function servedSerial(server: ServerProcess): Promise<string | undefined> {
 export async function runSoak(options: Partial<SoakOptions> = {}): Promise<RunResult> {
   const o = { ...SOAK_DEFAULTS, ...options };
   const log = o.log ?? ((l: string) => process.stdout.write(`${l}\n`));
-  const configDir = join(tempDir('mesh-admission-soak-'), 'inject');
+  const workDir = tempDir('mesh-admission-soak-');
+  const configDir = join(workDir, 'inject');
   mkdirSync(configDir);
   let gen = 0;
   const valid = new Set<string>();
@@ -281,6 +282,7 @@ export async function runSoak(options: Partial<SoakOptions> = {}): Promise<RunRe
   const peak = rss.peak();
   const drops = stalled.reduce((n, s) => n + s.drops(), 0);
   await stopQuietly(server);
+  rmSync(workDir, { recursive: true, force: true });
 
   const limitsPassed: string[] = [];
   if (peak > o.rssLimitMib) limitsPassed.push(`peak RSS ${Math.round(peak)} MiB over the ${o.rssLimitMib} MiB limit`);
