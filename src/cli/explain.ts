@@ -11,7 +11,7 @@ import type { CliIO } from './io.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-export const EXPLAIN_USAGE = `usage: npm run -s cli -- explain -f FILE|- [options]
+export const EXPLAIN_USAGE = `usage: mesh-admission explain -f FILE|- [options]
   Why is (or isn't) a pod injected? Both stages: which MutatingWebhookConfiguration entries the API
   server would call for the pod in its namespace, then the injector's decision and what it adds.
   -f, --filename FILE          Pods or workloads (YAML, - for stdin)

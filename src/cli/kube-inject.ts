@@ -11,7 +11,7 @@ import type { CliIO } from './io.js';
 
 const DEFAULT_TEMPLATES_DIR = resolve(import.meta.dirname, '../../templates');
 
-export const KUBE_INJECT_USAGE = `usage: npm run -s cli -- kube-inject -f FILE|- [options]
+export const KUBE_INJECT_USAGE = `usage: mesh-admission kube-inject -f FILE|- [options]
   -f, --filename FILE        input YAML (- for stdin); required
   -o, --output FILE          write here instead of stdout
   --injectConfigFile F       the ConfigMap's 'config' YAML, or a bare template (then it is 'sidecar')

@@ -27,7 +27,7 @@ const VERBS: Record<string, { summary: string; run: (argv: string[], io: CliIO) 
 
 export function usage(): string {
   const lines = Object.entries(VERBS).map(([name, v]) => `  ${name.padEnd(16)} ${v.summary}`);
-  return `usage: npm run -s cli -- <verb> [options]\n\nverbs:\n${lines.join('\n')}\n\nRun a verb with --help for its options.\n`;
+  return `usage: mesh-admission <verb> [options]   (in a clone: npm run -s cli -- <verb> [options])\n\nverbs:\n${lines.join('\n')}\n\nRun a verb with --help for its options.\n`;
 }
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {

@@ -15,8 +15,8 @@ export interface CliIo {
   readStdin: () => Promise<string>;
 }
 
-export const VALIDATE_USAGE = `Usage: validate -f FILE [-f FILE...] [--schema-only | --webhook-only] [-n NAMESPACE] [--crds FILE]
-                [--allow-unknown-fields]
+export const VALIDATE_USAGE = `usage: mesh-admission validate -f FILE|DIR [-f ...] [--schema-only | --webhook-only] [-n NAMESPACE]
+                [--crds FILE] [--allow-unknown-fields]
 
 Validates every document of every file (multi-document YAML or JSON; "-" reads standard input)
 against Istio's CRD schemas and then the validation webhook's rules.
