@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { admissionError, describeError } from '../errors.js';
+import { AdmissionError, admissionError, describeError } from '../errors.js';
 import { compileInjectionSettings } from '../inject/engine.js';
-import { kubeInject } from '../inject/kube-inject.js';
+import { kubeInject, splitYamlDocuments } from '../inject/kube-inject.js';
+import { parseYamlDocuments } from '../k8s/yaml-parse.js';
 import { parseInjectConfigFile } from '../inject/settings/injection-config.js';
 import { stringify as toYamlText } from 'yaml';
 import { readVerbArgs } from './args.js';
@@ -66,15 +67,45 @@ export async function kubeInjectCommand(argv: string[], io: CliIO): Promise<numb
     io.stderr(`${describeError(e)}\n`);
     return 2;
   }
-  let result;
-  try {
-    result = kubeInject(settings, input);
-  } catch (e) {
-    io.stderr(`Error: ${describeError(e)}\n`);
-    return 1;
+  // One document at a time, so a failure can name the document it came from.
+  const source = values.filename === '-' ? '<stdin>' : values.filename;
+  const output: string[] = [];
+  const docs = splitYamlDocuments(input);
+  for (const [index, raw] of docs.entries()) {
+    let result;
+    try {
+      result = kubeInject(settings, raw);
+    } catch (e) {
+      const where = docs.length > 1 ? `${source}#${index}` : source;
+      const hint =
+        e instanceof AdmissionError && e.code === 'MA202_TEMPLATE_NOT_FOUND'
+          ? values.injectConfigFile
+            ? ` (the templates come from --injectConfigFile ${values.injectConfigFile})`
+            : ` (the templates come from the default ${DEFAULT_TEMPLATES_DIR}/config; give yours with --injectConfigFile FILE)`
+          : '';
+      io.stderr(`Error: ${where}: ${describeDocument(raw)}: ${describeError(e)}${hint}\n`);
+      return 1;
+    }
+    for (const w of result.warnings) io.stderr(w);
+    output.push(result.output);
   }
-  for (const w of result.warnings) io.stderr(w);
-  if (values.output) writeFileSync(values.output, result.output);
-  else io.stdout(result.output);
+  if (values.output) writeFileSync(values.output, output.join(''));
+  else io.stdout(output.join(''));
   return 0;
+}
+
+/** "Deployment shop/web" for an error line; the parse error itself is reported by the caller. */
+function describeDocument(raw: string): string {
+  let doc: unknown;
+  try {
+    doc = parseYamlDocuments(raw)[0];
+  } catch {
+    return 'document';
+  }
+  if (typeof doc !== 'object' || doc === null) return 'document';
+  const o = doc as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+  const kind = typeof o.kind === 'string' ? o.kind : 'document';
+  const name = typeof o.metadata?.name === 'string' ? o.metadata.name : '<no name>';
+  const ns = typeof o.metadata?.namespace === 'string' ? `${o.metadata.namespace}/` : '';
+  return `${kind} ${ns}${name}`;
 }

@@ -77,4 +77,18 @@ describe('kube-inject CLI', () => {
     expect((await run([])).code).toBe(2);
     expect((await run(['-f', '/nonexistent.yaml'])).code).toBe(2);
   });
+  it('a missing template names the document and where the templates came from (--injectConfigFile or the default)', async () => {
+    const dir = testTempDir('kube-inject-missing-');
+    const asking = DEPLOYMENT.replace('      labels: {app: web}\n', '      labels: {app: web}\n      annotations: {inject.istio.io/templates: custom}\n');
+    writeFileSync(join(dir, 'cfg.yaml'), 'templates:\n  other: |\n    spec: {}\n');
+    writeFileSync(join(dir, 'in.yaml'), `${asking.split('---')[1]}---\n${asking.split('---')[0]}`);
+    const own = await run(['-f', join(dir, 'in.yaml'), '--injectConfigFile', join(dir, 'cfg.yaml')]);
+    expect(own.code).toBe(1);
+    expect(own.err).toBe(
+      `Error: ${join(dir, 'in.yaml')}#1: Deployment shop/web: requested template "custom" not found; have other (the templates come from --injectConfigFile ${join(dir, 'cfg.yaml')})\n`,
+    );
+    const dflt = await run(['-f', '-'], asking);
+    expect(dflt.code).toBe(1);
+    expect(dflt.err).toMatch(/^Error: <stdin>#0: Deployment shop\/web: requested template "custom" not found; have sidecar.* \(the templates come from the default .*templates\/config; give yours with --injectConfigFile FILE\)\n$/);
+  });
 });
