@@ -8,6 +8,7 @@ import { parseYamlDocuments } from '../k8s/yaml-parse.js';
 import { parseInjectConfigFile } from '../inject/settings/injection-config.js';
 import { stringify as toYamlText } from 'yaml';
 import { readVerbArgs } from './args.js';
+import { cliApis, injectorConfigMaps } from './cluster.js';
 import type { CliIO } from './io.js';
 
 const DEFAULT_TEMPLATES_DIR = resolve(import.meta.dirname, '../../templates');
@@ -18,9 +19,18 @@ export const KUBE_INJECT_USAGE = `usage: mesh-admission kube-inject -f FILE|- [o
   --injectConfigFile F       the ConfigMap's 'config' YAML, or a bare template (then it is 'sidecar')
   --valuesFile F             the ConfigMap's 'values' JSON
   --meshConfigFile F         MeshConfig YAML (the istio ConfigMap's 'mesh' key)
-  -r, --revision REV         revision written into the pods (default: none, shown as "default")
+  -r, --revision REV         revision written into the pods (default: none, shown as "default"); with
+                             --from-cluster also the ConfigMaps' -<revision> suffix
   --native-sidecars BOOL     inject istio-proxy as a native sidecar (default true; Kubernetes >= 1.29)
-Without --injectConfigFile/--valuesFile the project's templates/ are used.`;
+  --from-cluster             read config/values from the injector ConfigMap and mesh from the mesh
+                             ConfigMap, as istioctl kube-inject does (local files given still win)
+  -i, --istioNamespace NS    namespace of those ConfigMaps (default istio-system)
+  --injectConfigMapName NAME injector ConfigMap (default istio-sidecar-injector)
+  --meshConfigMapName NAME   mesh ConfigMap (default istio)
+  --kubeconfig FILE          kubeconfig instead of $KUBECONFIG / ~/.kube/config
+  -h, --help                 show this help
+Without --injectConfigFile/--valuesFile (or --from-cluster) the project's templates/ are used.
+Exit status: 0 injected, 1 a document could not be injected, 2 unusable input or arguments.`;
 
 /** `kube-inject`, like `istioctl kube-inject` with local files (no cluster needed). */
 export async function kubeInjectCommand(argv: string[], io: CliIO): Promise<number> {
@@ -36,6 +46,11 @@ export async function kubeInjectCommand(argv: string[], io: CliIO): Promise<numb
         meshConfigFile: { type: 'string' },
         revision: { type: 'string', short: 'r', default: '' },
         'native-sidecars': { type: 'string', default: 'true' },
+        'from-cluster': { type: 'boolean' },
+        istioNamespace: { type: 'string', short: 'i', default: 'istio-system' },
+        injectConfigMapName: { type: 'string', default: 'istio-sidecar-injector' },
+        meshConfigMapName: { type: 'string', default: 'istio' },
+        kubeconfig: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }),
@@ -52,14 +67,24 @@ export async function kubeInjectCommand(argv: string[], io: CliIO): Promise<numb
   let settings;
   try {
     input = values.filename === '-' ? await io.readStdin() : read(values.filename, 'input');
-    const configText = values.injectConfigFile ? read(values.injectConfigFile, '--injectConfigFile') : read(`${DEFAULT_TEMPLATES_DIR}/config`, 'default config');
+    const cluster = values['from-cluster']
+      ? await injectorConfigMaps(cliApis(values.kubeconfig), {
+          namespace: values.istioNamespace,
+          injectConfigMapName: values.injectConfigMapName,
+          meshConfigMapName: values.meshConfigMapName,
+          revision: values.revision,
+        })
+      : undefined;
+    const configText = values.injectConfigFile
+      ? read(values.injectConfigFile, '--injectConfigFile')
+      : (cluster?.config ?? read(`${DEFAULT_TEMPLATES_DIR}/config`, 'default config'));
     // A bare template is accepted too; re-serialise it as a config so the engine sees one format.
     const config = parseInjectConfigFile(configText);
     settings = compileInjectionSettings(
       {
         config: toYamlText({ ...config, policy: 'enabled' }),
-        values: values.valuesFile ? read(values.valuesFile, '--valuesFile') : read(`${DEFAULT_TEMPLATES_DIR}/values`, 'default values'),
-        ...(values.meshConfigFile ? { mesh: read(values.meshConfigFile, '--meshConfigFile') } : {}),
+        values: values.valuesFile ? read(values.valuesFile, '--valuesFile') : (cluster?.values ?? read(`${DEFAULT_TEMPLATES_DIR}/values`, 'default values')),
+        ...(values.meshConfigFile ? { mesh: read(values.meshConfigFile, '--meshConfigFile') } : cluster ? { mesh: cluster.mesh } : {}),
       },
       { revision: values.revision === 'default' ? '' : values.revision, nativeSidecars: values['native-sidecars'] !== 'false' },
     );
@@ -81,7 +106,9 @@ export async function kubeInjectCommand(argv: string[], io: CliIO): Promise<numb
         e instanceof AdmissionError && e.code === 'MA202_TEMPLATE_NOT_FOUND'
           ? values.injectConfigFile
             ? ` (the templates come from --injectConfigFile ${values.injectConfigFile})`
-            : ` (the templates come from the default ${DEFAULT_TEMPLATES_DIR}/config; give yours with --injectConfigFile FILE)`
+            : values['from-cluster']
+              ? ` (the templates come from configmap ${values.istioNamespace}/${values.injectConfigMapName}${values.revision && values.revision !== 'default' ? `-${values.revision}` : ''}; give yours with --injectConfigFile FILE)`
+              : ` (the templates come from the default ${DEFAULT_TEMPLATES_DIR}/config; give yours with --injectConfigFile FILE)`
           : '';
       io.stderr(`Error: ${where}: ${describeDocument(raw)}: ${describeError(e)}${hint}\n`);
       return 1;
