@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { parseYamlDocuments } from '../../src/k8s/yaml-parse.js';
-import { CONFIGMAPS, FakeApiServer, MWC } from '../kube/fake-apiserver.js';
-import { useFakeApiServer } from '../kube/harness.js';
+import { CONFIGMAPS, MWC } from '../kube/fake-apiserver.js';
+import { useFakeCluster } from './cluster.js';
 import { testTempDir } from '../tmp.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -76,12 +76,7 @@ describe('explain (offline)', () => {
 });
 
 describe('explain --from-cluster', () => {
-  let fake: FakeApiServer;
-  let kubeconfig = '';
-  useFakeApiServer((f) => {
-    fake = f;
-    kubeconfig = join(testTempDir('explain-kc-'), 'config');
-    writeFileSync(kubeconfig, f.kubeConfig().exportConfig());
+  const cluster = useFakeCluster((f) => {
     const mwc = parseYamlDocuments(readFileSync(join(ROOT, 'manifests/mutatingwebhook.yaml'), 'utf8'))[0] as Record<string, unknown>;
     f.put(MWC, mwc as never);
     f.put(CONFIGMAPS('istio-system'), {
@@ -96,24 +91,24 @@ describe('explain --from-cluster', () => {
   });
 
   it('-f FILE: the namespace labels, webhook configurations and injector ConfigMaps come from the cluster', async () => {
-    const r = await explain(['--from-cluster', '--kubeconfig', kubeconfig, '-f', '-'], DEPLOYMENT());
+    const r = await explain(['--from-cluster', '--kubeconfig', cluster.kubeconfig(), '-f', '-'], DEPLOYMENT());
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('webhook:  namespace.sidecar-injector.istio.io (calls service mesh-admission/mesh-admission:443/inject)');
     expect(r.out).toContain('decision: inject');
   });
   it('POD: reads the pod itself; a namespace without the label is not selected, with the fix', async () => {
-    fake.put('/api/v1/namespaces/plain/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'solo', namespace: 'plain', labels: { app: 'solo' } }, spec: { containers: [{ name: 'solo', image: 'nginx' }] } } as never);
-    const r = await explain(['--from-cluster', '--kubeconfig', kubeconfig, '-n', 'plain', 'solo']);
+    cluster.fake().put('/api/v1/namespaces/plain/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'solo', namespace: 'plain', labels: { app: 'solo' } }, spec: { containers: [{ name: 'solo', image: 'nginx' }] } } as never);
+    const r = await explain(['--from-cluster', '--kubeconfig', cluster.kubeconfig(), '-n', 'plain', 'solo']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('Pod plain/solo:');
     expect(r.out).toContain('kubectl label namespace plain istio-injection=enabled');
   });
   it('a missing pod or ConfigMap is one line naming it (exit 2)', async () => {
-    const pod = await explain(['--from-cluster', '--kubeconfig', kubeconfig, '-n', 'plain', 'ghost']);
+    const pod = await explain(['--from-cluster', '--kubeconfig', cluster.kubeconfig(), '-n', 'plain', 'ghost']);
     expect(pod.code).toBe(2);
     expect(pod.err).toMatch(/get pod plain\/ghost failed/);
-    const cm = await explain(['--from-cluster', '--kubeconfig', kubeconfig, '-r', 'canary', '-f', '-'], DEPLOYMENT());
+    const cm = await explain(['--from-cluster', '--kubeconfig', cluster.kubeconfig(), '-r', 'canary', '-f', '-'], DEPLOYMENT());
     expect(cm.code).toBe(2);
     expect(cm.err).toMatch(/get configmap istio-system\/istio-sidecar-injector-canary failed/);
   });

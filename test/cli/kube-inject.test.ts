@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { CONFIGMAPS, type FakeApiServer } from '../kube/fake-apiserver.js';
-import { useFakeApiServer } from '../kube/harness.js';
+import { CONFIGMAPS } from '../kube/fake-apiserver.js';
+import { useFakeCluster } from './cluster.js';
 import { testTempDir } from '../tmp.js';
 
 const DEPLOYMENT = `apiVersion: apps/v1
@@ -96,31 +96,26 @@ describe('kube-inject CLI', () => {
 });
 
 describe('kube-inject --from-cluster', () => {
-  let fake: FakeApiServer;
-  let kubeconfig = '';
-  useFakeApiServer((f) => {
-    fake = f;
-    kubeconfig = join(testTempDir('kube-inject-kc-'), 'config');
-    writeFileSync(kubeconfig, f.kubeConfig().exportConfig());
-  });
+  const cluster = useFakeCluster();
   const configMaps = (ns: string, suffix: string, image: string) => {
     const config = `policy: enabled\ntemplates:\n  sidecar: |\n    spec:\n      containers:\n      - name: istio-proxy\n        image: ${image}\n`;
+    const fake = cluster.fake();
     fake.put(CONFIGMAPS(ns), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `istio-sidecar-injector${suffix}`, namespace: ns }, data: { config, values: '{}' } } as never);
     fake.put(CONFIGMAPS(ns), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `istio${suffix}`, namespace: ns }, data: { mesh: 'defaultConfig: {}\n' } } as never);
   };
   it('reads the injector and mesh ConfigMaps like istioctl kube-inject (-i namespace, -r revision suffix)', async () => {
     configMaps('istio-system', '', 'from.cluster/proxy:default');
     configMaps('mesh-system', '-canary', 'from.cluster/proxy:canary');
-    const dflt = await run(['-f', '-', '--from-cluster', '--kubeconfig', kubeconfig], DEPLOYMENT);
+    const dflt = await run(['-f', '-', '--from-cluster', '--kubeconfig', cluster.kubeconfig()], DEPLOYMENT);
     expect(dflt.err).toBe('');
     expect(dflt.code).toBe(0);
     expect(dflt.out).toContain('image: from.cluster/proxy:default');
-    const canary = await run(['-f', '-', '--from-cluster', '--kubeconfig', kubeconfig, '-i', 'mesh-system', '-r', 'canary'], DEPLOYMENT);
+    const canary = await run(['-f', '-', '--from-cluster', '--kubeconfig', cluster.kubeconfig(), '-i', 'mesh-system', '-r', 'canary'], DEPLOYMENT);
     expect(canary.code).toBe(0);
     expect(canary.out).toContain('image: from.cluster/proxy:canary');
   });
   it('a missing ConfigMap is one line naming it (exit 2)', async () => {
-    const r = await run(['-f', '-', '--from-cluster', '--kubeconfig', kubeconfig], DEPLOYMENT);
+    const r = await run(['-f', '-', '--from-cluster', '--kubeconfig', cluster.kubeconfig()], DEPLOYMENT);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/get configmap istio-system\/istio-sidecar-injector failed/);
   });

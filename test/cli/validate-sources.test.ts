@@ -7,8 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateCommand } from '../../src/cli/validate.js';
-import { FakeApiServer } from '../kube/fake-apiserver.js';
-import { useFakeApiServer } from '../kube/harness.js';
+import { useFakeCluster } from './cluster.js';
 import { testTempDir } from '../tmp.js';
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -106,18 +105,12 @@ const VS_CRD = {
 };
 
 describe('validate --from-cluster reads the CRDs from the API', () => {
-  let fake: FakeApiServer;
-  let kubeconfig = '';
-  useFakeApiServer((f) => {
-    fake = f;
-    kubeconfig = join(testTempDir('kc-'), 'config');
-    writeFileSync(kubeconfig, f.kubeConfig().exportConfig());
-  });
+  const cluster = useFakeCluster();
   it('applies the cluster\'s schema and CEL rules', async () => {
-    fake.put('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', VS_CRD);
+    cluster.fake().put('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', VS_CRD);
     writeFileSync(join(dir, 'nohosts.yaml'), VS_NO_HOSTS);
     writeFileSync(join(dir, 'threehosts.yaml'), VS_GOOD.replace('hosts: [a]', 'hosts: [a, b, c]'));
-    const r = await run(['--from-cluster', '--kubeconfig', kubeconfig, '-f', join(dir, 'nohosts.yaml'), '-f', join(dir, 'threehosts.yaml'), '-f', join(dir, 'tree/good.yaml')]);
+    const r = await run(['--from-cluster', '--kubeconfig', cluster.kubeconfig(), '-f', join(dir, 'nohosts.yaml'), '-f', join(dir, 'threehosts.yaml'), '-f', join(dir, 'tree/good.yaml')]);
     expect(r.stderr).not.toContain('schema layer was skipped');
     expect(r.stderr).toMatch(/nohosts\.yaml: VirtualService default\/nohosts is invalid: .*hosts/);
     expect(r.stderr).toMatch(/threehosts\.yaml: VirtualService default\/good is invalid: .*at most two hosts \(test rule\)/);
@@ -125,7 +118,7 @@ describe('validate --from-cluster reads the CRDs from the API', () => {
     expect(r.code).toBe(1);
   });
   it('a cluster without Istio CRDs is unusable (exit 2) and says so', async () => {
-    const r = await run(['--from-cluster', '--kubeconfig', kubeconfig, '-f', join(dir, 'tree/good.yaml')]);
+    const r = await run(['--from-cluster', '--kubeconfig', cluster.kubeconfig(), '-f', join(dir, 'tree/good.yaml')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no Istio CustomResourceDefinitions are installed');
   });
