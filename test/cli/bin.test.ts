@@ -6,7 +6,7 @@ import { runCli } from '../../src/cli/main.js';
 import { testTempDir } from '../tmp.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const VERBS = ['kube-inject', 'explain', 'validate', 'render-template', 'stale-pods'];
+const VERBS = ['kube-inject', 'explain', 'validate', 'render-template', 'precheck', 'stale-pods'];
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
