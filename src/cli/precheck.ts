@@ -18,7 +18,7 @@ export const PRECHECK_USAGE = `usage: mesh-admission precheck [--revision REV] [
   -h, --help             show this help
 Exit status: 0 no conflict, 1 conflicts found, 2 unusable input or arguments.`;
 
-interface Config {
+export interface Config {
   kind: 'MutatingWebhookConfiguration' | 'ValidatingWebhookConfiguration';
   name: string;
   labels: Record<string, string>;
@@ -64,7 +64,7 @@ export function findConflicts(configs: readonly Config[], revision: string): { o
     if (rev === revision) {
       conflicts.push(
         injector
-          ? `${what}: istiod's injector of revision ${revision}; istiod rewrites the caBundle of every mutating configuration labelled istio.io/rev=${revision} with *.${INJECTOR_WEBHOOK_SUFFIX} entries (ours too) and both would inject the same pods. Remove it (README "Replacing istiod's injector") or install beside istiod under another revision (manifests/overlays/beside-istiod)`
+          ? `${what}: istiod's injector of revision ${revision}; istiod rewrites the caBundle of every mutating configuration labelled istio.io/rev=${revision} with *.${INJECTOR_WEBHOOK_SUFFIX} entries (ours too) and both would inject the same pods. Remove it (README "Replacing istiod's injector") or install beside istiod under another revision (overlays/beside-istiod)`
           : `${what}: labelled istio.io/rev=${revision}; istiod of that revision rewrites the caBundle of every such ${c.kind === 'ValidatingWebhookConfiguration' ? 'validating configuration (ours too) and validates the same resources' : 'configuration'}. Remove it or install under another revision`,
       );
       continue;
