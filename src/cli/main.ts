@@ -19,6 +19,10 @@ const VERBS: Record<string, { summary: string; run: (argv: string[], io: CliIO) 
     summary: 'execute a Go text/template with JSON data, as the injector does',
     run: async (argv, io) => (await import('./render-template.js')).renderTemplateCommand(argv, io),
   },
+  precheck: {
+    summary: "what in the cluster's webhook configurations would conflict with installing under a revision",
+    run: async (argv, io) => (await import('./precheck.js')).precheckCommand(argv, io),
+  },
   'stale-pods': {
     summary: 'list injected pods whose template hash differs from the current configuration',
     run: async (argv, io) => (await import('./stale-pods.js')).stalePodsCommand(argv, io),
@@ -27,7 +31,7 @@ const VERBS: Record<string, { summary: string; run: (argv: string[], io: CliIO) 
 
 export function usage(): string {
   const lines = Object.entries(VERBS).map(([name, v]) => `  ${name.padEnd(16)} ${v.summary}`);
-  return `usage: npm run -s cli -- <verb> [options]\n\nverbs:\n${lines.join('\n')}\n\nRun a verb with --help for its options.\n`;
+  return `usage: mesh-admission <verb> [options]   (in a clone: npm run -s cli -- <verb> [options])\n\nverbs:\n${lines.join('\n')}\n\nRun a verb with --help for its options.\n`;
 }
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {

@@ -10,7 +10,14 @@ export interface RenderTemplateIO {
   readFile: (p: string) => string;
 }
 
-const USAGE = 'render-template -t TEMPLATE_FILE -d DATA.json [--name NAME]';
+export const RENDER_TEMPLATE_USAGE = `usage: mesh-admission render-template -t TEMPLATE_FILE -d DATA.json [--name NAME]
+  Executes a Go text/template with JSON data and Istio's injector functions (sprig and friends).
+  -t, --template FILE   the template text
+  -d, --data FILE       the data, as JSON
+  --name NAME           the template's name in error messages (default inject)
+  -h, --help            show this help
+Exit status: 0 rendered, 1 template error, 2 unusable input or arguments.`;
+const USAGE = RENDER_TEMPLATE_USAGE;
 
 interface Args {
   template: string;
@@ -18,7 +25,7 @@ interface Args {
   name: string;
 }
 
-function parseArgs(argv: string[]): Args | string {
+function parseArgs(argv: string[]): Args | string | 'help' {
   let template: string | undefined;
   let data: string | undefined;
   let name = 'inject';
@@ -41,7 +48,7 @@ function parseArgs(argv: string[]): Args | string {
         break;
       case '-h':
       case '--help':
-        return USAGE;
+        return 'help';
       default:
         return `unknown argument ${JSON.stringify(a)}; ${USAGE}`;
     }
@@ -53,9 +60,13 @@ function parseArgs(argv: string[]): Args | string {
 
 export async function renderTemplateCommand(argv: string[], io: RenderTemplateIO): Promise<number> {
   const args = parseArgs(argv);
+  if (args === 'help') {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
   if (typeof args === 'string') {
     io.stderr(ERROR_CATALOGUE.MA500_USAGE.message(args) + '\n');
-    return 1;
+    return 2;
   }
   let text: string;
   let dataText: string;
@@ -63,20 +74,20 @@ export async function renderTemplateCommand(argv: string[], io: RenderTemplateIO
     text = io.readFile(args.template);
   } catch (e) {
     io.stderr(ERROR_CATALOGUE.MA501_INPUT_UNREADABLE.message(args.template, e instanceof Error ? e.message : String(e)) + '\n');
-    return 1;
+    return 2;
   }
   try {
     dataText = io.readFile(args.data);
   } catch (e) {
     io.stderr(ERROR_CATALOGUE.MA501_INPUT_UNREADABLE.message(args.data, e instanceof Error ? e.message : String(e)) + '\n');
-    return 1;
+    return 2;
   }
   let data: unknown;
   try {
     data = JSON.parse(dataText) as unknown;
   } catch (e) {
     io.stderr(ERROR_CATALOGUE.MA501_INPUT_UNREADABLE.message(args.data, `invalid JSON: ${e instanceof Error ? e.message : String(e)}`) + '\n');
-    return 1;
+    return 2;
   }
   try {
     const tmpl = parseTemplate(text, { name: args.name, funcs: createFuncMap() });

@@ -14,8 +14,21 @@ export interface StalePodsIO {
 /** Istio's marker that a pod went through injection. */
 const INJECTED_STATUS_ANNOTATION = 'sidecar.istio.io/status';
 
-const USAGE =
-  'stale-pods (-f PODS.yaml|- | --from-cluster [-n NAMESPACE] [--kubeconfig FILE]) (--current-hash HASH | --inject-config-dir DIR [--mesh-config FILE]) [--output text|json] [--fail-if-stale]';
+export const STALE_PODS_USAGE = `usage: mesh-admission stale-pods (-f PODS.yaml|- | --from-cluster [-n NS] [--kubeconfig FILE])
+                (--current-hash HASH | --inject-config-dir DIR [--mesh-config FILE]) [options]
+  Lists injected pods whose template hash differs from the current configuration (restart them).
+  -f, --filename FILE        pods (kubectl get pods -o yaml), - for stdin
+  --from-cluster             list the pods through the Kubernetes API (current kubeconfig)
+  -n, --namespace NS         with --from-cluster: only this namespace (default all)
+  --kubeconfig FILE          kubeconfig to use instead of $KUBECONFIG / ~/.kube/config
+  --current-hash HASH        the configuration hash to compare against
+  --inject-config-dir DIR    compute the hash from this configuration directory
+  --mesh-config FILE         with --inject-config-dir: the MeshConfig file
+  -o, --output text|json     output format (default text)
+  --fail-if-stale            exit 1 when a stale pod is found
+  -h, --help                 show this help
+Exit status: 0 done, 1 stale pods and --fail-if-stale, 2 unusable input or arguments.`;
+const USAGE = STALE_PODS_USAGE;
 
 interface Args {
   file?: string;
@@ -36,7 +49,7 @@ export interface StalePod {
   hash: string | null;
 }
 
-function parseArgs(argv: string[]): Args {
+function parseArgs(argv: string[]): Args | 'help' {
   const rest = argv[0] === 'stale-pods' ? argv.slice(1) : argv;
   const out: Partial<Args> & { output: 'text' | 'json'; failIfStale: boolean; fromCluster: boolean } = {
     output: 'text',
@@ -88,6 +101,9 @@ function parseArgs(argv: string[]): Args {
       case '--kubeconfig':
         out.kubeconfig = value();
         break;
+      case '-h':
+      case '--help':
+        return 'help';
       default:
         throw admissionError('MA500_USAGE', `unknown argument "${a}"\n${USAGE}`);
     }
@@ -170,6 +186,10 @@ function table(rows: string[][]): string {
 export async function stalePodsCommand(argv: string[], io: StalePodsIO): Promise<number> {
   try {
     const args = parseArgs(argv);
+    if (args === 'help') {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
     let currentHash: string;
     if (args.currentHash !== undefined) {
       currentHash = args.currentHash;

@@ -5,6 +5,17 @@ import { apiErrorInfo, makeApis, type KubeApis } from './client.js';
 import { startListWatch, type Backoff, type ListWatchHandle } from './list-watch.js';
 
 export const REVISION_LABEL = 'istio.io/rev';
+/**
+ * The ownership label: the patcher writes only configurations carrying it (plus this install's revision), so
+ * istiod's own configurations, or another install's, are never touched even when named on the command line.
+ */
+export const OWNER_LABEL = 'app.kubernetes.io/managed-by';
+export const OWNER_VALUE = 'mesh-admission';
+
+/** Whether this install owns a webhook configuration (the ownership label is set to mesh-admission). */
+export function isOwned(obj: { metadata?: { labels?: Record<string, string> } }): boolean {
+  return obj.metadata?.labels?.[OWNER_LABEL] === OWNER_VALUE;
+}
 /** Istio only touches entries with this suffix, so unrelated webhooks in the same object are left alone. */
 export const INJECTOR_WEBHOOK_SUFFIX = 'sidecar-injector.istio.io';
 
@@ -109,7 +120,8 @@ export interface WebhookPatcherOptions {
   caBundlePem: () => string;
   /**
    * Exact object names to manage. Watching by name (field selector) lets RBAC restrict the ServiceAccount with
-   * resourceNames; without names every object labelled `istio.io/rev=<revision>` is watched.
+   * resourceNames; without names every object labelled `app.kubernetes.io/managed-by=mesh-admission` and
+   * `istio.io/rev=<revision>` is watched. Either way an object without the ownership label is left alone.
    */
   mutatingNames?: string[];
   validatingNames?: string[];
@@ -195,7 +207,9 @@ export class WebhookPatcher {
     const resource = kind === 'mutating' ? 'mutatingwebhookconfigurations' : 'validatingwebhookconfigurations';
     const path = `/apis/admissionregistration.k8s.io/v1/${resource}`;
     const selectors: Array<{ fieldSelector?: string; labelSelector?: string }> =
-      names !== undefined ? names.map((n) => ({ fieldSelector: `metadata.name=${n}` })) : [{ labelSelector: `${REVISION_LABEL}=${this.revision}` }];
+      names !== undefined
+        ? names.map((n) => ({ fieldSelector: `metadata.name=${n}` }))
+        : [{ labelSelector: `${OWNER_LABEL}=${OWNER_VALUE},${REVISION_LABEL}=${this.revision}` }];
     return selectors.map((sel) => {
       const owned = new Set<string>();
       const h = startListWatch<k8s.KubernetesObject>({
@@ -278,6 +292,10 @@ export class WebhookPatcher {
       return;
     }
     for (const [name, obj] of [...this.cache.mutating]) {
+      if (!isOwned(obj)) {
+        this.emit('warn', `not patching MutatingWebhookConfiguration: not owned (no ${OWNER_LABEL}=${OWNER_VALUE} label)`, name);
+        continue;
+      }
       const plan = planMutating(obj, this.revision, caBundle);
       if (plan.kind === 'skip') {
         this.emit('warn', `not patching MutatingWebhookConfiguration: ${plan.reason}`, name);
@@ -287,6 +305,15 @@ export class WebhookPatcher {
       if (!(await this.patch('mutating', name, plan.ops))) retry = true;
     }
     for (const [name, obj] of [...this.cache.validating]) {
+      if (!isOwned(obj)) {
+        this.emit('warn', `not patching ValidatingWebhookConfiguration: not owned (no ${OWNER_LABEL}=${OWNER_VALUE} label)`, name);
+        continue;
+      }
+      // Istio's validation controller keeps to configurations of its revision; so does this one.
+      if (obj.metadata?.labels?.[REVISION_LABEL] !== this.revision) {
+        this.emit('warn', `not patching ValidatingWebhookConfiguration: wrong_revision`, name);
+        continue;
+      }
       let plan = planValidating(obj, caBundle, this.failCloseReady);
       if (plan.wantsFailClose && !this.failCloseReady) {
         const ready = await this.readyForFailClose();

@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
+import { CONFIGMAPS } from '../kube/fake-apiserver.js';
+import { useFakeCluster } from './cluster.js';
 import { testTempDir } from '../tmp.js';
 
 const DEPLOYMENT = `apiVersion: apps/v1
@@ -76,5 +78,45 @@ describe('kube-inject CLI', () => {
     expect(bad.err.toLowerCase()).toContain('includeoutboundipranges');
     expect((await run([])).code).toBe(2);
     expect((await run(['-f', '/nonexistent.yaml'])).code).toBe(2);
+  });
+  it('a missing template names the document and where the templates came from (--injectConfigFile or the default)', async () => {
+    const dir = testTempDir('kube-inject-missing-');
+    const asking = DEPLOYMENT.replace('      labels: {app: web}\n', '      labels: {app: web}\n      annotations: {inject.istio.io/templates: custom}\n');
+    writeFileSync(join(dir, 'cfg.yaml'), 'templates:\n  other: |\n    spec: {}\n');
+    writeFileSync(join(dir, 'in.yaml'), `${asking.split('---')[1]}---\n${asking.split('---')[0]}`);
+    const own = await run(['-f', join(dir, 'in.yaml'), '--injectConfigFile', join(dir, 'cfg.yaml')]);
+    expect(own.code).toBe(1);
+    expect(own.err).toBe(
+      `Error: ${join(dir, 'in.yaml')}#1: Deployment shop/web: requested template "custom" not found; have other (the templates come from --injectConfigFile ${join(dir, 'cfg.yaml')})\n`,
+    );
+    const dflt = await run(['-f', '-'], asking);
+    expect(dflt.code).toBe(1);
+    expect(dflt.err).toMatch(/^Error: <stdin>#0: Deployment shop\/web: requested template "custom" not found; have sidecar.* \(the templates come from the default .*templates\/config; give yours with --injectConfigFile FILE\)\n$/);
+  });
+});
+
+describe('kube-inject --from-cluster', () => {
+  const cluster = useFakeCluster();
+  const configMaps = (ns: string, suffix: string, image: string) => {
+    const config = `policy: enabled\ntemplates:\n  sidecar: |\n    spec:\n      containers:\n      - name: istio-proxy\n        image: ${image}\n`;
+    const fake = cluster.fake();
+    fake.put(CONFIGMAPS(ns), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `istio-sidecar-injector${suffix}`, namespace: ns }, data: { config, values: '{}' } } as never);
+    fake.put(CONFIGMAPS(ns), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `istio${suffix}`, namespace: ns }, data: { mesh: 'defaultConfig: {}\n' } } as never);
+  };
+  it('reads the injector and mesh ConfigMaps like istioctl kube-inject (-i namespace, -r revision suffix)', async () => {
+    configMaps('istio-system', '', 'from.cluster/proxy:default');
+    configMaps('mesh-system', '-canary', 'from.cluster/proxy:canary');
+    const dflt = await run(['-f', '-', '--from-cluster', '--kubeconfig', cluster.kubeconfig()], DEPLOYMENT);
+    expect(dflt.err).toBe('');
+    expect(dflt.code).toBe(0);
+    expect(dflt.out).toContain('image: from.cluster/proxy:default');
+    const canary = await run(['-f', '-', '--from-cluster', '--kubeconfig', cluster.kubeconfig(), '-i', 'mesh-system', '-r', 'canary'], DEPLOYMENT);
+    expect(canary.code).toBe(0);
+    expect(canary.out).toContain('image: from.cluster/proxy:canary');
+  });
+  it('a missing ConfigMap is one line naming it (exit 2)', async () => {
+    const r = await run(['-f', '-', '--from-cluster', '--kubeconfig', cluster.kubeconfig()], DEPLOYMENT);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/get configmap istio-system\/istio-sidecar-injector failed/);
   });
 });

@@ -64,7 +64,7 @@ describe('validate: arguments', () => {
   it('prints help and exits 0', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Usage: validate -f FILE');
+    expect(r.stdout).toContain('usage: mesh-admission validate -f FILE|DIR');
   });
 
   it('exits 2 without -f, on unknown flags, and on --schema-only with --webhook-only', async () => {

@@ -35,15 +35,21 @@ describe('render-template CLI verb', () => {
     expect(await renderTemplateCommand(['--template=t.tpl', '--data=d.json'], h.io)).toBe(1);
     expect(h.err.join('')).toBe('template: inject:1: function "nope" not defined\n');
   });
-  it('reports unreadable files, bad JSON and bad usage', async () => {
+  it('reports unreadable files, bad JSON and bad usage with exit 2, like the other verbs', async () => {
     const h = harness({ 't.tpl': 'x', 'bad.json': '{' });
-    expect(await renderTemplateCommand(['-t', 'missing', '-d', 'bad.json'], h.io)).toBe(1);
+    expect(await renderTemplateCommand(['-t', 'missing', '-d', 'bad.json'], h.io)).toBe(2);
     expect(h.err.pop()).toMatch(/^cannot read missing: ENOENT/);
-    expect(await renderTemplateCommand(['-t', 't.tpl', '-d', 'bad.json'], h.io)).toBe(1);
+    expect(await renderTemplateCommand(['-t', 't.tpl', '-d', 'bad.json'], h.io)).toBe(2);
     expect(h.err.pop()).toMatch(/^cannot read bad.json: invalid JSON/);
-    expect(await renderTemplateCommand(['-t', 't.tpl'], h.io)).toBe(1);
+    expect(await renderTemplateCommand(['-t', 't.tpl'], h.io)).toBe(2);
     expect(h.err.pop()).toMatch(/^usage: both -t and -d are required/);
-    expect(await renderTemplateCommand(['--bogus'], h.io)).toBe(1);
+    expect(await renderTemplateCommand(['--bogus'], h.io)).toBe(2);
     expect(h.err.pop()).toMatch(/^usage: unknown argument "--bogus"/);
+  });
+  it('--help prints the usage on stdout and exits 0', async () => {
+    const h = harness({});
+    expect(await renderTemplateCommand(['--help'], h.io)).toBe(0);
+    expect(h.out.join('')).toMatch(/^usage: mesh-admission render-template -t TEMPLATE_FILE/);
+    expect(h.err).toEqual([]);
   });
 });

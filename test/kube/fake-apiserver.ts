@@ -67,6 +67,7 @@ const KINDS: Record<string, string> = {
   mutatingwebhookconfigurations: 'MutatingWebhookConfiguration',
   validatingwebhookconfigurations: 'ValidatingWebhookConfiguration',
   gateways: 'Gateway',
+  customresourcedefinitions: 'CustomResourceDefinition',
 };
 
 function parsePath(pathname: string): ResourcePath | undefined {

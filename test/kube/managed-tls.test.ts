@@ -15,11 +15,11 @@ useFakeApiServer((f) => (fake = f), () => {
 
 
 const mwc: Obj = {
-  metadata: { name: 'mesh-admission', labels: { 'istio.io/rev': 'default' } },
+  metadata: { name: 'mesh-admission', labels: { 'istio.io/rev': 'default', 'app.kubernetes.io/managed-by': 'mesh-admission' } },
   webhooks: [{ name: 'namespace.sidecar-injector.istio.io', clientConfig: { service: { name: 'mesh-admission' } } }],
 };
 const vwc: Obj = {
-  metadata: { name: 'mesh-admission-validator', labels: { 'istio.io/rev': 'default' } },
+  metadata: { name: 'mesh-admission-validator', labels: { 'istio.io/rev': 'default', 'app.kubernetes.io/managed-by': 'mesh-admission' } },
   webhooks: [{ name: 'validation.istio.io', failurePolicy: 'Ignore', clientConfig: {} }],
 };
 

@@ -30,9 +30,12 @@ useFakeApiServer(
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 
+/** The ownership label this install's configurations carry. */
+const OWNED = { 'app.kubernetes.io/managed-by': 'mesh-admission' };
+
 function injectorMwc(name: string, rev: string | undefined): Obj {
   return {
-    metadata: { name, ...(rev !== undefined ? { labels: { 'istio.io/rev': rev } } : {}) },
+    metadata: { name, labels: { ...OWNED, ...(rev !== undefined ? { 'istio.io/rev': rev } : {}) } },
     webhooks: [
       { name: 'rev.namespace.sidecar-injector.istio.io', clientConfig: { service: { name: 'mesh-admission', namespace: 'ma' } } },
       { name: 'rev.object.sidecar-injector.istio.io', clientConfig: { caBundle: 'b2xk' } },
@@ -43,7 +46,7 @@ function injectorMwc(name: string, rev: string | undefined): Obj {
 
 function validatorVwc(name: string): Obj {
   return {
-    metadata: { name, labels: { 'istio.io/rev': 'default' } },
+    metadata: { name, labels: { ...OWNED, 'istio.io/rev': 'default' } },
     webhooks: [
       { name: 'rev.validation.istio.io', failurePolicy: 'Ignore', clientConfig: { service: { name: 'x', namespace: 'ma' } } },
       { name: 'second.validation.istio.io', clientConfig: {} },
@@ -219,5 +222,40 @@ describe('WebhookPatcher against the fake API server', () => {
     await patcher.start();
     expect(fake.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
     expect(patcher.status().lastError).toMatch(/could not verify caBundle/);
+  });
+
+  it('touches only configurations it owns: istiod\'s of the same revision stay byte for byte, every owned one is patched', async () => {
+    // istiod's own objects carry the same revision label and entry names, but not the ownership label.
+    const istiodMwc = { ...injectorMwc('istio-sidecar-injector', 'default'), metadata: { name: 'istio-sidecar-injector', labels: { 'istio.io/rev': 'default' } } };
+    const istiodVwc = { ...validatorVwc('istio-validator-istio-system'), metadata: { name: 'istio-validator-istio-system', labels: { 'istio.io/rev': 'default' } } };
+    fake.put(MWC, istiodMwc);
+    fake.put(VWC, istiodVwc);
+    fake.put(MWC, injectorMwc('mesh-admission', 'default'));
+    fake.put(MWC, injectorMwc('istio-revision-tag-prod', 'default'));
+    const before = [structuredClone(fake.get(MWC, 'istio-sidecar-injector')), structuredClone(fake.get(VWC, 'istio-validator-istio-system'))];
+    validationWebhookEmulation({ accept: false });
+    const events: PatcherEvent[] = [];
+    // By label: every owned configuration of the revision, whatever its name.
+    patcher = new WebhookPatcher({ kc: fake.kubeConfig(), namespace: 'ma', caBundlePem: () => caA, backoff: { initialMs: 20, maxMs: 200 }, onEvent: (e) => events.push(e) });
+    await patcher.start();
+    expect(patcher.status().mutating).toEqual(['istio-revision-tag-prod', 'mesh-admission']);
+    for (const name of ['mesh-admission', 'istio-revision-tag-prod']) {
+      const ws = fake.get(MWC, name)!['webhooks'] as Array<{ clientConfig: { caBundle?: string } }>;
+      expect(ws[0]!.clientConfig.caBundle).toBe(b64(caA));
+    }
+    patcher.stop();
+    // By name: even when told istiod's names, the missing ownership label keeps them untouched.
+    patcher = new WebhookPatcher({
+      kc: fake.kubeConfig(),
+      namespace: 'ma',
+      caBundlePem: () => caA,
+      mutatingNames: ['istio-sidecar-injector'],
+      validatingNames: ['istio-validator-istio-system'],
+      onEvent: (e) => events.push(e),
+    });
+    await patcher.start();
+    expect([fake.get(MWC, 'istio-sidecar-injector'), fake.get(VWC, 'istio-validator-istio-system')]).toEqual(before);
+    expect(fake.requests.filter((r) => r.method === 'PATCH' && /istio-sidecar-injector|istio-validator/.test(r.path))).toHaveLength(0);
+    expect(new Set(events.filter((e) => /not owned/.test(e.message)).map((e) => e.name))).toEqual(new Set(['istio-sidecar-injector', 'istio-validator-istio-system']));
   });
 });

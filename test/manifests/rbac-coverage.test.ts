@@ -99,11 +99,11 @@ useFakeApiServer((f) => (fake = f), () => {
 describe('RBAC in manifests/ covers every API call the server makes', () => {
   it('allows the certificate, patcher and ConfigMap loops, and nothing broader is needed', async () => {
     fake.put(MWC, {
-      metadata: { name: 'mesh-admission', labels: { 'istio.io/rev': 'default' } },
+      metadata: { name: 'mesh-admission', labels: { 'istio.io/rev': 'default', 'app.kubernetes.io/managed-by': 'mesh-admission' } },
       webhooks: [{ name: 'namespace.sidecar-injector.istio.io', clientConfig: {} }],
     });
     fake.put(VWC, {
-      metadata: { name: 'mesh-admission-validator', labels: { 'istio.io/rev': 'default' } },
+      metadata: { name: 'mesh-admission-validator', labels: { 'istio.io/rev': 'default', 'app.kubernetes.io/managed-by': 'mesh-admission' } },
       webhooks: [{ name: 'validation.istio.io', failurePolicy: 'Ignore', clientConfig: {} }],
     });
     // An existing invalid-gateway forces the get + dry-run update path of the readiness check too.

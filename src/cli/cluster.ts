@@ -1,0 +1,63 @@
+import { admissionError } from '../errors.js';
+import { apiErrorInfo, loadKubeConfig, makeApis, type KubeApis } from '../kube/client.js';
+import type { JsonObject } from '../k8s/json.js';
+
+/** The CLI's cluster access: the current kubeconfig (or --kubeconfig), as kubectl and istioctl use it. */
+export function cliApis(kubeconfig: string | undefined): KubeApis {
+  return makeApis(loadKubeConfig(kubeconfig ? { kubeconfigPath: kubeconfig } : {}).kc);
+}
+
+/** One API call, its failure as one catalogued line naming what was asked. */
+export async function apiCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    throw admissionError('MA701_KUBE_API', what, apiErrorInfo(e).message);
+  }
+}
+
+/**
+ * A typed client object as plain JSON (dates become RFC 3339 strings). The typed models of the kinds read
+ * here (Pod, Namespace, webhook configurations) spell their fields as the API does, so a JSON round trip is
+ * exact; CRDs are not among them (they are read raw).
+ */
+export function toJson(obj: object): JsonObject {
+  return JSON.parse(JSON.stringify(obj)) as JsonObject;
+}
+
+export async function namespaceLabels(apis: KubeApis, namespace: string): Promise<Record<string, string>> {
+  const ns = await apiCall(`get namespace ${namespace}`, () => apis.core.readNamespace({ name: namespace }));
+  return ns.metadata?.labels ?? {};
+}
+
+export async function mutatingWebhookConfigurations(apis: KubeApis): Promise<JsonObject[]> {
+  const list = await apiCall('list mutatingwebhookconfigurations', () => apis.admission.listMutatingWebhookConfiguration());
+  return list.items.map((c) => ({ ...toJson(c), kind: 'MutatingWebhookConfiguration' }));
+}
+
+export async function validatingWebhookConfigurations(apis: KubeApis): Promise<JsonObject[]> {
+  const list = await apiCall('list validatingwebhookconfigurations', () => apis.admission.listValidatingWebhookConfiguration());
+  return list.items.map((c) => ({ ...toJson(c), kind: 'ValidatingWebhookConfiguration' }));
+}
+
+/**
+ * The injector's ConfigMaps as `istioctl kube-inject` reads them: `config` and `values` from the injector
+ * ConfigMap, `mesh` from the mesh ConfigMap, each name suffixed with `-<revision>` for a non-default revision.
+ */
+export async function injectorConfigMaps(
+  apis: KubeApis,
+  opts: { namespace: string; injectConfigMapName: string; meshConfigMapName: string; revision: string },
+): Promise<{ config: string; values: string; mesh: string }> {
+  const suffix = opts.revision !== '' && opts.revision !== 'default' ? `-${opts.revision}` : '';
+  const read = async (name: string, keys: string[]): Promise<Record<string, string>> => {
+    const cm = await apiCall(`get configmap ${opts.namespace}/${name}`, () => apis.core.readNamespacedConfigMap({ namespace: opts.namespace, name }));
+    const data = cm.data ?? {};
+    for (const k of keys) {
+      if (typeof data[k] !== 'string') throw admissionError('MA501_INPUT_UNREADABLE', `configmap ${opts.namespace}/${name}`, `it has no '${k}' key`);
+    }
+    return data;
+  };
+  const inj = await read(`${opts.injectConfigMapName}${suffix}`, ['config', 'values']);
+  const mesh = await read(`${opts.meshConfigMapName}${suffix}`, ['mesh']);
+  return { config: inj.config!, values: inj.values!, mesh: mesh.mesh! };
+}
