@@ -157,7 +157,9 @@ export async function deploy(): Promise<{ port: number }> {
   startWebhook(p, s, localServerArgs(deployment, port, p.pki.webhookCert, p.pki.webhookKey));
   writeState(p, s);
   const webhooks = install.filter((o) => o.kind.endsWith('WebhookConfiguration'));
-  kubectl(p, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: webhooks }));
+  // Server-side apply with force: whatever patched caBundle or failurePolicy since (a self-managing server,
+  // a test) loses those fields to this install again; a client-side apply would leave them alone.
+  kubectl(p, ['apply', '--server-side', '--force-conflicts', '--field-manager=mesh-admission-e2e', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: webhooks }));
   await waitForWebhooks(p);
   return { port };
 }
