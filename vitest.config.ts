@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import ScenarioOrder from './test/e2e/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -22,6 +23,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           // One shared cluster: files run one after another, each leaves it as it found it.
           fileParallelism: false,
+          sequence: { sequencer: ScenarioOrder },
           testTimeout: 180_000,
           hookTimeout: 300_000,
           pool: 'forks',
