@@ -4,6 +4,8 @@ import ScenarioOrder from './test/e2e/sequencer.js';
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
+    // e2e scenarios in their numbered order (a project-level sequencer is not honoured).
+    sequence: { sequencer: ScenarioOrder },
     projects: [
       {
         test: {
@@ -23,7 +25,6 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           // One shared cluster: files run one after another, each leaves it as it found it.
           fileParallelism: false,
-          sequence: { sequencer: ScenarioOrder },
           testTimeout: 180_000,
           hookTimeout: 300_000,
           pool: 'forks',

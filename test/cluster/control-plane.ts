@@ -1,5 +1,5 @@
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -20,6 +20,8 @@ export function binDir(): string {
   return join(cache, 'mesh-admission', 'cluster', 'bin');
 }
 export const binary = (): string => join(binDir(), 'cluster');
+/** The same binary under the name kubectl (it dispatches on its name): kubectl at the API server's release. */
+export const kubectlPath = (): string => join(binDir(), 'kubectl');
 
 /** Outside the work tree; one fixed place per user so `up` is idempotent and `down` finds what `up` started. */
 export function stateDir(): string {
@@ -95,13 +97,21 @@ function newestSource(dir: string): number {
 /** `go build` when the binary is missing or older than the module's sources; Go's cache makes a rebuild cheap. */
 export function ensureBuilt(): void {
   const bin = binary();
-  if (existsSync(bin) && statSync(bin).mtimeMs >= newestSource(MODULE_DIR)) return;
+  if (existsSync(bin) && statSync(bin).mtimeMs >= newestSource(MODULE_DIR)) {
+    linkKubectl();
+    return;
+  }
   mkdirSync(binDir(), { recursive: true });
   log(`building ${bin} (kube-apiserver, kube-controller-manager, etcd from pinned modules; the first build takes many minutes)`);
   const started = Date.now();
   const r = spawnSync('go', ['build', '-o', bin, '.'], { cwd: MODULE_DIR, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`go build failed (exit ${r.status ?? r.signal})`);
   log(`built in ${Math.round((Date.now() - started) / 1000)}s`);
+  linkKubectl();
+}
+
+function linkKubectl(): void {
+  if (!existsSync(kubectlPath())) symlinkSync('cluster', kubectlPath());
 }
 
 export function freePort(): Promise<number> {
@@ -168,7 +178,7 @@ export async function waitFor(
 }
 
 export function kubectl(p: Paths, args: string[], input?: string): string {
-  return execFileSync('kubectl', ['--kubeconfig', p.kubeconfig, ...args], {
+  return execFileSync(kubectlPath(), ['--kubeconfig', p.kubeconfig, ...args], {
     encoding: 'utf8',
     input,
     stdio: ['pipe', 'pipe', 'pipe'],

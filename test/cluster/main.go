@@ -6,11 +6,19 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 )
 
 func main() {
+	// Installed as a symlink named kubectl, the binary is kubectl.
+	if filepath.Base(os.Args[0]) == "kubectl" {
+		if err := runKubectl(os.Args[1:]); err != nil {
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: cluster etcd|kube-apiserver|kube-controller-manager [flags]")
+		fmt.Fprintln(os.Stderr, "usage: cluster etcd|kube-apiserver|kube-controller-manager|kubectl [flags]")
 		os.Exit(2)
 	}
 	sub, rest := os.Args[1], os.Args[2:]
@@ -22,6 +30,8 @@ func main() {
 		err = runAPIServer(rest)
 	case "kube-controller-manager":
 		err = runControllerManager(rest)
+	case "kubectl":
+		err = runKubectl(rest)
 	default:
 		err = fmt.Errorf("unknown subcommand %q", sub)
 	}

@@ -12,7 +12,6 @@ import { CRD_FILE, deploy } from '../cluster/deploy.js';
 function missingTool(): string | undefined {
   for (const [tool, args] of [
     ['go', ['version']],
-    ['kubectl', ['version', '--client']],
     ['openssl', ['version']],
   ] as const) {
     if (spawnSync(tool, args, { stdio: 'ignore' }).status !== 0) return tool;
@@ -35,6 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const before = readState(paths());
   const wasRunning = before !== undefined && alive(before.pids['kube-apiserver'], binary());
+  // kubectl comes from the same pinned build (test/cluster), not from the machine.
   const p = await up();
   const { port } = await deploy();
   project.provide('e2eSkip', '');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { describe, inject } from 'vitest';
-import { paths, readState } from '../cluster/control-plane.js';
+import { kubectlPath, paths, readState } from '../cluster/control-plane.js';
 
 /** kubectl against the e2e cluster as the admin; what people type, so what the tests exercise. */
 
@@ -22,7 +22,7 @@ export interface Run {
 }
 
 export function kubectlRun(args: string[], input?: string): Run {
-  const r = spawnSync('kubectl', ['--kubeconfig', inject('e2eKubeconfig'), ...args], {
+  const r = spawnSync(kubectlPath(), ['--kubeconfig', inject('e2eKubeconfig'), ...args], {
     encoding: 'utf8',
     input,
     maxBuffer: 64 * 1024 * 1024,

@@ -1,8 +1,15 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** The e2e files run in the order of their scenario numbers (file names), not by vitest's duration cache. */
+const isE2e = (s: TestSpecification): boolean => s.moduleId.includes('/test/e2e/');
+
+/**
+ * The e2e files run first (one long sequential chain beside the parallel unit files) and in the order of their
+ * scenario numbers (file names); everything else keeps vitest's own order.
+ */
 export default class ScenarioOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+    const sorted = await super.sort(files);
+    const e2e = sorted.filter(isE2e).sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+    return [...e2e, ...sorted.filter((s) => !isE2e(s))];
   }
 }
