@@ -6,6 +6,8 @@ export interface EventTarget {
   namespace: string;
   name: string;
   apiVersion?: string;
+  /** The object's uid; without it `kubectl describe` does not list the event (it selects on involvedObject.uid). */
+  uid?: string;
 }
 
 /**
@@ -18,11 +20,21 @@ let seq = 0;
 export function eventRecorder(kc: k8s.KubeConfig, component: string, onError?: (e: unknown) => void) {
   const core = makeApis(kc).core;
   return async (target: EventTarget, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> => {
+    let uid = target.uid;
+    if (uid === undefined && target.kind === 'ConfigMap') {
+      // Found against a real API server: kubectl describe filters events by the object's uid, so look it up
+      // (the Role already grants get on configmaps). A failed lookup still records the event.
+      try {
+        uid = (await core.readNamespacedConfigMap({ name: target.name, namespace: target.namespace })).metadata?.uid;
+      } catch {
+        uid = undefined;
+      }
+    }
     const now = new Date();
     const body: k8s.CoreV1Event = {
       // client-go's naming: <object>.<unix nanos in hex>, unique per event.
       metadata: { name: `${target.name}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(++seq)).toString(16)}`, namespace: target.namespace },
-      involvedObject: { kind: target.kind, namespace: target.namespace, name: target.name, apiVersion: target.apiVersion ?? 'v1' },
+      involvedObject: { kind: target.kind, namespace: target.namespace, name: target.name, apiVersion: target.apiVersion ?? 'v1', ...(uid !== undefined ? { uid } : {}) },
       type,
       reason,
       // The API server caps event messages at 1 KiB.

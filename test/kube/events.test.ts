@@ -23,6 +23,17 @@ describe('events about our own objects', () => {
     expect(second!.reason).toBe('ConfigurationActivated');
   });
 
+  it("names the ConfigMap's uid, which kubectl describe selects events by", async () => {
+    fake.put('/api/v1/namespaces/istio-system/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'istio-sidecar-injector', namespace: 'istio-system', uid: 'cm-uid-1' },
+    });
+    await eventRecorder(fake.kubeConfig(), 'mesh-admission')({ kind: 'ConfigMap', namespace: 'istio-system', name: 'istio-sidecar-injector' }, 'Normal', 'R', 'm');
+    const post = fake.requests.find((r) => r.method === 'POST' && r.path.endsWith('/events'));
+    expect((post!.body as { involvedObject: { uid?: string } }).involvedObject.uid).toBe('cm-uid-1');
+  });
+
   it('never throws when the API refuses', async () => {
     const errors: unknown[] = [];
     fake.failNext('POST', /events/, 403, 'forbidden');
