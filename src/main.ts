@@ -180,7 +180,9 @@ async function serve(opts: ServeOptions): Promise<void> {
   }
 
   // The operator's bounds on what pods may ask the injector for; a bad edit keeps the last good policy.
-  const policy = opts.injectionPolicy
+  // `let` declared first: the source may report its initial load before the assignment completes.
+  let policy: ReturnType<typeof watchInjectionPolicy> | undefined;
+  policy = opts.injectionPolicy
     ? watchInjectionPolicy({
         file: opts.injectionPolicy,
         registry: metrics.registry,

@@ -53,6 +53,18 @@ export function localServerArgs(deployment: Obj, port: number, certFile: string,
       i++;
       continue;
     }
+    // The pod reads the policy ConfigMap from its mount; the local process reads the file kustomize packs into it.
+    if (a === '--injection-policy') {
+      out.push(a, join(PROJECT_ROOT, 'manifests/policy/injection-policy.yaml'));
+      i++;
+      continue;
+    }
+    // Metrics on a free loopback port: the pod's 0.0.0.0:15014 is for Prometheus inside a cluster.
+    if (a === '--monitoring-host' || a === '--monitoring-port') {
+      out.push(a, a === '--monitoring-host' ? '127.0.0.1' : '0');
+      i++;
+      continue;
+    }
     out.push(a);
   }
   return ['--host', '127.0.0.1', '--port', String(port), ...out, '--tls-cert-file', certFile, '--tls-key-file', keyFile];
