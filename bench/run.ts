@@ -8,6 +8,7 @@ import { Agent, request } from 'node:https';
 import { resolve } from 'node:path';
 import { injectAdmission } from '../src/inject/webhook.js';
 import { validateObject } from '../src/validate/webhook.js';
+import { istiodPeerRows } from './istiod-peer.js';
 import { AUTHORIZATION_POLICY, VIRTUAL_SERVICE, admissionReview, defaultSettings, envHeavyPod, realisticPod } from './fixtures.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -133,6 +134,12 @@ try {
   rows.push(['HTTPS /validate VirtualService', fmt(vs), `${(vs.rps / base.rps).toFixed(2)}× baseline (target ≥ 0.5×)`]);
   rows.push(['HTTPS /validate AuthorizationPolicy', fmt(ap), `${(ap.rps / base.rps).toFixed(2)}× baseline (target ≥ 0.5×)`]);
   rows.push(['server RSS after the runs', `${rssMiB(mesh.child.pid)} MiB (echo baseline ${rssMiB(echo.child.pid)} MiB)`, 'peers ship 128–512 MiB limits']);
+  // istiod's own handlers (the oracle's serve verb), same requests and templates/ settings.
+  const peerRequests = [
+    { name: '/inject realistic pod', path: '/inject', body: podReview },
+    { name: '/validate VirtualService', path: '/validate', body: vsReview },
+  ];
+  rows.push(...(await istiodPeerRows({ load, mesh: { port: mesh.port, pid: mesh.child.pid }, requests: peerRequests, total, concurrency })));
 } finally {
   echo.child.kill();
   mesh.child.kill();
