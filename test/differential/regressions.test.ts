@@ -23,3 +23,23 @@ describe('differential regressions (inject-s1-00010, inject-s1-00042)', () => {
     expect(deny({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': 'x' })).toBe('failed to process pod: invalid prometheus scrape configuration: invalid port "x"');
   });
 });
+
+describe('differential regressions (validate-s42-00611, TrafficExtension phase)', () => {
+  it('a Gateway selector value that is not a string is a decode error, as Istio decodes the whole spec', async () => {
+    const { validateObject } = await import('../../src/validate/webhook.js');
+    const gw = (selector: Record<string, unknown>) => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: 'default' },
+      spec: { selector, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] },
+    });
+    expect(validateObject(gw({ istio: 'ingressgateway' })).allowed).toBe(true);
+    expect(validateObject(gw({ istio: 0 })).message).toBe('error decoding configuration: json: cannot unmarshal number into Go value of type string');
+  });
+
+  it("an unknown TrafficExtension phase names Istio's enum TrafficExtension.ExecutionPhase", async () => {
+    const { validateObject } = await import('../../src/validate/webhook.js');
+    const te = { apiVersion: 'extensions.istio.io/v1alpha1', kind: 'TrafficExtension', metadata: { name: 't', namespace: 'default' }, spec: { phase: 'NOPE' } };
+    expect(validateObject(te).message).toContain('for enum istio.extensions.v1alpha1.TrafficExtension.ExecutionPhase');
+  });
+});
