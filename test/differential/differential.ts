@@ -121,10 +121,19 @@ function sortTemplateList(msg: string): string {
   return msg.replace(/(not found; have )([^\n"]*)/g, (_m, head: string, list: string) => `${head}${list.split(', ').sort().join(', ')}`);
 }
 
+/**
+ * Istio's multierror lists invalid annotations in map order (random); we sort them (README). Compare
+ * the bullets as a sorted list.
+ */
+function sortBullets(msg: string): string {
+  return msg.replace(/((?:\n\t\* [^\n]*)+)/g, (block) => block.split('\n\t* ').filter((b) => b !== '').sort().map((b) => `\n\t* ${b}`).join(''));
+}
+
 /** Istio's error text is contained in ours (we may add context around it, never change it). */
 function sameError(istio: string, ours: string): boolean {
-  const i = sortTemplateList(istio.replace(/^Error: /, '').trim());
-  return i !== '' && sortTemplateList(ours).includes(i);
+  const norm = (m: string) => sortBullets(sortTemplateList(m.replace(/^Error: /, '').trim()));
+  const i = norm(istio);
+  return i !== '' && norm(ours).includes(i);
 }
 
 async function runInjectCase(batch: OracleBatch, seed: number, index: number, spec: InjectCaseSpec): Promise<Difference[]> {
