@@ -39,7 +39,7 @@ export function ensureOracle(log: (s: string) => void = (s) => process.stderr.wr
   log(`oracle: building Istio's code into ${bin} (first use; istio's module tree is large, this takes minutes)\n`);
   const t0 = process.hrtime.bigint();
   const tmp = `${bin}.tmp-${process.pid}`;
-  const r = spawnSync('go', ['build', '-o', tmp, '.'], { cwd: ORACLE_SRC, stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync('go', ['build', '-buildvcs=false', '-o', tmp, '.'], { cwd: ORACLE_SRC, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.error) throw new Error(`oracle: cannot run go: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`oracle: go build failed (exit ${r.status})`);
   renameSync(tmp, bin);
