@@ -69,6 +69,30 @@ KNOWN.push(
   },
 );
 
+KNOWN.push(
+  {
+    pattern: /^validate: message: istio "error decoding configuration: /,
+    right: 'istio',
+    why:
+      'Several problems in one spec: Istio decodes the whole spec before any rule runs, so a decode error anywhere is ' +
+      'what it reports; we decode lazily and may report another decode error, or a rule, first. Same decision (deny).',
+  },
+  {
+    pattern: /^validate: allowed: istio false ours true: configuration is invalid: failed to parse url: /,
+    right: 'istio',
+    why:
+      'A WasmPlugin url such as "regex[": Go\'s url.ParseRequestURI rejects the "[" in "http://regex[", our Go URL ' +
+      'port (src/go/url.ts) accepts it. Not yet fixed.',
+  },
+  {
+    pattern: /^kube-inject: Istio fails, we inject: Error: could not parse proxy config/,
+    right: 'istio',
+    why:
+      'istioctl kube-inject parses proxy.istio.io/config before it checks whether the pod is injected at all, so an ' +
+      'unparsable annotation fails even a pod with injection disabled; we skip the pod. Not yet fixed.',
+  },
+);
+
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = KNOWN;
 
 export function knownDifference(path: string, summary: string): KnownDifference | undefined {
