@@ -11,6 +11,7 @@ import { templateCacheOf } from '../src/inject/template-cache.js';
 import { validateObject } from '../src/validate/webhook.js';
 import { AUTHORIZATION_POLICY, VIRTUAL_SERVICE, admissionReview, defaultSettings, envHeavyPod, realisticPod } from './fixtures.js';
 import { load, rssMiB, startProcess, type BenchServer, type LoadResult } from './harness.js';
+import { istiodServer } from './istiod-peer.js';
 
 const QUICK = process.argv.includes('--quick');
 const CONCURRENCY = (process.argv.find((a) => a.startsWith('--concurrency='))?.slice('--concurrency='.length) ?? '1,10,50').split(',').map(Number);
@@ -67,7 +68,8 @@ const mesh = (workers: number): BenchServer => ({
 /** Worker counts to measure (`--workers 0,1,2`); 0 computes on the HTTP thread. */
 const WORKER_COUNTS = (process.argv.find((a) => a.startsWith('--workers='))?.slice('--workers='.length) ?? '1,2').split(',').map(Number);
 /** The floor first; peers (e.g. istiod's webhook) are one more entry here. */
-export const SERVERS: BenchServer[] = [echo, ...WORKER_COUNTS.map(mesh)];
+const istiod = istiodServer();
+export const SERVERS: BenchServer[] = [echo, ...WORKER_COUNTS.map(mesh), ...(istiod ? [istiod] : [])];
 
 interface HttpRow extends LoadResult {
   server: string;
@@ -103,7 +105,16 @@ const w1 = rows.filter((r) => r.server === mesh(1).name && r.what.startsWith('in
 const w2 = rows.filter((r) => r.server === mesh(2).name && r.what.startsWith('inject'));
 const workerScaling = Object.fromEntries(w2.map((r) => [`c${r.concurrency}`, r.rps / (w1.find((x) => x.concurrency === r.concurrency)?.rps ?? Number.NaN)]));
 
-const result = { date: new Date().toISOString(), node: process.version, requestsPerRun: TOTAL, micro, http: rows, idleRssMiB: idleRss, workers2vs1Throughput: workerScaling };
+// mesh-admission (each worker count) against istiod's handler at the same concurrency: req/s and CPU per request.
+const vsIstiod = istiod
+  ? rows
+      .filter((r) => r.server.startsWith('mesh-admission') && r.what.startsWith('inject'))
+      .map((r) => {
+        const i = rows.find((x) => x.server === istiod.name && x.concurrency === r.concurrency && x.what === r.what);
+        return { server: r.server, concurrency: r.concurrency, rps: i ? r.rps / i.rps : Number.NaN, cpuPerRequest: i ? r.cpuMsPerRequest / i.cpuMsPerRequest : Number.NaN };
+      })
+  : [];
+const result = { date: new Date().toISOString(), node: process.version, requestsPerRun: TOTAL, micro, http: rows, idleRssMiB: idleRss, workers2vs1Throughput: workerScaling, meshVsIstiod: vsIstiod };
 const outDir = resolve(import.meta.dirname, 'results');
 mkdirSync(outDir, { recursive: true });
 const outFile = resolve(outDir, `${result.date.replace(/[:.]/g, '-')}${QUICK ? '-quick' : ''}.json`);
@@ -122,4 +133,6 @@ for (const r of rows) {
 }
 console.log(`  idle RSS MiB: ${Object.entries(idleRss).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
 console.log(`  throughput workers=2 / workers=1: ${Object.entries(workerScaling).map(([k, v]) => `${k} ${f(v)}×`).join(', ')}`);
+for (const v of vsIstiod) console.log(`  ${v.server} / istiod at concurrency ${v.concurrency}: ${f(v.rps)}× req/s, ${f(v.cpuPerRequest)}× CPU per request`);
+if (!istiod) console.log('  istiod peer: skipped (no Go toolchain on PATH)');
 console.log(`  results: ${outFile}`);

@@ -1,4 +1,4 @@
-import { admissionError } from '../errors.js';
+import { AdmissionError, admissionError } from '../errors.js';
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../k8s/json.js';
 import { normalizeAs } from '../k8s/normalize.js';
 import { strategicMerge } from '../k8s/smp.js';
@@ -165,7 +165,8 @@ export function runInjection(settings: InjectionSettings, params: InjectionParam
   const rendered = renderTemplatesCached(settings, names, params, stripped, (name, soFar) => {
     const tmpl = settings.templates.get(name);
     if (!tmpl) {
-      throw admissionError('MA202_TEMPLATE_NOT_FOUND', name, [...settings.templates.keys()]);
+      // injectPod wraps every RunTemplate error, this one included, in "failed to run injection template: ".
+      throw admissionError('MA201_TEMPLATE_RUN', admissionError('MA202_TEMPLATE_NOT_FOUND', name, [...settings.templates.keys()]).message);
     }
     data ??= buildTemplateData(settings, params, stripped);
     let text: string;
@@ -211,7 +212,13 @@ export function runInjection(settings: InjectionSettings, params: InjectionParam
   if (rendered.error) throw rendered.error;
 
   merged = reapplyOverwrittenContainers(merged, original, templatePod, params.proxyConfig);
-  merged = postProcess(settings, params, merged, templatePod, proxyEnvs, statusPort);
+  try {
+    merged = postProcess(settings, params, merged, templatePod, proxyEnvs, statusPort);
+  } catch (e) {
+    // injectPod prefixes postProcessPod's errors (e.g. an unusable prometheus.io/port) the same way.
+    if (e instanceof AdmissionError) throw new AdmissionError(e.code, `failed to process pod: ${e.message}`, e.httpStatus);
+    throw e;
+  }
   return { pod: merged, templatePod, templates: names };
 }
 

@@ -1,4 +1,4 @@
-import { readMessage, readMessageList, readString, readStringList, type JsonObject } from '../decode.js';
+import { readMessage, readMessageList, readString, readStringList, readStringMap, type JsonObject } from '../decode.js';
 import { isDNS1123Label, validateNamespaceSlashWildcardHostname } from '../common/hosts.js';
 import { validateIPAddress, validateUnixAddress } from '../common/net.js';
 import { decodePort, formatPort, type DecodedPort } from '../common/port.js';
@@ -74,6 +74,8 @@ function validateServer(server: JsonObject, gatewaySemantics: boolean): Validati
 /** ValidateGateway (validation.go). */
 export function validateGateway(spec: Record<string, unknown>, meta: ObjectMetaLite): ValidationResult {
   const gatewaySemantics = meta.annotations[ANNOTATION_GATEWAY_SEMANTICS] === 'gateway';
+  // No rule reads the selector, but Istio decodes the whole spec first: a non-string value is a decode error.
+  readStringMap(spec as JsonObject, 'selector');
   const v = new ValidationResult();
   if (!isDNS1123Label(meta.name) && !gatewaySemantics) v.addError(`invalid gateway name: ${JSON.stringify(meta.name)}`);
   const servers = readMessageList(spec, 'servers') ?? [];

@@ -21,7 +21,7 @@ export const validateTrafficExtension: KindValidator = (spec) => {
   const luaObj = readMessage(spec, 'lua');
   const wasm = wasmObj === undefined ? undefined : readWasmCommon(wasmObj);
   const inlineCode = luaObj === undefined ? undefined : (readString(luaObj, 'inlineCode') ?? '');
-  readEnum(spec, 'phase', 'istio.extensions.v1alpha1.TrafficExtension.Phase', PHASES);
+  readEnum(spec, 'phase', 'istio.extensions.v1alpha1.TrafficExtension.ExecutionPhase', PHASES);
   readNumber(spec, 'priority', 'int32');
   const targeting = validatePolicyTargeting(spec, false);
   const match = readMatch(spec);

@@ -1,0 +1,313 @@
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import jsonpatch, { type Operation } from 'fast-json-patch';
+import { parseAllDocuments, stringify as toYaml } from 'yaml';
+import { describeError } from '../../src/errors.js';
+import { injectAdmission } from '../../src/inject/webhook.js';
+import { kubeInject } from '../../src/inject/kube-inject.js';
+import { validateAdmission } from '../../src/validate/webhook.js';
+import { CONFORMANCE_DIR } from '../conformance/corpus.js';
+import type { OracleBatch } from '../oracle/oracle.js';
+import { canonical, firstJsonDiff, firstLineDiff } from './compare.js';
+import { SETTINGS_VARIANTS, generateInjectCase, type InjectCaseSpec } from './gen-inject.js';
+import { generateValidateCase, type DatasetResource, type ValidateCaseSpec } from './gen-validate.js';
+import { Rng, caseSeed } from './rng.js';
+import { oracleSettings, ourSettings, variantSettings } from './settings.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export type Kind = 'inject' | 'validate';
+
+export interface Difference {
+  kind: Kind;
+  seed: number;
+  index: number;
+  /** Which comparison failed: kube-inject, webhook or validate. */
+  path: string;
+  summary: string;
+  /** Files of the reproducer, name → content. */
+  files: Record<string, string>;
+}
+
+export interface Tally {
+  agree: number;
+  differ: number;
+}
+
+// ---------------------------------------------------------------- injection
+
+/** The Pod a workload's controller would create (the corpus README's recipe). */
+export function podFor(doc: Obj): Obj {
+  if (doc.kind === 'Pod') return structuredClone(doc);
+  const meta = isObj(doc.metadata) ? doc.metadata : {};
+  const name = String(meta.name ?? '');
+  const spec = isObj(doc.spec) ? doc.spec : {};
+  const template = (doc.kind === 'CronJob' ? ((spec.jobTemplate as Obj | undefined)?.spec as Obj | undefined)?.template : spec.template) as Obj | undefined;
+  const tmeta: Obj = structuredClone(isObj(template?.metadata) ? template.metadata : {});
+  const pod: Obj = { apiVersion: 'v1', kind: 'Pod', metadata: tmeta, spec: structuredClone(template?.spec ?? {}) };
+  if (doc.kind === 'Deployment') {
+    tmeta.generateName = `${name}-fake-`;
+    tmeta.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-fake`, controller: true, uid: '' }];
+    tmeta.labels = { ...(isObj(tmeta.labels) ? tmeta.labels : {}), 'pod-template-hash': 'fake' };
+  } else {
+    tmeta.generateName = name;
+    tmeta.ownerReferences = [{ apiVersion: String(doc.apiVersion), kind: String(doc.kind), name, controller: true, uid: '' }];
+  }
+  if (isObj(meta) && typeof meta.namespace === 'string' && !tmeta.namespace) tmeta.namespace = meta.namespace;
+  return pod;
+}
+
+function reviewFor(pod: Obj): Obj {
+  const meta = isObj(pod.metadata) ? pod.metadata : {};
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: 'differential',
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      resource: { group: '', version: 'v1', resource: 'pods' },
+      namespace: typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default',
+      operation: 'CREATE',
+      userInfo: {},
+      object: pod,
+    },
+  };
+}
+
+interface WebhookResult {
+  allowed: boolean;
+  message?: string;
+  pod?: unknown;
+  error?: string;
+}
+
+function applied(pod: Obj, ops: unknown): { pod?: unknown; error?: string } {
+  try {
+    return { pod: jsonpatch.applyPatch(structuredClone(pod), structuredClone(ops) as Operation[], true, false).newDocument };
+  } catch (e) {
+    return { error: `patch does not apply: ${describeError(e)}` };
+  }
+}
+
+function istioWebhookResult(pod: Obj, body: unknown): WebhookResult {
+  const resp = isObj(body) && isObj(body.response) ? body.response : undefined;
+  if (!resp) return { allowed: false, error: `no response in ${JSON.stringify(body).slice(0, 200)}` };
+  const allowed = resp.allowed === true;
+  const message = isObj(resp.status) && typeof resp.status.message === 'string' ? resp.status.message : undefined;
+  if (!allowed || typeof resp.patch !== 'string') return { allowed, message, pod: allowed ? pod : undefined };
+  const ops = JSON.parse(Buffer.from(resp.patch, 'base64').toString('utf8')) as unknown;
+  return { allowed, message, ...applied(pod, ops) };
+}
+
+function ourWebhookResult(spec: InjectCaseSpec, pod: Obj, review: Obj): WebhookResult {
+  const req = review.request as Parameters<typeof injectAdmission>[1];
+  const d = injectAdmission(ourSettings(spec.variant, 'webhook', spec.native), req, spec.path);
+  if (!d.allowed) return { allowed: false, message: d.message };
+  if (!d.patch) return { allowed: true, pod };
+  return { allowed: true, ...applied(pod, d.patch) };
+}
+
+function firstInjectable(text: string): Obj | undefined {
+  for (const d of parseAllDocuments(text)) {
+    const v = d.toJS() as unknown;
+    if (isObj(v) && typeof v.kind === 'string') return v;
+  }
+  return undefined;
+}
+
+/** Istio lists known templates in Go map order (random per call); compare them as a sorted list. */
+function sortTemplateList(msg: string): string {
+  return msg.replace(/(not found; have )([^\n"]*)/g, (_m, head: string, list: string) => `${head}${list.split(', ').sort().join(', ')}`);
+}
+
+/**
+ * Istio's multierror lists invalid annotations in map order (random); we sort them (README). Compare
+ * the bullets as a sorted list.
+ */
+function sortBullets(msg: string): string {
+  return msg.replace(/((?:\n\t\* [^\n]*)+)/g, (block) => block.split('\n\t* ').filter((b) => b !== '').sort().map((b) => `\n\t* ${b}`).join(''));
+}
+
+/** Istio's error text is contained in ours (we may add context around it, never change it). */
+function sameError(istio: string, ours: string): boolean {
+  const norm = (m: string) => sortBullets(sortTemplateList(m.replace(/^Error: /, '').trim()));
+  const i = norm(istio);
+  return i !== '' && norm(ours).includes(i);
+}
+
+async function runInjectCase(batch: OracleBatch, seed: number, index: number, spec: InjectCaseSpec): Promise<Difference[]> {
+  const texts = variantSettings(spec.variant);
+  let input = toYaml(spec.workload);
+  if (spec.reinject) {
+    const first = await batch.ask({ verb: 'kube-inject', settings: oracleSettings(texts, '', spec.native), input });
+    if (first.code === 0 && first.stdout) input = first.stdout;
+  }
+  const diffs: Difference[] = [];
+  const files = (extra: Record<string, string>): Record<string, string> => ({
+    'input.yaml': input,
+    'case.json': `${JSON.stringify({ seed, index, variant: SETTINGS_VARIANTS[spec.variant]!.name, native: spec.native, reinject: spec.reinject, path: spec.path, settings: texts.source }, null, 2)}\n`,
+    ...(spec.variant !== 0 ? { 'values.json': texts.values, 'mesh.yaml': texts.mesh } : {}),
+    ...extra,
+  });
+
+  // kube-inject: byte for byte.
+  const istio = await batch.ask({ verb: 'kube-inject', settings: oracleSettings(texts, '', spec.native), input });
+  let ours: { ok: boolean; out: string };
+  try {
+    ours = { ok: true, out: kubeInject(ourSettings(spec.variant, 'kube-inject', spec.native), input).output };
+  } catch (e) {
+    ours = { ok: false, out: describeError(e) };
+  }
+  const istioOk = istio.code === 0 && !istio.error;
+  let summary: string | undefined;
+  if (istioOk !== ours.ok) summary = istioOk ? `we fail: ${ours.out.slice(0, 200)}` : `Istio fails, we inject: ${(istio.stderr ?? istio.error ?? '').trim().slice(0, 200)}`;
+  else if (istioOk && istio.stdout !== ours.out) summary = firstLineDiff(istio.stdout ?? '', ours.out);
+  else if (!istioOk && !sameError(istio.stderr ?? istio.error ?? '', ours.out)) summary = `error text: istio ${JSON.stringify((istio.stderr ?? '').trim().slice(0, 200))} ours ${JSON.stringify(ours.out.slice(0, 200))}`;
+  if (summary) {
+    diffs.push({ kind: 'inject', seed, index, path: 'kube-inject', summary, files: files({ 'istio.out': istio.stdout ?? '', 'istio.err': istio.stderr ?? istio.error ?? '', 'ours.out': ours.out }) });
+  }
+
+  // webhook: the patches, applied to the pod.
+  const doc = firstInjectable(input);
+  if (doc && (doc.kind === 'Pod' || isObj(doc.spec))) {
+    const pod = podFor(doc);
+    const review = reviewFor(pod);
+    const a = await batch.ask({ verb: 'webhook', settings: oracleSettings(texts, 'default', spec.native), path: spec.path, review });
+    const iw = a.error ? { allowed: false, error: a.error } : istioWebhookResult(pod, a.body);
+    const ow = ourWebhookResult(spec, pod, review);
+    let s: string | undefined;
+    if (iw.error) s = `istio: ${iw.error}`;
+    else if (ow.error) s = `ours: ${ow.error}`;
+    else if (iw.allowed !== ow.allowed) s = `allowed: istio ${iw.allowed} ours ${ow.allowed} (${(iw.message ?? ow.message ?? '').slice(0, 200)})`;
+    else if (!iw.allowed && !sameError(iw.message ?? '', ow.message ?? '')) s = `message: istio ${JSON.stringify(iw.message)} ours ${JSON.stringify(ow.message)}`;
+    else if (iw.allowed && canonical(iw.pod) !== canonical(ow.pod)) s = firstJsonDiff(iw.pod, ow.pod);
+    if (s) {
+      diffs.push({
+        kind: 'inject', seed, index, path: 'webhook', summary: s,
+        files: files({ 'review.json': `${JSON.stringify(review, null, 2)}\n`, 'istio.json': `${JSON.stringify(iw, null, 2)}\n`, 'ours.json': `${JSON.stringify(ow, null, 2)}\n` }),
+      });
+    }
+  }
+  return diffs;
+}
+
+// ---------------------------------------------------------------- validation
+
+let dataset: DatasetResource[] | undefined;
+
+export function validDataset(): DatasetResource[] {
+  if (dataset) return dataset;
+  const dir = join(CONFORMANCE_DIR, 'istio-validation', 'valid-dataset');
+  dataset = [];
+  for (const file of readdirSync(dir).sort()) {
+    if (!file.endsWith('.yaml')) continue;
+    for (const d of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
+      const v = d.toJS() as DatasetResource['object'];
+      if (isObj(v)) dataset.push({ file, object: v });
+    }
+  }
+  return dataset;
+}
+
+function validationReview(spec: ValidateCaseSpec): Obj {
+  const obj = spec.object as Obj;
+  const meta = isObj(obj.metadata) ? obj.metadata : {};
+  // The API server fills a namespaced object's namespace from the request before any webhook runs.
+  if (isObj(obj.metadata) && meta.namespace === undefined) meta.namespace = 'default';
+  const av = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+  const slash = av.lastIndexOf('/');
+  const kind = typeof obj.kind === 'string' ? obj.kind : '';
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: 'differential',
+      kind: { group: slash < 0 ? '' : av.slice(0, slash), version: av.slice(slash + 1), kind },
+      resource: { group: slash < 0 ? '' : av.slice(0, slash), version: av.slice(slash + 1), resource: `${kind.toLowerCase()}s` },
+      namespace: typeof meta.namespace === 'string' ? meta.namespace : 'default',
+      name: typeof meta.name === 'string' ? meta.name : '',
+      operation: 'CREATE',
+      userInfo: {},
+      object: obj,
+    },
+  };
+}
+
+async function runValidateCase(batch: OracleBatch, seed: number, index: number, spec: ValidateCaseSpec): Promise<Difference[]> {
+  const review = validationReview(spec);
+  const a = await batch.ask({ verb: 'validate', review });
+  const resp = isObj(a.body) && isObj(a.body.response) ? a.body.response : undefined;
+  const ours = validateAdmission(review.request as Parameters<typeof validateAdmission>[0]);
+  let summary: string | undefined;
+  const istio = resp
+    ? {
+        allowed: resp.allowed === true,
+        message: isObj(resp.status) && typeof resp.status.message === 'string' ? resp.status.message : undefined,
+        warnings: Array.isArray(resp.warnings) ? (resp.warnings as string[]) : [],
+      }
+    : undefined;
+  if (!istio) summary = `istio gave no answer: ${a.error ?? a.text ?? ''}`.slice(0, 300);
+  else if (istio.allowed !== ours.allowed) summary = `allowed: istio ${istio.allowed} ours ${ours.allowed}: ${(istio.message ?? ours.message ?? '').slice(0, 240)}`;
+  else if (!istio.allowed && istio.message !== ours.message) summary = `message: istio ${JSON.stringify(istio.message)} ours ${JSON.stringify(ours.message)}`;
+  else if (istio.allowed && canonical(istio.warnings) !== canonical(ours.warnings)) summary = `warnings: istio ${JSON.stringify(istio.warnings)} ours ${JSON.stringify(ours.warnings)}`;
+  if (!summary) return [];
+  return [
+    {
+      kind: 'validate', seed, index, path: 'validate', summary,
+      files: {
+        'input.yaml': toYaml(spec.object),
+        'case.json': `${JSON.stringify({ seed, index, source: spec.source, mutations: spec.mutations }, null, 2)}\n`,
+        'istio.json': `${JSON.stringify(istio ?? a, null, 2)}\n`,
+        'ours.json': `${JSON.stringify(ours, null, 2)}\n`,
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- the run
+
+export interface RunOptions {
+  seed: number;
+  count: number;
+  kinds: readonly Kind[];
+  /** Run only this case index (to replay a reproducer). */
+  only?: number;
+  progress?: (kind: Kind, done: number) => void;
+}
+
+export interface RunResult {
+  tallies: Record<Kind, Tally>;
+  differences: Difference[];
+}
+
+export async function runDifferential(batch: OracleBatch, opts: RunOptions): Promise<RunResult> {
+  const tallies: Record<Kind, Tally> = { inject: { agree: 0, differ: 0 }, validate: { agree: 0, differ: 0 } };
+  const differences: Difference[] = [];
+  for (const kind of opts.kinds) {
+    const indexes = opts.only !== undefined ? [opts.only] : Array.from({ length: opts.count }, (_, i) => i);
+    let done = 0;
+    for (const index of indexes) {
+      const rng = new Rng(caseSeed(opts.seed + (kind === 'inject' ? 0 : 7919), index));
+      const d =
+        kind === 'inject'
+          ? await runInjectCase(batch, opts.seed, index, generateInjectCase(rng))
+          : await runValidateCase(batch, opts.seed, index, generateValidateCase(rng, validDataset()));
+      if (d.length === 0) tallies[kind].agree++;
+      else tallies[kind].differ++;
+      differences.push(...d);
+      opts.progress?.(kind, ++done);
+    }
+  }
+  return { tallies, differences };
+}
+
+/** Write each difference as a folder of files: <dir>/<kind>-<seed>-<index>-<path>/. */
+export function writeReproducers(dir: string, diffs: readonly Difference[]): void {
+  for (const d of diffs) {
+    const sub = join(dir, `${d.kind}-s${d.seed}-${String(d.index).padStart(5, '0')}-${d.path}`);
+    mkdirSync(sub, { recursive: true });
+    for (const [name, text] of Object.entries(d.files)) writeFileSync(join(sub, name), text);
+    writeFileSync(join(sub, 'SUMMARY'), `${d.summary}\nreplay: npm run differential -- --kind ${d.kind} --seed ${d.seed} --case ${d.index}\n`);
+  }
+}

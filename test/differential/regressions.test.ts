@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { readRawConfigDir } from '../../src/config/dir-source.js';
+import { compileInjectionSettings } from '../../src/inject/engine.js';
+import { injectAdmission } from '../../src/inject/webhook.js';
+
+/** Differences the Istio differential found, fixed in our engine; each pins Istio's answer. */
+const settings = compileInjectionSettings(readRawConfigDir(resolve(import.meta.dirname, '../../templates')));
+
+function deny(annotations: Record<string, string>): string | undefined {
+  const object = { metadata: { name: 'web', namespace: 'shop', annotations }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
+  const d = injectAdmission(settings, { uid: 'u', namespace: 'shop', object }, '/inject');
+  expect(d.allowed).toBe(false);
+  return d.message;
+}
+
+describe('differential regressions (inject-s1-00010, inject-s1-00042)', () => {
+  it('an unknown template in inject.istio.io/templates is a template-run error, as injectPod wraps it', () => {
+    expect(deny({ 'inject.istio.io/templates': 'nope' })).toMatch(/^failed to run injection template: requested template "nope" not found; have /);
+  });
+
+  it('a post-processing error (unusable prometheus.io/port) carries injectPod\'s "failed to process pod: " prefix', () => {
+    expect(deny({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': 'x' })).toBe('failed to process pod: invalid prometheus scrape configuration: invalid port "x"');
+  });
+});
+
+describe('differential regressions (validate-s42-00611, TrafficExtension phase)', () => {
+  it('a Gateway selector value that is not a string is a decode error, as Istio decodes the whole spec', async () => {
+    const { validateObject } = await import('../../src/validate/webhook.js');
+    const gw = (selector: Record<string, unknown>) => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: 'default' },
+      spec: { selector, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] },
+    });
+    expect(validateObject(gw({ istio: 'ingressgateway' })).allowed).toBe(true);
+    expect(validateObject(gw({ istio: 0 })).message).toBe('error decoding configuration: json: cannot unmarshal number into Go value of type string');
+  });
+
+  it("an unknown TrafficExtension phase names Istio's enum TrafficExtension.ExecutionPhase", async () => {
+    const { validateObject } = await import('../../src/validate/webhook.js');
+    const te = { apiVersion: 'extensions.istio.io/v1alpha1', kind: 'TrafficExtension', metadata: { name: 't', namespace: 'default' }, spec: { phase: 'NOPE' } };
+    expect(validateObject(te).message).toContain('for enum istio.extensions.v1alpha1.TrafficExtension.ExecutionPhase');
+  });
+});
