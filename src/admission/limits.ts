@@ -1,3 +1,4 @@
+import { jsonType } from './envelope.js';
 import { admissionError } from '../errors.js';
 import { capString } from './caps.js';
 
@@ -108,6 +109,10 @@ function objectProblem(obj: unknown, where: 'object' | 'oldObject'): string | un
   const shape = shapeProblem(obj, where);
   if (shape) return shape;
   const meta = isRecord(obj) ? obj['metadata'] : undefined;
+  // Go decodes metadata into ObjectMeta: anything but an object (or null) is undecodable, never "no metadata".
+  if (meta !== undefined && meta !== null && !isRecord(meta)) {
+    return admissionError('MA108_ENVELOPE_FIELD_TYPE', `${where}.metadata`, 'object', jsonType(meta)).message;
+  }
   if (!isRecord(meta)) return undefined;
   for (const f of ['name', 'generateName', 'namespace'] as const) {
     const p = nameProblem(meta[f], `${where}.metadata.${f}`);

@@ -110,7 +110,7 @@ export async function kubeInjectCommand(argv: string[], io: CliIO): Promise<numb
     } catch (e) {
       const where = docs.length > 1 ? `${source}#${index}` : source;
       const hint =
-        e instanceof AdmissionError && e.code === 'MA202_TEMPLATE_NOT_FOUND'
+        isTemplateNotFound(e)
           ? values.injectConfigFile
             ? ` (the templates come from --injectConfigFile ${values.injectConfigFile})`
             : values['from-cluster']
@@ -142,4 +142,10 @@ function describeDocument(raw: string): string {
   const name = typeof o.metadata?.name === 'string' ? o.metadata.name : '<no name>';
   const ns = typeof o.metadata?.namespace === 'string' ? `${o.metadata.namespace}/` : '';
   return `${kind} ${ns}${name}`;
+}
+
+/** A missing template, as istiod reports it: MA202 wrapped in injectPod's "failed to run injection template: ". */
+function isTemplateNotFound(e: unknown): boolean {
+  if (!(e instanceof AdmissionError)) return false;
+  return e.code === 'MA202_TEMPLATE_NOT_FOUND' || (e.code === 'MA201_TEMPLATE_RUN' && /requested template "[^"]*" not found; have /.test(e.message));
 }

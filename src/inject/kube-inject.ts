@@ -173,7 +173,8 @@ function injectObject(settings: InjectionSettings, obj: JsonObject, warnings: st
   );
   // A document without a namespace lands in kubectl's current one; `default` is the usual guess.
   const denied = policyDenial(opts.policy, { namespace: namespace || 'default', pod, injected: result.pod, templatePod: result.templatePod });
-  if (denied !== undefined) throw new Error(`${label}: ${denied}`);
+  // The caller names the document (the CLI: file#index and kind/name), so the denial is the webhook's text alone.
+  if (denied !== undefined) throw new Error(denied);
   ref.write(isJsonObject(result.pod.metadata) ? result.pod.metadata : {}, isJsonObject(result.pod.spec) ? result.pod.spec : {});
 }
 

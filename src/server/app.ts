@@ -149,7 +149,10 @@ export function buildServer(opts: ServerOptions) {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const e = admissionError('MA101_BODY_TOO_LARGE', MAX_REQUEST_BODY_BYTES);
       countHttpError(kind, e.httpStatus);
-      return reply.code(e.httpStatus).type(TEXT).send(`${e.message}\n`);
+      // Read and discard the rest of the body first, as Go's server does: a client still sending would
+      // otherwise see a reset instead of the 400. Nothing is kept, and the request timeout bounds the wait.
+      afterBody(req.raw, () => reply.code(e.httpStatus).header('connection', 'close').type(TEXT).send(`${e.message}\n`));
+      return reply;
     }
     req.log.error({ err: capString(describeError(err)), code: err.code, path: logValue(req.url) }, 'request failed');
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
@@ -258,6 +261,21 @@ export function buildServer(opts: ServerOptions) {
     return reply.code(ok ? 200 : 503).type('text/plain').send(ok ? 'ready' : 'not ready');
   });
   return app;
+}
+
+/** Run `fn` once the request's body has been read to its end (discarding it) or its connection is gone. */
+function afterBody(req: IncomingMessage, fn: () => void): void {
+  if (req.complete) return fn();
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  req.once('end', once);
+  req.once('close', once);
+  req.once('error', once);
+  req.resume();
 }
 
 function webhookOf(url: string): WebhookKind | undefined {

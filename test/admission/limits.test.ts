@@ -252,3 +252,12 @@ describe('envelope fuzz: every decodable review gets an AdmissionReview, never a
     await h.app.close();
   }, 60_000);
 });
+
+describe('object metadata that Go could not decode', () => {
+  it('refuses metadata that is not an object, naming the field and its JSON type', () => {
+    expect(checkRequestLimits({ object: { metadata: [] } })).toBe('could not decode body: request.object.metadata must be object, got array');
+    expect(checkRequestLimits({ oldObject: { metadata: 'x' } })).toBe('could not decode body: request.oldObject.metadata must be object, got string');
+    expect(checkRequestLimits({ object: { metadata: null } })).toBeUndefined();
+    expect(checkRequestLimits({ object: { metadata: { name: 'ok' } } })).toBeUndefined();
+  });
+});

@@ -87,11 +87,11 @@ describe('kube-inject CLI', () => {
     const own = await run(['-f', join(dir, 'in.yaml'), '--injectConfigFile', join(dir, 'cfg.yaml')]);
     expect(own.code).toBe(1);
     expect(own.err).toBe(
-      `Error: ${join(dir, 'in.yaml')}#1: Deployment shop/web: requested template "custom" not found; have other (the templates come from --injectConfigFile ${join(dir, 'cfg.yaml')})\n`,
+      `Error: ${join(dir, 'in.yaml')}#1: Deployment shop/web: failed to run injection template: requested template "custom" not found; have other (the templates come from --injectConfigFile ${join(dir, 'cfg.yaml')})\n`,
     );
     const dflt = await run(['-f', '-'], asking);
     expect(dflt.code).toBe(1);
-    expect(dflt.err).toMatch(/^Error: <stdin>#0: Deployment shop\/web: requested template "custom" not found; have sidecar.* \(the templates come from the default .*templates\/config; give yours with --injectConfigFile FILE\)\n$/);
+    expect(dflt.err).toMatch(/^Error: <stdin>#0: Deployment shop\/web: failed to run injection template: requested template "custom" not found; have sidecar.* \(the templates come from the default .*templates\/config; give yours with --injectConfigFile FILE\)\n$/);
   });
 });
 

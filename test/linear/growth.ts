@@ -11,9 +11,9 @@ export function doublingRatio<T>(make: (n: number) => T, run: (input: T) => unkn
   run(small);
   run(large);
   // Cache and garbage-collector effects can make one measurement look worse than the algorithm
-  // is; a super-linear cost shows in every attempt, so the best of up to four attempts is kept.
+  // is; a super-linear cost shows in every attempt, so the best of up to eight attempts is kept.
   let best = Number.POSITIVE_INFINITY;
-  for (let attempt = 0; attempt < 4 && best >= LINEAR_BOUND; attempt++) best = Math.min(best, measure(small, large, run, reps));
+  for (let attempt = 0; attempt < 8 && best >= LINEAR_BOUND; attempt++) best = Math.min(best, measure(small, large, run, reps));
   return best;
 }
 

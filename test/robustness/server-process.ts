@@ -59,6 +59,8 @@ export interface ServerProcessOptions {
   /** An inject config directory (config + values); default the project's templates/. */
   injectConfigDir?: string;
   logLevel?: string;
+  /** Admission worker threads (default 1, what the manifests' 1-CPU limit gives). */
+  workers?: number;
 }
 
 export interface ServerProcess {
@@ -125,6 +127,8 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
     '--tls-key-file', join(certDir, 'tls.key'),
     '--certs-dir', join(dir, 'dev-certs'),
     '--log-level', opts.logLevel ?? 'info',
+    // The manifests' 1-CPU limit gives one admission worker; the memory limit is stated for that shape.
+    '--workers', String(opts.workers ?? 1),
   ];
   if (opts.injectConfigDir !== undefined) args.push('--inject-config-dir', opts.injectConfigDir);
   // Once monitoring moves off the webhook port its default (15014) would clash between parallel runs.

@@ -270,7 +270,7 @@ spec:
     const webhook = admit(pod({ 'sidecar.istio.io/proxyMemory': '1000Ti' })).message!;
     const r = await cli(['kube-inject', '-f', '-', '--injection-policy', policyFile], hostile);
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`Error: Deployment "shop/web": ${webhook}\n`);
+    expect(r.err).toBe(`Error: <stdin>: Deployment shop/web: ${webhook}\n`);
     expect(r.out).toBe('');
     const fine = await cli(['kube-inject', '-f', '-', '--injection-policy', policyFile], deployment(''));
     expect(fine.code).toBe(0);
@@ -289,7 +289,8 @@ spec:
   it('explain shows the same denial', async () => {
     const webhook = admit(pod({ 'sidecar.istio.io/proxyMemory': '1000Ti' })).message!;
     const r = await cli(['explain', '-f', '-', '-l', 'istio-injection=enabled', '--injection-policy', policyFile], hostile);
-    expect(r.code).toBe(0);
+    // explain exits 1 when the injector would deny the pod.
+    expect(r.code).toBe(1);
     expect(r.out).toContain(`denied:   ${webhook}`);
     const entries = webhookEntries(parseYamlDocuments(readFileSync(join(ROOT, 'manifests/mutatingwebhook.yaml'), 'utf8')));
     const e = explainPod(settings, entries, pod({ 'sidecar.istio.io/proxyMemory': '1000Ti' }) as never, 'shop', { 'istio-injection': 'enabled' }, { policy });
