@@ -52,6 +52,7 @@ export function istiodServer(): BenchServer | undefined {
   return {
     name: "istiod (Istio's handler)",
     injectPath: '/inject',
+    validatePath: '/validate',
     start: async () => {
       const dir = mkdtempSync(join(tmpdir(), 'istiod-peer-'));
       const { child, port } = await startIstiod(dir);

@@ -52,13 +52,20 @@ interface Slot {
  * threads, so the worker module is loaded through tsx's in-thread CommonJS require hook instead. Compiled
  * JavaScript starts the module directly.
  */
+/**
+ * A worker's old generation is capped so V8 collects before the pod's memory limit rather than growing lazily
+ * into it; the largest admission (a 6 MiB body at the value limit) needs well under this.
+ */
+export const WORKER_OLD_GENERATION_MB = 160;
+
 function spawnWorker(workerData: WorkerInit): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData });
+  const resourceLimits = { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB };
+  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData, resourceLimits });
   const tsxRequire = createRequire(here).resolve('tsx/cjs/api');
   const entry = fileURLToPath(new URL('./worker.ts', here));
   const boot = `require(${JSON.stringify(tsxRequire)}).require(${JSON.stringify(entry)}, ${JSON.stringify(fileURLToPath(here))});`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, resourceLimits });
 }
 
 export class AdmissionWorkerPool {
