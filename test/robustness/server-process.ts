@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 /**
  * The real server (`src/main.ts`) as a child process for the fuzz and soak tools: its own CA and serving
  * certificate in a temporary directory, a free loopback port, and the figures the tools report measured from
@@ -119,8 +120,10 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
   let certGeneration = 0;
   let certData = atomicWriteDir(certDir, await leafFiles(ca), certGeneration);
   const port = await freePort();
+  // What `npm start` and the image run: the compiled server (rebuilt first when a source is newer).
+  execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts/build-if-stale.mjs')], { cwd: PROJECT_ROOT, stdio: 'ignore' });
   const args = [
-    '--import', 'tsx', 'src/main.ts',
+    join(PROJECT_ROOT, 'dist/main.js'),
     '--port', String(port),
     '--host', '127.0.0.1',
     '--tls-cert-file', join(certDir, 'tls.crt'),
