@@ -7,6 +7,7 @@ import { injectAdmission } from '../../src/inject/webhook.js';
 import { kubeInject } from '../../src/inject/kube-inject.js';
 import { validateAdmission } from '../../src/validate/webhook.js';
 import { CONFORMANCE_DIR } from '../conformance/corpus.js';
+import { objectToPod } from '../conformance/inject-report.js';
 import type { OracleBatch } from '../oracle/oracle.js';
 import { canonical, firstJsonDiff, firstLineDiff } from './compare.js';
 import { SETTINGS_VARIANTS, generateInjectCase, type InjectCaseSpec } from './gen-inject.js';
@@ -37,24 +38,12 @@ export interface Tally {
 
 // ---------------------------------------------------------------- injection
 
-/** The Pod a workload's controller would create (the corpus README's recipe). */
+/** The Pod a workload's controller would create (the conformance harness' recipe), in the workload's namespace. */
 export function podFor(doc: Obj): Obj {
-  if (doc.kind === 'Pod') return structuredClone(doc);
+  const pod = objectToPod(doc);
   const meta = isObj(doc.metadata) ? doc.metadata : {};
-  const name = String(meta.name ?? '');
-  const spec = isObj(doc.spec) ? doc.spec : {};
-  const template = (doc.kind === 'CronJob' ? ((spec.jobTemplate as Obj | undefined)?.spec as Obj | undefined)?.template : spec.template) as Obj | undefined;
-  const tmeta: Obj = structuredClone(isObj(template?.metadata) ? template.metadata : {});
-  const pod: Obj = { apiVersion: 'v1', kind: 'Pod', metadata: tmeta, spec: structuredClone(template?.spec ?? {}) };
-  if (doc.kind === 'Deployment') {
-    tmeta.generateName = `${name}-fake-`;
-    tmeta.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-fake`, controller: true, uid: '' }];
-    tmeta.labels = { ...(isObj(tmeta.labels) ? tmeta.labels : {}), 'pod-template-hash': 'fake' };
-  } else {
-    tmeta.generateName = name;
-    tmeta.ownerReferences = [{ apiVersion: String(doc.apiVersion), kind: String(doc.kind), name, controller: true, uid: '' }];
-  }
-  if (isObj(meta) && typeof meta.namespace === 'string' && !tmeta.namespace) tmeta.namespace = meta.namespace;
+  const tmeta = isObj(pod.metadata) ? pod.metadata : {};
+  if (typeof meta.namespace === 'string' && !tmeta.namespace) tmeta.namespace = meta.namespace;
   return pod;
 }
 
