@@ -65,7 +65,8 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+/** Set a dotted path in a values object, creating the objects on the way (Istio's --set style). */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const parts = path.split('.');
   let cur = target;
   for (const p of parts.slice(0, -1)) {

@@ -4,7 +4,7 @@ import { stringify as toYaml, parse as parseYaml } from 'yaml';
 import { compileInjectionSettings } from '../../src/inject/engine.js';
 import { parseInjectConfigFile } from '../../src/inject/settings/injection-config.js';
 import type { InjectionSettings } from '../../src/inject/types.js';
-import { caseSettings } from '../conformance/inject-cases.js';
+import { caseSettings, setPath } from '../conformance/inject-cases.js';
 import { conformanceAvailable } from '../conformance/corpus.js';
 import type { OracleSettings } from '../oracle/oracle.js';
 import { SETTINGS_VARIANTS } from './gen-inject.js';
@@ -21,19 +21,6 @@ export interface SettingsTexts {
   mesh: string;
 }
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let cur = target;
-  for (const p of parts.slice(0, -1)) {
-    if (!isObj(cur[p])) cur[p] = {};
-    cur = cur[p] as Record<string, unknown>;
-  }
-  cur[parts.at(-1)!] = value;
-}
 
 let base: SettingsTexts | undefined;
 
