@@ -1,10 +1,13 @@
-import { down, paths, up } from './control-plane.js';
+import { down, ensureBuilt, paths, up } from './control-plane.js';
 import { deploy } from './deploy.js';
 
-/** `npm run -s cluster -- up|deploy|down`: the one interface people, CI and the e2e suite share. */
+/** `npm run -s cluster -- build|up|deploy|down`: the one interface people, CI and the e2e suite share. */
 const verb = process.argv[2];
 try {
-  if (verb === 'up') {
+  if (verb === 'build') {
+    // Only the Go build: CI runs it beside the Istio oracle's build, before the tests need either.
+    ensureBuilt();
+  } else if (verb === 'up') {
     const p = await up();
     process.stdout.write(`KUBECONFIG=${p.kubeconfig}\n`);
   } else if (verb === 'deploy') {
@@ -14,7 +17,7 @@ try {
   } else if (verb === 'down') {
     await down();
   } else {
-    process.stderr.write('usage: npm run -s cluster -- up|deploy|down\n');
+    process.stderr.write('usage: npm run -s cluster -- build|up|deploy|down\n');
     process.exit(2);
   }
 } catch (e) {
