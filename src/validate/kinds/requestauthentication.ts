@@ -31,6 +31,20 @@ export function goJSONSyntaxError(src: string): string | undefined {
     while (i < src.length && ' \t\r\n'.includes(src[i] ?? '')) i++;
   };
   const bad = (what: string): string => `invalid character ${quoteChar(src[i] ?? '')} ${what}`;
+  /** After an element: null when a ',' continues the container, undefined when `close` ends it, else the error. */
+  const afterElement = (close: string, what: string): string | null | undefined => {
+    ws();
+    if (i >= src.length) return eof;
+    if (src[i] === ',') {
+      i++;
+      return null;
+    }
+    if (src[i] === close) {
+      i++;
+      return undefined;
+    }
+    return bad(what);
+  };
   const value = (): string | undefined => {
     ws();
     if (i >= src.length) return eof;
@@ -54,17 +68,8 @@ export function goJSONSyntaxError(src: string): string | undefined {
         i++;
         const ve = value();
         if (ve !== undefined) return ve;
-        ws();
-        if (i >= src.length) return eof;
-        if (src[i] === ',') {
-          i++;
-          continue;
-        }
-        if (src[i] === '}') {
-          i++;
-          return undefined;
-        }
-        return bad('after object key:value pair');
+        const next = afterElement('}', 'after object key:value pair');
+        if (next !== null) return next;
       }
     }
     if (c === '[') {
@@ -77,17 +82,8 @@ export function goJSONSyntaxError(src: string): string | undefined {
       for (;;) {
         const ve = value();
         if (ve !== undefined) return ve;
-        ws();
-        if (i >= src.length) return eof;
-        if (src[i] === ',') {
-          i++;
-          continue;
-        }
-        if (src[i] === ']') {
-          i++;
-          return undefined;
-        }
-        return bad('after array element');
+        const next = afterElement(']', 'after array element');
+        if (next !== null) return next;
       }
     }
     if (c === '"') return string();
