@@ -82,6 +82,8 @@ export const ERROR_CATALOGUE = {
   // --- CLI (MA5xx) ---
   MA500_USAGE: { http: 0, message: (why: string) => `usage: ${why}` },
   MA501_INPUT_UNREADABLE: { http: 0, message: (file: string, why: string) => `cannot read ${file}: ${why}` },
+  // Revision tags (`tag set|generate|list|remove`).
+  MA530_TAG_REFUSED: { http: 0, message: (why: string) => `revision tag: ${why}` },
 
   // --- CRD schema layer (MA6xx) ---
   MA600_CRD_SCHEMAS_UNAVAILABLE: { http: 0, message: (source: string, why: string) => `CRD schemas unavailable from ${source}: ${why}` },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { admissionError, describeError } from '../errors.js';
 
 /** What a CLI verb may touch of the outside world; tests pass their own. */
 export interface CliIO {
@@ -21,4 +22,13 @@ export function processIO(): CliIO {
     readFile: (p) => readFileSync(p, 'utf8'),
     readStdin: readAllStdin,
   };
+}
+
+/** A file's text (`-` for stdin), or a catalogued error naming the file. */
+export async function readInput(io: CliIO, file: string): Promise<string> {
+  try {
+    return file === '-' ? await io.readStdin() : io.readFile(file);
+  } catch (e) {
+    throw admissionError('MA501_INPUT_UNREADABLE', file, describeError(e));
+  }
 }

@@ -23,6 +23,10 @@ const VERBS: Record<string, { summary: string; run: (argv: string[], io: CliIO) 
     summary: "what in the cluster's webhook configurations would conflict with installing under a revision",
     run: async (argv, io) => (await import('./precheck.js')).precheckCommand(argv, io),
   },
+  tag: {
+    summary: 'revision tags: set, generate, list, remove istio-revision-tag-<tag> webhooks, as istioctl tag',
+    run: async (argv, io) => (await import('./tag.js')).tagCommand(argv, io),
+  },
   'stale-pods': {
     summary: 'list injected pods whose template hash differs from the current configuration',
     run: async (argv, io) => (await import('./stale-pods.js')).stalePodsCommand(argv, io),

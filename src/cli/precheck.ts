@@ -4,7 +4,7 @@ import { isJsonObject, type JsonObject } from '../k8s/json.js';
 import { parseYamlDocuments } from '../k8s/yaml-parse.js';
 import { INJECTOR_WEBHOOK_SUFFIX, OWNER_LABEL, OWNER_VALUE, REVISION_LABEL } from '../kube/webhook-patcher.js';
 import { cliApis, mutatingWebhookConfigurations, validatingWebhookConfigurations } from './cluster.js';
-import type { CliIO } from './io.js';
+import { readInput, type CliIO } from './io.js';
 
 export const PRECHECK_USAGE = `usage: mesh-admission precheck [--revision REV] [-f FILE | --kubeconfig FILE]
   Reads the cluster's webhook configurations (or those in FILE: kubectl get
@@ -100,14 +100,7 @@ export async function precheckCommand(argv: string[], io: CliIO): Promise<number
   let configs: Config[];
   try {
     if (values.filename !== undefined) {
-      const file = values.filename;
-      let text: string;
-      try {
-        text = file === '-' ? await io.readStdin() : io.readFile(file);
-      } catch (e) {
-        throw admissionError('MA501_INPUT_UNREADABLE', file, describeError(e));
-      }
-      configs = configsOf(parseYamlDocuments(text));
+      configs = configsOf(parseYamlDocuments(await readInput(io, values.filename)));
     } else {
       const apis = cliApis(values.kubeconfig);
       configs = configsOf([...(await mutatingWebhookConfigurations(apis)), ...(await validatingWebhookConfigurations(apis))]);
