@@ -8,11 +8,23 @@ export function cliApis(kubeconfig: string | undefined): KubeApis {
 }
 
 /** One API call, its failure as one catalogued line naming what was asked. */
+/** Answers a client retries (as client-go does): throttling, and a server that is briefly unavailable, e.g. a
+ * freshly created CRD whose storage is still "(re)initializing". */
+const RETRIED_CODES = new Set([429, 503]);
+const RETRY_DELAYS_MS = [200, 400, 800, 1600, 3200];
+
 export async function apiCall<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (e) {
-    throw admissionError('MA701_KUBE_API', what, apiErrorInfo(e).message);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (e) {
+      const info = apiErrorInfo(e);
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || info.code === undefined || !RETRIED_CODES.has(info.code)) {
+        throw admissionError('MA701_KUBE_API', what, info.message);
+      }
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { admissionError, describeError } from '../errors.js';
-import { apiErrorInfo, loadKubeConfig, makeApis } from '../kube/client.js';
+import { istioCrds, storedObjects } from './audit.js';
+import { cliApis } from './cluster.js';
 import { parseYamlDocuments } from '../k8s/yaml-parse.js';
 import { createCrdValidator, defaultCrdValidator, loadCrdValidatorFromFile, parseCrdCatalog, type CrdValidator } from '../validate/schema/index.js';
 import { validateObject } from '../validate/webhook.js';
@@ -19,11 +20,15 @@ export interface CliIo {
 }
 
 export const VALIDATE_USAGE = `usage: mesh-admission validate -f FILE|DIR [-f ...] [--schema-only | --webhook-only] [-n NAMESPACE]
-                [--crds FILE] [--allow-unknown-fields]
+                [--crds FILE | --from-cluster] [--allow-unknown-fields]
+       mesh-admission validate --from-cluster [-n NAMESPACE] [--schema-only | --webhook-only]
 
 Validates every document of every file (multi-document YAML or JSON; "-" reads standard input)
 against Istio's CRD schemas and then the validation webhook's rules. Other kinds, and IstioOperator
 (an istioctl install input the webhook never sees), are skipped with a note.
+With --from-cluster and no -f: the upgrade audit. Every stored Istio resource (all namespaces, or
+-n NAMESPACE) is checked again with this version's rules, as its next update would be; those that
+would be refused are listed.
 
   -f, --filename FILE   file or directory (recursive: *.yaml, *.yml, *.json) to validate; repeat it or
                         separate names with commas
@@ -32,7 +37,8 @@ against Istio's CRD schemas and then the validation webhook's rules. Other kinds
   -n, --namespace NS    namespace for documents that have none (default "default")
       --crds FILE       CRD definitions (e.g. kubectl get crd -o yaml) instead of the default
                         (MESH_ADMISSION_CRDS); without any, only the webhook rules run, with a note
-      --from-cluster    read Istio's CRDs from the cluster (current kubeconfig)
+      --from-cluster    read Istio's CRDs from the cluster (current kubeconfig); without -f, audit
+                        the resources stored in the cluster
       --kubeconfig FILE with --from-cluster: this kubeconfig instead of $KUBECONFIG / ~/.kube/config
       --allow-unknown-fields
                         accept fields the CRD schema does not declare (kubectl --validate=false
@@ -46,6 +52,8 @@ interface Options {
   schema: boolean;
   webhook: boolean;
   namespace: string;
+  /** -n was given: the audit then reads that namespace only. */
+  namespaceGiven: boolean;
   crds?: string;
   fromCluster: boolean;
   kubeconfig?: string;
@@ -58,7 +66,7 @@ interface Options {
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Options {
-  const opts: Options = { files: [], schema: true, webhook: true, namespace: 'default', fromCluster: false, schemaOnly: false, allowUnknownFields: false, help: false };
+  const opts: Options = { files: [], schema: true, webhook: true, namespace: 'default', namespaceGiven: false, fromCluster: false, schemaOnly: false, allowUnknownFields: false, help: false };
   let schemaOnly = false;
   let webhookOnly = false;
   for (let i = 0; i < argv.length; i++) {
@@ -81,6 +89,7 @@ function parseArgs(argv: readonly string[]): Options {
       case '-n':
       case '--namespace':
         opts.namespace = value();
+        opts.namespaceGiven = true;
         break;
       case '--crds':
         opts.crds = value();
@@ -109,7 +118,7 @@ function parseArgs(argv: readonly string[]): Options {
     }
   }
   if (schemaOnly && webhookOnly) throw new UsageError('--schema-only and --webhook-only exclude each other');
-  if (!opts.help && opts.files.length === 0) throw new UsageError('at least one -f FILE is required');
+  if (!opts.help && opts.files.length === 0 && !opts.fromCluster) throw new UsageError('at least one -f FILE is required (or --from-cluster to audit the cluster)');
   if (opts.fromCluster && opts.crds !== undefined) throw new UsageError('--crds and --from-cluster exclude each other');
   opts.schemaOnly = schemaOnly;
   opts.schema = !webhookOnly;
@@ -238,19 +247,32 @@ function expandPath(path: string): string[] {
   return out;
 }
 
-/** Istio's CRDs as the cluster serves them (raw JSON: the typed client would rename x-kubernetes-* fields). */
-async function crdsFromCluster(kubeconfig: string | undefined): Promise<CrdValidator> {
-  const { kc } = loadKubeConfig(kubeconfig ? { kubeconfigPath: kubeconfig } : {});
-  let list: unknown;
+function validatorOf(crds: ReadonlyArray<Record<string, unknown>>): CrdValidator {
+  if (crds.length === 0) throw admissionError('MA600_CRD_SCHEMAS_UNAVAILABLE', 'the cluster', 'no Istio CustomResourceDefinitions are installed');
+  return createCrdValidator(parseCrdCatalog(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: crds }), 'the cluster'));
+}
+
+/** The upgrade audit: every stored Istio resource through the same stages as a file's documents. */
+async function auditCluster(opts: Options, io: CliIo): Promise<number> {
+  const tally: Tally = { documents: 0, invalid: 0, skipped: 0 };
+  let objects: Array<Record<string, unknown>>;
+  let crds: CrdValidator | undefined;
   try {
-    list = await makeApis(kc).custom.listClusterCustomObject({ group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' });
+    const apis = cliApis(opts.kubeconfig);
+    const defs = await istioCrds(apis);
+    crds = opts.schema ? validatorOf(defs) : undefined;
+    objects = await storedObjects(apis, defs, opts.namespaceGiven ? opts.namespace : undefined);
   } catch (e) {
-    throw admissionError('MA701_KUBE_API', 'list customresourcedefinitions', apiErrorInfo(e).message);
+    io.stderr(`Error: ${describeError(e)}\n`);
+    return 2;
   }
-  const items = isRecord(list) && Array.isArray(list.items) ? list.items : [];
-  const istio = items.filter((c) => isRecord(c) && isRecord(c.spec) && typeof c.spec.group === 'string' && (c.spec.group === 'istio.io' || c.spec.group.endsWith('.istio.io')));
-  if (istio.length === 0) throw admissionError('MA600_CRD_SCHEMAS_UNAVAILABLE', 'the cluster', 'no Istio CustomResourceDefinitions are installed');
-  return createCrdValidator(parseCrdCatalog(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: istio }), 'the cluster'));
+  for (const obj of objects) validateDocument(obj, 'cluster', opts, crds, io, tally);
+  const ok = tally.documents - tally.invalid - tally.skipped;
+  io.stdout(
+    `${tally.documents} stored resource(s)${opts.namespaceGiven ? ` in namespace ${opts.namespace}` : ''}: ${ok} pass the current rules, ` +
+      `${tally.invalid} would be refused on their next update\n`,
+  );
+  return tally.invalid > 0 ? 1 : 0;
 }
 
 export async function validateCommand(argv: string[], io: CliIo): Promise<number> {
@@ -267,6 +289,8 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
     return 0;
   }
 
+  if (opts.fromCluster && opts.files.length === 0) return auditCluster(opts, io);
+
   let crds: CrdValidator | undefined;
   if (opts.schema) {
     if (opts.crds !== undefined) {
@@ -278,7 +302,7 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
       }
     } else if (opts.fromCluster) {
       try {
-        crds = await crdsFromCluster(opts.kubeconfig);
+        crds = validatorOf(await istioCrds(cliApis(opts.kubeconfig)));
       } catch (e) {
         io.stderr(`Error: ${describeError(e)}\n`);
         return 2;
