@@ -14,7 +14,7 @@ export type PatchOperation = Operation;
  */
 export function createPatch(received: JsonObject, typedOriginal: JsonObject, final: JsonObject): PatchOperation[] {
   const out: PatchOperation[] = [];
-  const root: Frame = { parent: undefined, path: '', received, inReceived: true, present: true };
+  const root: Frame = { parent: undefined, token: '', path: '', receivedValue: received, inReceived: true, present: true };
   diff(typedOriginal, final, root, { created: new Set(), out });
   return out;
 }
@@ -26,16 +26,19 @@ interface DiffState {
 }
 
 /**
- * One level of the walk: where it is, the received object's value there (when it has one), and
- * whether the path exists for the operations that follow (received, or created by the patch).
- * Carrying this down keeps every operation O(1) instead of looking its path up from the root.
+ * One level of the walk: where it is, the received object's value there (when it has one), and whether
+ * the path exists for the operations that follow (received, or created by the patch). The path and the
+ * received lookup are resolved only when an operation needs them: most of a pod is unchanged, and the
+ * walk through it then allocates one small frame per object and nothing else.
  */
 interface Frame {
   readonly parent: Frame | undefined;
-  readonly path: string;
-  readonly received: unknown;
-  readonly inReceived: boolean;
-  present: boolean;
+  readonly token: string;
+  path: string | undefined;
+  receivedValue: unknown;
+  /** undefined until resolved. */
+  inReceived: boolean | undefined;
+  present: boolean | undefined;
 }
 
 function escapeToken(t: string): string {
@@ -46,39 +49,59 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The received object's child at token, as a JSON Pointer lookup would resolve it. */
-function receivedChild(parent: Frame, token: string): { found: boolean; value: unknown } {
-  if (!parent.inReceived) return { found: false, value: undefined };
-  const cur = parent.received;
-  if (Array.isArray(cur)) {
-    const i = Number(token);
-    if (!Number.isInteger(i) || i < 0 || i >= cur.length) return { found: false, value: undefined };
-    return { found: true, value: cur[i] };
-  }
-  if (typeof cur === 'object' && cur !== null && Object.prototype.hasOwnProperty.call(cur, token)) {
-    return { found: true, value: (cur as Record<string, unknown>)[token] };
-  }
-  return { found: false, value: undefined };
+function childFrame(parent: Frame, token: string): Frame {
+  return { parent, token, path: undefined, receivedValue: undefined, inReceived: undefined, present: undefined };
 }
 
-function childFrame(parent: Frame, token: string, path: string, st: DiffState): Frame {
-  const r = receivedChild(parent, token);
-  return { parent, path, received: r.value, inReceived: r.found, present: r.found || st.created.has(path) };
+function pathOf(frame: Frame): string {
+  return (frame.path ??= `${pathOf(frame.parent!)}/${escapeToken(frame.token)}`);
+}
+
+const NOT_FOUND = Symbol('not found');
+
+/** The received object's child at token, as a JSON Pointer lookup would resolve it. */
+function receivedChild(parent: Frame, token: string): unknown {
+  if (!inReceived(parent)) return NOT_FOUND;
+  const cur = parent.receivedValue;
+  if (Array.isArray(cur)) {
+    const i = Number(token);
+    if (!Number.isInteger(i) || i < 0 || i >= cur.length) return NOT_FOUND;
+    return cur[i];
+  }
+  if (typeof cur === 'object' && cur !== null && Object.prototype.hasOwnProperty.call(cur, token)) {
+    return (cur as Record<string, unknown>)[token];
+  }
+  return NOT_FOUND;
+}
+
+function inReceived(frame: Frame): boolean {
+  if (frame.inReceived === undefined) {
+    const v = receivedChild(frame.parent!, frame.token);
+    frame.inReceived = v !== NOT_FOUND;
+    frame.receivedValue = frame.inReceived ? v : undefined;
+  }
+  return frame.inReceived;
+}
+
+function isPresent(st: DiffState, frame: Frame): boolean {
+  return (frame.present ??= inReceived(frame) || st.created.has(pathOf(frame)));
 }
 
 /** Create, outermost first, every ancestor the received object lacks (each at most once). */
 function ensurePresent(st: DiffState, frame: Frame): void {
-  if (frame.present) return;
+  if (isPresent(st, frame)) return;
   if (frame.parent) ensurePresent(st, frame.parent);
-  st.out.push({ op: 'add', path: frame.path, value: {} });
-  st.created.add(frame.path);
+  const path = pathOf(frame);
+  st.out.push({ op: 'add', path, value: {} });
+  st.created.add(path);
   frame.present = true;
 }
 
 /** Emit one operation on parent's child at token, first creating any parent the received object lacks. */
-function emit(st: DiffState, op: 'add' | 'replace' | 'remove', parent: Frame, token: string, path: string, value?: unknown): void {
+function emit(st: DiffState, op: 'add' | 'replace' | 'remove', parent: Frame, token: string, value?: unknown): void {
   ensurePresent(st, parent);
-  const present = st.created.has(path) || receivedChild(parent, token).found;
+  const path = `${pathOf(parent)}/${escapeToken(token)}`;
+  const present = st.created.has(path) || receivedChild(parent, token) !== NOT_FOUND;
   if (op === 'remove') {
     if (present) st.out.push({ op: 'remove', path });
     return;
@@ -100,51 +123,57 @@ function diff(a: unknown, b: unknown, here: Frame, st: DiffState): void {
   if (a === b) return;
   if (Array.isArray(a) && Array.isArray(b)) {
     const common = Math.min(a.length, b.length);
-    for (let i = a.length - 1; i >= b.length; i--) emit(st, 'remove', here, String(i), `${here.path}/${i}`);
+    for (let i = a.length - 1; i >= b.length; i--) emit(st, 'remove', here, String(i));
     for (let i = 0; i < common; i++) {
-      if (a[i] === b[i]) continue;
-      const t = String(i);
-      diff(a[i], b[i], childFrame(here, t, `${here.path}/${t}`, st), st);
+      const x: unknown = a[i];
+      const y: unknown = b[i];
+      if (x !== y) diffChild(x, y, here, String(i), st);
     }
-    for (let i = common; i < b.length; i++) emit(st, 'add', here, String(i), `${here.path}/${i}`, b[i]);
+    for (let i = common; i < b.length; i++) emit(st, 'add', here, String(i), b[i]);
     return;
   }
   if (isObject(a) && isObject(b)) {
     for (const k of Object.keys(a)) {
-      if (!Object.prototype.hasOwnProperty.call(b, k)) emit(st, 'remove', here, k, `${here.path}/${escapeToken(k)}`);
+      if (!Object.prototype.hasOwnProperty.call(b, k)) emit(st, 'remove', here, k);
     }
     for (const k of Object.keys(b)) {
-      const p = `${here.path}/${escapeToken(k)}`;
       if (Object.prototype.hasOwnProperty.call(a, k)) {
-        if (a[k] !== b[k]) diff(a[k], b[k], childFrame(here, k, p, st), st);
+        const x = a[k];
+        const y = b[k];
+        if (x !== y) diffChild(x, y, here, k, st);
       } else {
-        emit(st, 'add', here, k, p, b[k]);
+        emit(st, 'add', here, k, b[k]);
       }
     }
     return;
   }
   if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
-    emitSelf(st, 'replace', here, b);
+    emitSelf(st, here, b);
     return;
   }
-  if (a === b || (typeof a === 'number' && typeof b === 'number' && Object.is(a, b))) return;
-  emitSelf(st, 'replace', here, b);
+  if (typeof a === 'number' && typeof b === 'number' && Object.is(a, b)) return;
+  emitSelf(st, here, b);
 }
 
-/** An operation on the frame's own path (a replaced leaf). */
-function emitSelf(st: DiffState, op: 'replace', here: Frame, value: unknown): void {
+/** Two different values under one key or index: leaves are replaced where they are, containers walked. */
+function diffChild(x: unknown, y: unknown, parent: Frame, token: string, st: DiffState): void {
+  if (typeof x === 'object' && x !== null && typeof y === 'object' && y !== null) {
+    diff(x, y, childFrame(parent, token), st);
+    return;
+  }
+  if (typeof x === 'number' && typeof y === 'number' && Object.is(x, y)) return;
+  emit(st, 'replace', parent, token, y);
+}
+
+/** A replaced value at the frame's own path. */
+function emitSelf(st: DiffState, here: Frame, value: unknown): void {
   const parent = here.parent;
   if (parent === undefined) {
     // The root itself differs in kind: never the case for two pods, but keep RFC 6902's meaning.
-    st.out.push({ op, path: '', value });
+    st.out.push({ op: 'replace', path: '', value });
     return;
   }
-  ensurePresent(st, parent);
-  if (here.present) st.out.push({ op, path: here.path, value });
-  else {
-    st.out.push({ op: 'add', path: here.path, value });
-    st.created.add(here.path);
-  }
+  emit(st, 'replace', parent, here.token, value);
 }
 
 /** Apply a patch the way the API server would, without touching the input; throws if an op cannot apply. */

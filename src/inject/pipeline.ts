@@ -331,5 +331,7 @@ function postProcess(
   m.annotations = ann;
 
   out = reorderPod(out, { holdApplicationUntilProxyStarts: holdApplication(settings, annotationsOf(params.pod)) });
-  return normalizeAs('Pod', out);
+  // The received pod was depth-checked when it was first normalised, and what the templates add is bounded
+  // by the configuration; normalising follows the Go types, so it cannot recurse deeper than they nest.
+  return normalizeAs('Pod', out, { depthChecked: true });
 }

@@ -10,12 +10,17 @@ import { type JsonObject, type JsonValue, MAX_JSON_DEPTH, cloneJson, goJsonKind,
 import { canonicalQuantity } from './quantity.js';
 import { TimeParseError, formatRfc3339, parseRfc3339 } from './rfc3339.js';
 
-/** Decoding context for Go-style error messages: innermost struct + JSON field path from the root. */
+/**
+ * Decoding state. The field path is a stack pushed and popped as the walk descends, so no path string
+ * is built unless an error message needs one.
+ */
 interface Ctx {
-  readonly struct: string;
-  readonly path: string;
+  /** JSON field names from the root to the value being decoded (list indices and map keys are not part of Go's path). */
+  readonly path: string[];
+  /** The struct that holds the innermost field on `path`. */
+  struct: string;
   /** encoding/json keeps going after a type mismatch and reports the first one at the end. */
-  readonly saved: { first?: K8sError };
+  first: K8sError | undefined;
 }
 
 /** A type mismatch: recorded, decoding continues (errors from Unmarshalers abort instead). */
@@ -28,7 +33,7 @@ const INT_RANGES: Readonly<Record<string, readonly [number, number]>> = {
 };
 
 function mismatchMessage(ctx: Ctx, what: string, type: string): string {
-  const where = ctx.path === '' ? `Go value` : `Go struct field ${ctx.struct}.${ctx.path}`;
+  const where = ctx.path.length === 0 ? `Go value` : `Go struct field ${ctx.struct}.${ctx.path.join('.')}`;
   return `json: cannot unmarshal ${what} into ${where} of type ${type}`;
 }
 
@@ -36,22 +41,60 @@ function typeError(ctx: Ctx, value: unknown, t: GoType, detail?: string): never 
   throw new TypeMismatch('type', mismatchMessage(ctx, detail ?? goJsonKind(value), goTypeString(t)));
 }
 
-/** Runs one value's decoding; a type mismatch is saved (first wins) and yields undefined. */
-function guarded(ctx: Ctx, run: () => JsonValue): JsonValue | undefined {
-  try {
-    return run();
-  } catch (e) {
-    if (!(e instanceof TypeMismatch)) throw e;
-    ctx.saved.first ??= e;
-    return undefined;
+/** A saved mismatch (the first wins); anything else aborts the decode. */
+function save(ctx: Ctx, e: unknown): void {
+  if (!(e instanceof TypeMismatch)) throw e;
+  ctx.first ??= e;
+}
+
+/** Decodes v (JSON as received) into Go's type and returns what Go would marshal back. */
+type Encoder = (v: unknown, ctx: Ctx) => JsonValue;
+
+/** How a field's encoded value is tested for omitempty (Go's isEmptyValue by kind). */
+const enum Empty {
+  Never,
+  Scalar,
+  Null,
+  NullOrEmptyString,
+  NullOrEmptyList,
+  NullOrEmptyMap,
+}
+
+function emptyKind(t: GoType): Empty {
+  switch (t.k) {
+    case 'scalar':
+      return Empty.Scalar;
+    case 'ptr':
+    case 'raw':
+      return Empty.Null;
+    case 'bytes':
+      return Empty.NullOrEmptyString;
+    case 'list':
+      return Empty.NullOrEmptyList;
+    case 'map':
+      return Empty.NullOrEmptyMap;
+    default:
+      // Structs (incl. Quantity, IntOrString, Time) are never "empty" to omitempty.
+      return Empty.Never;
   }
 }
 
-const sub = (ctx: Ctx, json: string, struct?: string): Ctx => ({
-  struct: struct ?? ctx.struct,
-  path: ctx.path === '' ? json : `${ctx.path}.${json}`,
-  saved: ctx.saved,
-});
+function isEmpty(kind: Empty, encoded: JsonValue): boolean {
+  switch (kind) {
+    case Empty.Never:
+      return false;
+    case Empty.Scalar:
+      return encoded === '' || encoded === 0 || encoded === false;
+    case Empty.Null:
+      return encoded === null;
+    case Empty.NullOrEmptyString:
+      return encoded === null || encoded === '';
+    case Empty.NullOrEmptyList:
+      return encoded === null || (Array.isArray(encoded) && encoded.length === 0);
+    case Empty.NullOrEmptyMap:
+      return encoded === null || (isJsonObject(encoded) && Object.keys(encoded).length === 0);
+  }
+}
 
 /** JSON of the zero value of t (what Go marshals for a field nothing was decoded into). */
 function zeroJson(t: GoType): JsonValue {
@@ -62,14 +105,8 @@ function zeroJson(t: GoType): JsonValue {
       return '0';
     case 'intOrString':
       return 0;
-    case 'struct': {
-      let z = zeroStructs.get(t.name);
-      if (z === undefined) {
-        z = encodeStruct(t.name, {}, { struct: t.name, path: '', saved: {} });
-        zeroStructs.set(t.name, z);
-      }
-      return cloneJson(z);
-    }
+    case 'struct':
+      return cloneJson(zeroStruct(t.name));
     default:
       return null;
   }
@@ -78,30 +115,19 @@ function zeroJson(t: GoType): JsonValue {
 /** Zero values of structs, computed once: `resources: {}`, `status: {...}` are emitted constantly. */
 const zeroStructs = new Map<string, JsonObject>();
 
-/** Is the decoded-then-encoded value the Go zero value for omitempty purposes? */
-function isEmptyForOmit(t: GoType, encoded: JsonValue): boolean {
-  switch (t.k) {
-    case 'scalar':
-      return encoded === '' || encoded === 0 || encoded === false;
-    case 'ptr':
-    case 'raw':
-      return encoded === null;
-    case 'bytes':
-      return encoded === null || encoded === '';
-    case 'list':
-      return encoded === null || (Array.isArray(encoded) && encoded.length === 0);
-    case 'map':
-      return encoded === null || (isJsonObject(encoded) && Object.keys(encoded).length === 0);
-    default:
-      // Structs (incl. Quantity, IntOrString, Time) are never "empty" to omitempty.
-      return false;
+function zeroStruct(name: string): JsonObject {
+  let z = zeroStructs.get(name);
+  if (z === undefined) {
+    z = structEncoder(name).encode({}, { path: [], struct: name, first: undefined });
+    zeroStructs.set(name, z);
   }
+  return z;
 }
 
-function isZeroStruct(t: GoType, encoded: JsonValue): boolean {
+function isZeroForOmit(t: GoType, encoded: JsonValue): boolean {
   if (t.k === 'time') return encoded === null;
-  if (t.k === 'struct') return isJsonObject(encoded) && deepEqualJson(encoded, zeroJson(t));
-  return isEmptyForOmit(t, encoded);
+  if (t.k === 'struct') return isJsonObject(encoded) && deepEqualJson(encoded, zeroStruct(t.name));
+  return isEmpty(emptyKind(t), encoded);
 }
 
 function deepEqualJson(a: JsonValue, b: JsonValue): boolean {
@@ -116,21 +142,37 @@ function deepEqualJson(a: JsonValue, b: JsonValue): boolean {
   return ak.every((k) => Object.hasOwn(bo, k) && deepEqualJson(ao[k]!, bo[k]!));
 }
 
-function encodeScalar(go: GoType & { k: 'scalar' }, v: unknown, ctx: Ctx): JsonValue {
-  if (v === null) return zeroJson(go);
-  if (go.go === 'string') {
-    if (typeof v !== 'string') typeError(ctx, v, go);
-    return v;
+function scalarEncoder(t: GoType & { k: 'scalar' }): Encoder {
+  const zero = zeroJson(t);
+  switch (t.go) {
+    case 'string':
+      return (v, ctx) => {
+        if (typeof v === 'string') return v;
+        if (v === null) return zero;
+        return typeError(ctx, v, t);
+      };
+    case 'bool':
+      return (v, ctx) => {
+        if (typeof v === 'boolean') return v;
+        if (v === null) return zero;
+        return typeError(ctx, v, t);
+      };
+    case 'float64':
+      return (v, ctx) => {
+        if (typeof v === 'number') return v;
+        if (v === null) return zero;
+        return typeError(ctx, v, t);
+      };
+    default: {
+      const [lo, hi] = INT_RANGES[t.go]!;
+      return (v, ctx) => {
+        if (v === null) return zero;
+        if (typeof v !== 'number') return typeError(ctx, v, t);
+        if (!Number.isInteger(v) || v < lo || v > hi) typeError(ctx, v, t, `number ${String(v)}`);
+        return v;
+      };
+    }
   }
-  if (go.go === 'bool') {
-    if (typeof v !== 'boolean') typeError(ctx, v, go);
-    return v;
-  }
-  if (typeof v !== 'number') typeError(ctx, v, go);
-  if (go.go === 'float64') return v;
-  const range = INT_RANGES[go.go]!;
-  if (!Number.isInteger(v) || v < range[0] || v > range[1]) typeError(ctx, v, go, `number ${String(v)}`);
-  return v;
 }
 
 function encodeTime(v: unknown, ctx: Ctx): JsonValue {
@@ -147,52 +189,188 @@ function encodeTime(v: unknown, ctx: Ctx): JsonValue {
   return formatRfc3339(ms);
 }
 
-function encode(t: GoType, v: unknown, ctx: Ctx): JsonValue {
+function encodeQuantity(v: unknown): JsonValue {
+  if (v === null) return '0';
+  if (typeof v !== 'string' && typeof v !== 'number') throw new K8sError('type', canonicalQuantityError(v));
+  return canonicalQuantity(v);
+}
+
+function encodeIntOrString(v: unknown, ctx: Ctx): JsonValue {
+  if (v === null) return 0;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
+  // IntOrString.UnmarshalJSON's own error: aborts decoding, gets the field context added.
+  throw new K8sError('type', mismatchMessage(ctx, typeof v === 'number' ? `number ${String(v)}` : goJsonKind(v), 'int32'));
+}
+
+const encodeRaw: Encoder = (v) => (v === undefined ? null : (v as JsonValue));
+
+/** One encoder per type shape, built on first use (struct encoders are shared by name, so recursive types work). */
+function encoderFor(t: GoType): Encoder {
   switch (t.k) {
     case 'scalar':
-      return encodeScalar(t, v, ctx);
+      return scalarEncoder(t);
     case 'quantity':
-      if (v === null) return '0';
-      if (typeof v !== 'string' && typeof v !== 'number') {
-        throw new K8sError('type', canonicalQuantityError(v));
-      }
-      return canonicalQuantity(v);
+      return encodeQuantity;
     case 'intOrString':
-      if (v === null) return 0;
-      if (typeof v === 'string') return v;
-      if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
-      // IntOrString.UnmarshalJSON's own error: aborts decoding, gets the field context added.
-      throw new K8sError('type', mismatchMessage(ctx, typeof v === 'number' ? `number ${String(v)}` : goJsonKind(v), 'int32'));
+      return encodeIntOrString;
     case 'time':
-      return encodeTime(v, ctx);
+      return encodeTime;
     case 'raw':
-      return v === undefined ? null : (v as JsonValue);
+      return encodeRaw;
     case 'bytes':
-      if (v === null) return null;
-      if (typeof v !== 'string') typeError(ctx, v, t);
-      return v;
-    case 'ptr':
-      if (v === null) return null;
-      return encode(t.elem, v, ctx);
+      return (v, ctx) => {
+        if (v === null) return null;
+        if (typeof v !== 'string') typeError(ctx, v, t);
+        return v;
+      };
+    case 'ptr': {
+      const elem = lazyEncoder(t.elem);
+      return (v, ctx) => (v === null ? null : elem.run(v, ctx));
+    }
     case 'list': {
-      if (v === null) return null;
-      if (!Array.isArray(v)) typeError(ctx, v, t);
-      const out: JsonValue[] = new Array<JsonValue>(v.length);
-      for (let i = 0; i < v.length; i++) out[i] = guarded(ctx, () => encode(t.elem, v[i], ctx)) ?? zeroJson(t.elem);
-      return out;
+      const elem = lazyEncoder(t.elem);
+      return (v, ctx) => {
+        if (v === null) return null;
+        if (!Array.isArray(v)) return typeError(ctx, v, t);
+        const out: JsonValue[] = new Array<JsonValue>(v.length);
+        for (let i = 0; i < v.length; i++) {
+          try {
+            out[i] = elem.run(v[i], ctx);
+          } catch (e) {
+            save(ctx, e);
+            out[i] = zeroJson(t.elem);
+          }
+        }
+        return out;
+      };
     }
     case 'map': {
-      if (v === null) return null;
-      if (!isJsonObject(v)) typeError(ctx, v, t);
-      const out: JsonObject = {};
-      for (const k of Object.keys(v)) setOwn(out, k, guarded(ctx, () => encode(t.elem, v[k], ctx)) ?? zeroJson(t.elem));
-      return out;
+      const elem = lazyEncoder(t.elem);
+      return (v, ctx) => {
+        if (v === null) return null;
+        if (!isJsonObject(v)) return typeError(ctx, v, t);
+        const out: JsonObject = {};
+        for (const k of Object.keys(v)) {
+          let value: JsonValue;
+          try {
+            value = elem.run(v[k], ctx);
+          } catch (e) {
+            save(ctx, e);
+            value = zeroJson(t.elem);
+          }
+          setOwn(out, k, value);
+        }
+        return out;
+      };
     }
-    case 'struct':
-      if (v === null) return zeroJson(t);
-      if (!isJsonObject(v)) typeError(ctx, v, t);
-      return encodeStruct(t.name, v, ctx);
+    case 'struct': {
+      const name = t.name;
+      return (v, ctx) => {
+        if (v === null) return zeroJson(t);
+        if (!isJsonObject(v)) return typeError(ctx, v, t);
+        return structEncoder(name).encode(v, ctx);
+      };
+    }
   }
+}
+
+/** Compiles the element's encoder when it is first run: struct types refer to themselves (JSONSchemaProps). */
+function lazyEncoder(t: GoType): { run: Encoder } {
+  const holder = {
+    run: ((v, ctx) => {
+      holder.run = encoderFor(t);
+      return holder.run(v, ctx);
+    }) as Encoder,
+  };
+  return holder;
+}
+
+interface CompiledField {
+  readonly json: string;
+  readonly type: GoType;
+  readonly index: number;
+  readonly encoder: { run: Encoder };
+  readonly empty: Empty | undefined;
+  readonly omitzero: boolean;
+  /** The value Go emits when nothing was decoded into the field, or undefined when it is omitted then. */
+  readonly absent: (() => JsonValue) | undefined;
+}
+
+interface StructEncoder {
+  encode(input: JsonObject, ctx: Ctx): JsonObject;
+}
+
+const structEncoders = new Map<string, StructEncoder>();
+
+function structEncoder(name: string): StructEncoder {
+  const hit = structEncoders.get(name);
+  if (hit) return hit;
+  const s = goStruct(name);
+  const fields: CompiledField[] = s.fields.map((f, index) => ({
+    json: f.json,
+    type: f.type,
+    index,
+    encoder: lazyEncoder(f.type),
+    empty: f.omitempty ? emptyKind(f.type) : undefined,
+    omitzero: f.omitzero,
+    absent: absentValue(f),
+  }));
+  const byJson = new Map(fields.map((f) => [f.json, f]));
+  const byLower = new Map<string, CompiledField>();
+  for (const [lower, f] of s.byLowerJson) byLower.set(lower, fields[s.fields.indexOf(f)]!);
+  const match = (key: string): CompiledField | undefined => byJson.get(key) ?? byLower.get(key.toLowerCase());
+  const enc: StructEncoder = {
+    encode(input, ctx) {
+      // Decode in document order (errors surface in the order Go meets them); a repeated field keeps
+      // the last value, exactly like encoding/json assigning keys one after another.
+      let decoded: Array<JsonValue | undefined> | undefined;
+      const outer = ctx.struct;
+      for (const key of Object.keys(input)) {
+        const f = match(key);
+        if (f === undefined) continue;
+        ctx.path.push(f.json);
+        ctx.struct = name;
+        try {
+          const value = f.encoder.run(input[key], ctx);
+          (decoded ??= new Array<JsonValue | undefined>(fields.length))[f.index] = value;
+        } catch (e) {
+          save(ctx, e);
+        } finally {
+          ctx.path.pop();
+          ctx.struct = outer;
+        }
+      }
+      const out: JsonObject = {};
+      for (const f of fields) {
+        const value = decoded?.[f.index];
+        if (value === undefined) {
+          if (f.absent !== undefined) out[f.json] = f.absent();
+          continue;
+        }
+        if (f.omitzero && isZeroForOmit(f.type, value)) continue;
+        if (f.empty !== undefined && isEmpty(f.empty, value)) continue;
+        out[f.json] = value;
+      }
+      return out;
+    },
+  };
+  structEncoders.set(name, enc);
+  return enc;
+}
+
+/** What an undecoded field contributes: omitted when its zero value would be, else a fresh zero value. */
+function absentValue(f: GoField): (() => JsonValue) | undefined {
+  const t = f.type;
+  if (t.k === 'struct') {
+    // A zero struct is omitted by omitzero only; its value depends on the struct's own fields.
+    if (f.omitzero) return undefined;
+    return () => cloneJson(zeroStruct(t.name));
+  }
+  const zero = zeroJson(t);
+  if (f.omitzero && isZeroForOmit(t, zero)) return undefined;
+  if (f.omitempty && isEmpty(emptyKind(t), zero)) return undefined;
+  return () => zero;
 }
 
 function canonicalQuantityError(v: unknown): string {
@@ -204,46 +382,21 @@ function canonicalQuantityError(v: unknown): string {
   return `cannot unmarshal ${goJsonKind(v)} into resource.Quantity`;
 }
 
-function matchField(fields: ReadonlyMap<string, GoField>, lower: ReadonlyMap<string, GoField>, key: string) {
-  return fields.get(key) ?? lower.get(key.toLowerCase());
-}
-
-function encodeStruct(name: string, input: JsonObject, ctx: Ctx): JsonObject {
-  const s = goStruct(name);
-  // Decode in document order (errors surface in the order Go meets them); a repeated field keeps
-  // the last value, exactly like encoding/json assigning keys one after another.
-  const decoded = new Map<GoField, JsonValue>();
-  for (const key of Object.keys(input)) {
-    const f = matchField(s.byJson, s.byLowerJson, key);
-    if (!f) continue;
-    const value = guarded(ctx, () => encode(f.type, input[key], sub(ctx, f.json, name)));
-    if (value !== undefined) decoded.set(f, value);
-  }
-  const out: JsonObject = {};
-  for (const f of s.fields) {
-    const encoded = decoded.has(f) ? decoded.get(f)! : zeroJson(f.type);
-    if (f.omitzero && isZeroStruct(f.type, encoded)) continue;
-    if (f.omitempty && isEmptyForOmit(f.type, encoded)) continue;
-    out[f.json] = encoded;
-  }
-  return out;
-}
-
 /**
  * The JSON Go's encoding/json gives for `json.Marshal(json.Unmarshal(value) as typeName)`.
  * typeName is a table name (Pod, PodSpec, Container, Deployment, ..., DeploymentConfig).
  * Throws K8sError('type') with Go's message on a type mismatch. Does not mutate value.
  */
-export function normalizeAs(typeName: string, value: unknown): JsonObject {
+export function normalizeAs(typeName: string, value: unknown, opts: { depthChecked?: boolean } = {}): JsonObject {
   const name = resolveTypeName(typeName);
   const t: GoType = { k: 'struct', name };
   if (value === null) return zeroJson(t) as JsonObject;
-  const ctx: Ctx = { struct: name, path: '', saved: {} };
-  if (jsonDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+  const ctx: Ctx = { path: [], struct: name, first: undefined };
+  if (opts.depthChecked !== true && jsonDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     throw new K8sError('type', `json: exceeded max depth (${MAX_JSON_DEPTH} levels)`);
   }
   if (!isJsonObject(value)) throw new K8sError('type', mismatchMessage(ctx, goJsonKind(value), goTypeString(t)));
-  const out = encodeStruct(name, value, ctx);
-  if (ctx.saved.first) throw new K8sError('type', ctx.saved.first.message);
+  const out = structEncoder(name).encode(value, ctx);
+  if (ctx.first) throw new K8sError('type', ctx.first.message);
   return out;
 }
