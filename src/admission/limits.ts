@@ -34,15 +34,35 @@ const invalid = (field: string, value: string, why: string) =>
  * stack) and stopping as soon as a limit is passed, so the walk itself is bounded too.
  */
 function shapeProblem(root: unknown, where: string): string | undefined {
-  const stack: Array<[unknown, number]> = [[root, 1]];
+  // Parallel stacks of containers and their depths; scalars are counted where they are met, not pushed.
+  const nodes: unknown[] = [root];
+  const depths: number[] = [1];
   let values = 0;
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (++values > REQUEST_LIMITS.values) return limitError(`${where} has more than ${REQUEST_LIMITS.values} JSON values`, `${REQUEST_LIMITS.values}`);
+  const tooMany = () => limitError(`${where} has more than ${REQUEST_LIMITS.values} JSON values`, `${REQUEST_LIMITS.values}`);
+  while (nodes.length > 0) {
+    const v = nodes.pop();
+    const depth = depths.pop()!;
+    if (++values > REQUEST_LIMITS.values) return tooMany();
     if (typeof v !== 'object' || v === null) continue;
     if (depth > REQUEST_LIMITS.depth) return limitError(`${where} is nested more than ${REQUEST_LIMITS.depth} levels deep`, `${REQUEST_LIMITS.depth}`);
-    const children = Array.isArray(v) ? v : Object.values(v);
-    for (const c of children) stack.push([c, depth + 1]);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const c: unknown = v[i];
+        if (typeof c === 'object' && c !== null) {
+          nodes.push(c);
+          depths.push(depth + 1);
+        } else if (++values > REQUEST_LIMITS.values) return tooMany();
+      }
+    } else {
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+        const c: unknown = (v as Record<string, unknown>)[k];
+        if (typeof c === 'object' && c !== null) {
+          nodes.push(c);
+          depths.push(depth + 1);
+        } else if (++values > REQUEST_LIMITS.values) return tooMany();
+      }
+    }
   }
   return undefined;
 }

@@ -11,6 +11,7 @@ import {
   overwriteClusterInfo,
   reorderPod,
   ownPod,
+  editablePod,
   validateAnnotations,
   type Pod,
 } from './postprocess/index.js';
@@ -194,7 +195,8 @@ export function runInjection(settings: InjectionSettings, params: InjectionParam
     const nativeAnn = annotationsOf(merged)[NATIVE_ANNOTATION];
     const native = nativeAnn === 'true' ? true : nativeAnn === 'false' ? false : (params.nativeSidecars ?? settings.nativeSidecars);
     if (native && findContainer(containersOf(templatePod, 'initContainers'), PROXY) && findContainer(containersOf(merged, 'containers'), PROXY)) {
-      merged = cloneJson(merged);
+      // Only the two lists change; the rest stays shared with the received pod.
+      merged = { ...merged, spec: { ...(isJsonObject(merged.spec) ? merged.spec : {}) } };
       const s = spec(merged);
       const proxy = findContainer(containersOf(merged, 'containers'), PROXY)!;
       s.containers = containersOf(merged, 'containers').filter((c) => c !== proxy);
@@ -250,11 +252,12 @@ function reapplyOverwrittenContainers(finalPod: JsonObject, originalPod: JsonObj
     }
   }
   if (!alreadyInjected && (overrides.containers.length > 0 || overrides.initContainers.length > 0)) {
-    out = out === finalPod ? cloneJson(out) : out;
     const value: JsonObject = {};
     if (overrides.containers.length > 0) value.containers = overrides.containers;
     if (overrides.initContainers.length > 0) value.initContainers = overrides.initContainers;
-    meta(out).annotations = { ...annotationsOf(out), [OVERRIDES_ANNOTATION]: JSON.stringify(value) };
+    // Merge results share their untouched parts with the received pod: replace, never edit.
+    const m = isJsonObject(out.metadata) ? out.metadata : {};
+    out = { ...out, metadata: { ...m, annotations: { ...annotationsOf(out), [OVERRIDES_ANNOTATION]: JSON.stringify(value) } } };
   }
   return adjustInitContainerUser(out, originalPod, proxyConfig);
 }
@@ -304,8 +307,8 @@ function postProcess(
   proxyEnvs: Record<string, string>,
   statusPort: number,
 ): JsonObject {
-  // Our own copy, handed to the post-processing steps to edit in place.
-  let out: Pod = ownPod(cloneJson(pod) as Pod);
+  // Our own copy of what the steps write, handed to them to edit in place.
+  let out: Pod = ownPod(editablePod(pod as Pod));
   out.metadata = { ...(out.metadata ?? {}) };
   out.metadata.annotations = { ...(out.metadata.annotations ?? {}) };
   out.metadata.labels = { ...(out.metadata.labels ?? {}) };
@@ -333,5 +336,5 @@ function postProcess(
   out = reorderPod(out, { holdApplicationUntilProxyStarts: holdApplication(settings, annotationsOf(params.pod)) });
   // The received pod was depth-checked when it was first normalised, and what the templates add is bounded
   // by the configuration; normalising follows the Go types, so it cannot recurse deeper than they nest.
-  return normalizeAs('Pod', out, { depthChecked: true });
+  return normalizeAs('Pod', out, { depthChecked: true, share: true });
 }

@@ -49,7 +49,10 @@ export function injectAdmission(settings: InjectionSettings, request: AdmissionR
     } else if (request.namespace) {
       copy.metadata = { namespace: request.namespace };
     }
-    pod = normalizeAs('Pod', copy);
+    // Shared with the request where it is already Go's form: the injection copies before it edits, and the
+    // patch diff then skips the shared parts by identity.
+    // The envelope's limits bounded its nesting already (depth 100).
+    pod = normalizeAs('Pod', copy, { share: true, depthChecked: true });
   } catch (e) {
     return { allowed: false, message: admissionError('MA200_UNMARSHAL_POD', describeError(e)).message, reason: 'error:unmarshal' };
   }

@@ -21,6 +21,8 @@ interface Ctx {
   struct: string;
   /** encoding/json keeps going after a type mismatch and reports the first one at the end. */
   first: K8sError | undefined;
+  /** Return an input object or list itself wherever it is already what Go would marshal. */
+  readonly share: boolean;
 }
 
 /** A type mismatch: recorded, decoding continues (errors from Unmarshalers abort instead). */
@@ -118,7 +120,7 @@ const zeroStructs = new Map<string, JsonObject>();
 function zeroStruct(name: string): JsonObject {
   let z = zeroStructs.get(name);
   if (z === undefined) {
-    z = structEncoder(name).encode({}, { path: [], struct: name, first: undefined });
+    z = structEncoder(name).encode({}, { path: [], struct: name, first: undefined, share: false });
     zeroStructs.set(name, z);
   }
   return z;
@@ -230,10 +232,12 @@ function encoderFor(t: GoType): Encoder {
     }
     case 'list': {
       const elem = lazyEncoder(t.elem);
-      return (v, ctx) => {
+      const encoder: Encoder = (v, ctx) => {
         if (v === null) return null;
         if (!Array.isArray(v)) return typeError(ctx, v, t);
+        if (ctx.share && normalLists.get(v) === encoder) return v as JsonValue[];
         const out: JsonValue[] = new Array<JsonValue>(v.length);
+        let same = ctx.share;
         for (let i = 0; i < v.length; i++) {
           try {
             out[i] = elem.run(v[i], ctx);
@@ -241,9 +245,13 @@ function encoderFor(t: GoType): Encoder {
             save(ctx, e);
             out[i] = zeroJson(t.elem);
           }
+          same &&= out[i] === v[i];
         }
-        return out;
+        if (!same) return out;
+        normalLists.set(v, encoder);
+        return v as JsonValue[];
       };
+      return encoder;
     }
     case 'map': {
       const elem = lazyEncoder(t.elem);
@@ -251,6 +259,7 @@ function encoderFor(t: GoType): Encoder {
         if (v === null) return null;
         if (!isJsonObject(v)) return typeError(ctx, v, t);
         const out: JsonObject = {};
+        let same = ctx.share;
         for (const k of Object.keys(v)) {
           let value: JsonValue;
           try {
@@ -259,9 +268,10 @@ function encoderFor(t: GoType): Encoder {
             save(ctx, e);
             value = zeroJson(t.elem);
           }
+          same &&= value === v[k];
           setOwn(out, k, value);
         }
-        return out;
+        return same ? v : out;
       };
     }
     case 'struct': {
@@ -274,6 +284,14 @@ function encoderFor(t: GoType): Encoder {
     }
   }
 }
+
+/**
+ * Lists found already in Go's form by a sharing decode, with the encoder that checked them. The injector
+ * decodes the received pod and later the injected one, which shares the user's lists (2,000 env vars in
+ * Istio's benchmark pod) with it: the second decode returns them at once. Only a sharing decode reads or
+ * writes this, and its callers never edit what it shared.
+ */
+const normalLists = new WeakMap<object, Encoder>();
 
 /** Compiles the element's encoder when it is first run: struct types refer to themselves (JSONSchemaProps). */
 function lazyEncoder(t: GoType): { run: Encoder } {
@@ -326,7 +344,8 @@ function structEncoder(name: string): StructEncoder {
       // the last value, exactly like encoding/json assigning keys one after another.
       let decoded: Array<JsonValue | undefined> | undefined;
       const outer = ctx.struct;
-      for (const key of Object.keys(input)) {
+      const keys = Object.keys(input);
+      for (const key of keys) {
         const f = match(key);
         if (f === undefined) continue;
         ctx.path.push(f.json);
@@ -352,11 +371,21 @@ function structEncoder(name: string): StructEncoder {
         if (f.empty !== undefined && isEmpty(f.empty, value)) continue;
         out[f.json] = value;
       }
-      return out;
+      return ctx.share && sameObject(input, keys, out) ? input : out;
     },
   };
   structEncoders.set(name, enc);
   return enc;
+}
+
+/** out has input's keys, in input's order, with the very same values. */
+function sameObject(input: JsonObject, keys: readonly string[], out: JsonObject): boolean {
+  let i = 0;
+  for (const k in out) {
+    if (keys[i] !== k || input[k] !== out[k]) return false;
+    i++;
+  }
+  return i === keys.length;
 }
 
 /** What an undecoded field contributes: omitted when its zero value would be, else a fresh zero value. */
@@ -382,16 +411,27 @@ function canonicalQuantityError(v: unknown): string {
   return `cannot unmarshal ${goJsonKind(v)} into resource.Quantity`;
 }
 
+export interface NormalizeOptions {
+  /** The caller has already bounded the value's nesting (MAX_JSON_DEPTH). */
+  depthChecked?: boolean;
+  /**
+   * Share with the input every object and list that is already in Go's form (same keys, same order, same
+   * values), so that a later diff against it skips them by identity. The caller must then treat the result
+   * as read-only where it came from the input.
+   */
+  share?: boolean;
+}
+
 /**
  * The JSON Go's encoding/json gives for `json.Marshal(json.Unmarshal(value) as typeName)`.
  * typeName is a table name (Pod, PodSpec, Container, Deployment, ..., DeploymentConfig).
  * Throws K8sError('type') with Go's message on a type mismatch. Does not mutate value.
  */
-export function normalizeAs(typeName: string, value: unknown, opts: { depthChecked?: boolean } = {}): JsonObject {
+export function normalizeAs(typeName: string, value: unknown, opts: NormalizeOptions = {}): JsonObject {
   const name = resolveTypeName(typeName);
   const t: GoType = { k: 'struct', name };
   if (value === null) return zeroJson(t) as JsonObject;
-  const ctx: Ctx = { path: [], struct: name, first: undefined };
+  const ctx: Ctx = { path: [], struct: name, first: undefined, share: opts.share === true };
   if (opts.depthChecked !== true && jsonDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     throw new K8sError('type', `json: exceeded max depth (${MAX_JSON_DEPTH} levels)`);
   }

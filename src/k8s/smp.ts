@@ -539,8 +539,15 @@ function applySetElementOrder(original: JsonObject, patch: JsonObject, schema: S
   }
 }
 
-function mergeMap(original: JsonObject, patch: JsonObject, schema: Schema): JsonObject {
+/**
+ * Copy-on-write: `original` is never written; the result is a new object at this level and every level the
+ * patch reaches, and shares whatever the patch leaves alone. (The patch is the caller's own copy and is
+ * consumed.)
+ */
+function mergeMap(source: JsonObject, patch: JsonObject, schema: Schema): JsonObject {
   if (Object.hasOwn(patch, DIRECTIVE)) return handleMapDirective(patch[DIRECTIVE]!, patch);
+  // Spread creates own data properties, so a "__proto__" key is copied as a key.
+  const original: JsonObject = { ...source };
   applyRetainKeys(original, patch);
   applySetElementOrder(original, patch, schema);
 
@@ -580,7 +587,7 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: Schema): Json
 
 /**
  * Apply `patch` to `original` with strategic-merge-patch semantics for Go type `typeName`
- * (default corev1 Pod). Inputs are not mutated. Throws K8sError('patch') on malformed patches.
+ * (default corev1 Pod). Inputs are not mutated; the result shares the subtrees of `original` that the patch does not reach, so callers copy before editing it in place. Throws K8sError('patch') on malformed patches.
  */
 export function strategicMerge(original: JsonObject, patch: JsonObject, typeName = 'Pod'): JsonObject {
   const name = resolveTypeName(typeName);
@@ -589,5 +596,5 @@ export function strategicMerge(original: JsonObject, patch: JsonObject, typeName
   if (jsonDepth(original, MAX_JSON_DEPTH) > MAX_JSON_DEPTH || jsonDepth(patch, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     fail(`JSON nesting deeper than ${MAX_JSON_DEPTH} levels`);
   }
-  return mergeMap(cloneJson(original), cloneJson(patch), { k: 'struct', name });
+  return mergeMap(original, cloneJson(patch), { k: 'struct', name });
 }

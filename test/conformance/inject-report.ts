@@ -30,7 +30,7 @@ export interface SettingsOverride {
   values?: string;
 }
 
-function compile(c: InjectCase, revision: string, override: SettingsOverride = {}): InjectionSettings {
+export function compileCaseSettings(c: InjectCase, revision: string, override: SettingsOverride = {}): InjectionSettings {
   const s = { ...caseSettings(c), ...override };
   return compileInjectionSettings(
     { config: s.config, values: s.values, mesh: s.mesh },
@@ -103,7 +103,7 @@ export function runKubeInjectCase(c: InjectCase, override: SettingsOverride = {}
   const input = readFileSync(join(TESTDATA, c.input), 'utf8');
   let settings: InjectionSettings;
   try {
-    settings = compile(c, '', override);
+    settings = compileCaseSettings(c, '', override);
   } catch (e) {
     return { ok: false, detail: `settings: ${String(e)}` };
   }
@@ -135,7 +135,7 @@ function firstDiff(a: string, b: string): string {
 export async function runWebhookCase(c: InjectCase, override: SettingsOverride = {}): Promise<CaseOutcome> {
   let settings: InjectionSettings;
   try {
-    settings = compile(c, 'default', override);
+    settings = compileCaseSettings(c, 'default', override);
   } catch (e) {
     return { ok: false, detail: `settings: ${String(e)}` };
   }

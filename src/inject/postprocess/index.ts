@@ -18,4 +18,4 @@ export {
   type ProbeRewriteOptions,
 } from './probes.js';
 export { reorderPod, moveContainer, type ReorderOptions } from './reorder.js';
-export { findSidecar, ownPod, type Pod, type Container, type EnvVar } from './pod.js';
+export { editablePod, findSidecar, ownPod, type Pod, type Container, type EnvVar } from './pod.js';

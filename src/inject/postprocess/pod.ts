@@ -149,6 +149,32 @@ export function ownPod<T extends Pod>(pod: T): T {
   return pod;
 }
 
+/**
+ * The copy the post-processing steps may edit: new objects for exactly what they write (the pod, its
+ * metadata and spec, the container lists, each container and its lifecycle); everything below is shared
+ * with `pod`. The steps replace what they change below that (env lists, probes, annotation maps) instead
+ * of editing it, so the shared parts stay untouched, and the patch diff skips them by identity.
+ */
+export function editablePod(pod: Pod): Pod {
+  const out: Pod = { ...pod };
+  if (pod.metadata) out.metadata = { ...pod.metadata };
+  if (pod.spec) {
+    const spec = { ...pod.spec };
+    for (const key of ['containers', 'initContainers'] as const) {
+      const list: unknown = spec[key];
+      if (!Array.isArray(list)) continue;
+      spec[key] = list.map((c: unknown) => {
+        if (typeof c !== 'object' || c === null || Array.isArray(c)) return c;
+        const copy = { ...(c as Container) };
+        if (typeof copy.lifecycle === 'object' && copy.lifecycle !== null) copy.lifecycle = { ...copy.lifecycle };
+        return copy;
+      }) as Container[];
+    }
+    out.spec = spec;
+  }
+  return out;
+}
+
 /** A deep copy (a plain recursive JSON copy is ~5x faster than structuredClone), unless handed over. */
 export function clonePod(pod: Pod): Pod {
   return owned.has(pod) ? pod : (cloneJson(pod as JsonObject) as Pod);
