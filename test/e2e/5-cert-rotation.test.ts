@@ -177,10 +177,16 @@ describeE2e('e2e 5: certificate rotation with --cert-secret under load', () => {
     const signerOf = (x: X509Certificate): number => cas.findIndex((c) => signs(c, x));
     const renewalsByFirstCa = served.filter((s) => signerOf(s.cert) === 0).length - 1;
     const mutatingBundles = mutating.map((e) => bundleOf(e.object).map((c) => cas.indexOf(c)).join('+')).filter((b, i, a) => i === 0 || b !== a[i - 1]);
+    // How long each CA had been in the mutating caBundle when a cert it signed was first served.
+    const trustedFor = served.map((sv) => {
+      const since = mutating.find((e) => bundleOf(e.object).some((c) => signs(c, sv.cert)))?.at;
+      return since === undefined ? -1 : sv.at - since;
+    });
     const validatingStates = validating.map((e) => `${e.object.webhooks[0]!.failurePolicy}:${bundleOf(e.object).map((c) => cas.indexOf(c)).join('+') || '-'}`);
     process.stderr.write(
       `e2e 5: ${created} pods in ${(loopMs / 1000).toFixed(1)} s, ${failures.length} failed, ${notInjected.length} not injected; ` +
         `served certs ${served.map((s) => `ca${signerOf(s.cert)}@${((s.at - loopStart) / 1000).toFixed(1)}s`).join(' ')}; ` +
+        `new CA trusted ${((trustedFor.find((_, i) => signerOf(served[i]!.cert) === 1) ?? -1) / 1000).toFixed(1)} s before it was served; ` +
         `mutating caBundles ${mutatingBundles.join(' → ')}; validator ${validatingStates.join(' → ')}; ` +
         `scenario ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
@@ -192,6 +198,11 @@ describeE2e('e2e 5: certificate rotation with --cert-secret under load', () => {
     expect(renewalsByFirstCa).toBeGreaterThanOrEqual(1);
     expect(served.every((s) => signerOf(s.cert) >= 0), 'every served cert chains to a CA some caBundle held').toBe(true);
     expect(signerOf(served.at(-1)!.cert)).toBe(1);
+    // The API server had the new CA for about the overlap (8 s) before a cert it signed was served; half of it
+    // allows for the sampling and for events arriving late on a loaded machine.
+    served.forEach((sv, i) => {
+      if (signerOf(sv.cert) > 0) expect(trustedFor[i]).toBeGreaterThanOrEqual(4000);
+    });
     // The bundles went [] → [CA1] → [CA1, CA2] (→ [CA2] once CA1 expired), the same in both configurations.
     expect(mutatingBundles.slice(0, 3)).toEqual(['', '0', '0+1']);
     const finalValidating = validating.at(-1)!.object;
