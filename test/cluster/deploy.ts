@@ -149,8 +149,11 @@ export function startWebhook(p: Paths, s: ClusterState, args: string[]): void {
   writeState(p, s);
 }
 
-/** Both webhooks answer through the API server: an injected dry-run Pod and a refused dry-run Gateway. */
-export async function waitForWebhooks(p: Paths, logFile = join(p.logs, 'mesh-admission.log')): Promise<void> {
+/**
+ * Both webhooks answer through the API server: an injected dry-run Pod and a refused dry-run Gateway. With the
+ * server's `pid`, a server that exits (a refused flag) fails this at once with its log instead of at the timeout.
+ */
+export async function waitForWebhooks(p: Paths, logFile = join(p.logs, 'mesh-admission.log'), pid?: number): Promise<void> {
   const pod = JSON.stringify({
     apiVersion: 'v1',
     kind: 'Pod',
@@ -162,6 +165,7 @@ export async function waitForWebhooks(p: Paths, logFile = join(p.logs, 'mesh-adm
     () => kubectl(p, ['create', '--dry-run=server', '-o', 'json', '-f', '-'], pod).includes('"istio-proxy"'),
     120_000,
     logFile,
+    pid,
   );
   const gateway = JSON.stringify({
     apiVersion: 'networking.istio.io/v1',
@@ -181,6 +185,7 @@ export async function waitForWebhooks(p: Paths, logFile = join(p.logs, 'mesh-adm
     },
     60_000,
     logFile,
+    pid,
   );
 }
 
@@ -239,6 +244,6 @@ export async function deploy(opts: DeployOptions = {}): Promise<{ port: number }
     startWebhook(p, s, localServerArgs(deployment, port, p.pki.webhookCert, p.pki.webhookKey, selfManaged));
   }
   writeState(p, s);
-  await waitForWebhooks(p);
+  await waitForWebhooks(p, undefined, s.pids['mesh-admission']);
   return { port };
 }

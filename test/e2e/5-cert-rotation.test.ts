@@ -126,7 +126,7 @@ describeE2e('e2e 5: certificate rotation with --cert-secret under load', () => {
       cwd: PROJECT_ROOT,
     });
     closeSync(fd);
-    await waitForWebhooks(p, logFile);
+    await waitForWebhooks(p, logFile, child.pid);
 
     // What the webhook port serves, sampled: the renewals and the CA switch as a TLS client sees them.
     const served: Array<{ cert: X509Certificate; at: number }> = [];
