@@ -11,7 +11,9 @@ export interface PemPair {
 export interface CAOptions {
   commonName?: string;
   validityDays?: number;
-  /** Start of validity; defaults to one minute ago so clock skew between nodes does not reject a fresh cert. */
+  /** Life in milliseconds; takes precedence over `validityDays` (short lives in tests, `--ca-validity`). */
+  validityMs?: number;
+  /** Start of validity; defaults to `backdateFor(life)` ago so clock skew between nodes does not reject a fresh cert. */
   notBefore?: Date;
 }
 
@@ -19,6 +21,8 @@ export interface ServingCertOptions {
   dnsNames: string[];
   ipAddresses: string[];
   validityDays?: number;
+  /** Life in milliseconds; takes precedence over `validityDays`. */
+  validityMs?: number;
   notBefore?: Date;
   commonName?: string;
 }
@@ -27,12 +31,31 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 // A small backdate: kube-apiserver hosts with a slightly slow clock would otherwise reject a just-issued cert.
 const BACKDATE_MS = 60 * 1000;
 
-function validityWindow(notBefore: Date | undefined, validityDays: number): { notBeforeDate: Date; notAfterDate: Date } {
-  if (!Number.isFinite(validityDays) || validityDays <= 0) {
-    throw admissionError('MA401_CERT_INVALID', `validityDays must be a positive number, got ${validityDays}`);
+/**
+ * How far before now a certificate of this life starts. A minute covers ordinary clock skew, but a fixed minute
+ * would leave a 60 s certificate expired on issue, so short lives are backdated a tenth of their life instead.
+ */
+export function backdateFor(lifeMs: number): number {
+  return Math.min(BACKDATE_MS, Math.floor(lifeMs / 10));
+}
+
+function lifeMs(opts: { validityDays?: number; validityMs?: number }, defaultDays: number): number {
+  if (opts.validityMs !== undefined) {
+    if (!Number.isFinite(opts.validityMs) || opts.validityMs < 1000) {
+      throw admissionError('MA401_CERT_INVALID', `validityMs must be at least 1000, got ${opts.validityMs}`);
+    }
+    return opts.validityMs;
   }
-  const start = notBefore ?? new Date(Date.now() - BACKDATE_MS);
-  return { notBeforeDate: start, notAfterDate: new Date(start.getTime() + validityDays * DAY_MS) };
+  const days = opts.validityDays ?? defaultDays;
+  if (!Number.isFinite(days) || days <= 0) {
+    throw admissionError('MA401_CERT_INVALID', `validityDays must be a positive number, got ${days}`);
+  }
+  return days * DAY_MS;
+}
+
+function validityWindow(notBefore: Date | undefined, life: number): { notBeforeDate: Date; notAfterDate: Date } {
+  const start = notBefore ?? new Date(Date.now() - backdateFor(life));
+  return { notBeforeDate: start, notAfterDate: new Date(start.getTime() + life) };
 }
 
 /**
@@ -41,7 +64,7 @@ function validityWindow(notBefore: Date | undefined, validityDays: number): { no
  */
 export async function generateCA(opts: CAOptions = {}): Promise<PemPair> {
   const commonName = opts.commonName ?? `mesh-admission-ca-${randomBytes(4).toString('hex')}`;
-  const window = validityWindow(opts.notBefore, opts.validityDays ?? 3650);
+  const window = validityWindow(opts.notBefore, lifeMs(opts, 3650));
   const out = await generate([{ name: 'commonName', value: commonName }], {
     keyType: 'ec',
     curve: 'P-256',
@@ -66,7 +89,7 @@ export async function issueServingCert(ca: PemPair, opts: ServingCertOptions): P
   for (const name of opts.dnsNames) {
     if (name.length === 0 || /\s/.test(name)) throw admissionError('MA401_CERT_INVALID', `not a DNS name: "${name}"`);
   }
-  const window = validityWindow(opts.notBefore, opts.validityDays ?? 365);
+  const window = validityWindow(opts.notBefore, lifeMs(opts, 365));
   const commonName = opts.commonName ?? opts.dnsNames[0] ?? opts.ipAddresses[0]!;
   const altNames = [
     ...opts.dnsNames.map((value) => ({ type: 2 as const, value })),

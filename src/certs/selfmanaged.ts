@@ -3,7 +3,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { Gauge, type Registry } from 'prom-client';
 import { admissionError, describeError } from '../errors.js';
 import { apiErrorInfo, makeApis } from '../kube/client.js';
-import { generateCA, issueServingCert, splitPemCertificates, type PemPair } from './generate.js';
+import { backdateFor, generateCA, issueServingCert, splitPemCertificates, type PemPair } from './generate.js';
 
 /** What the TLS server and the webhook patcher need. `caBundle` is PEM and may hold several CAs during a rotation. */
 export interface CertMaterial {
@@ -18,13 +18,15 @@ export interface SelfManagedCertOptions {
   secretName: string;
   dnsNames: string[];
   ipAddresses?: string[];
-  caValidityDays?: number;
-  servingValidityDays?: number;
+  /** CA life; default 1825 days (`--ca-validity`). */
+  caValidityMs?: number;
+  /** Serving certificate life, never past its CA's notAfter; default 90 days (`--cert-validity`). */
+  servingValidityMs?: number;
   /** Fraction of a certificate's lifetime after which it is replaced; 2/3 leaves a third for retries. */
   renewFraction?: number;
   /**
    * How long a new CA sits in the bundle before it signs: long enough for every replica to read the Secret and
-   * patch the webhook caBundles. Default 15 minutes.
+   * patch the webhook caBundles. Counted from when it joined (its notBefore plus the backdate). Default 15 minutes.
    */
   caOverlapMs?: number;
   /** How often the Secret is re-read and renewal checked. */
@@ -60,6 +62,10 @@ function keyOf(caCerts: string[], keyPem: string): string | undefined {
 }
 
 const DAY_MS = 86_400_000;
+export const DEFAULT_CA_VALIDITY_MS = 1825 * DAY_MS;
+export const DEFAULT_SERVING_VALIDITY_MS = 90 * DAY_MS;
+export const DEFAULT_CA_OVERLAP_MS = 15 * 60_000;
+export const DEFAULT_CHECK_INTERVAL_MS = 60_000;
 const EXPIRY_METRIC = 'mesh_admission_cert_expiry_seconds';
 
 /** One canonical text for a bundle, so a bundle re-read from the Secret compares equal to the one written. */
@@ -70,6 +76,12 @@ const unb64 = (s: string | undefined): string | undefined => (s === undefined ? 
 function window(pem: string): { from: number; to: number } {
   const x = new X509Certificate(pem);
   return { from: new Date(x.validFrom).getTime(), to: new Date(x.validTo).getTime() };
+}
+
+/** When a certificate was issued: its notBefore lies `backdateFor(life)` earlier. */
+function issuedAt(pem: string): number {
+  const w = window(pem);
+  return w.from + backdateFor(w.to - w.from);
 }
 
 /** Decode and check a Secret; undefined when anything is missing or inconsistent, so it gets rebuilt. */
@@ -123,7 +135,7 @@ export class SelfManagedCerts {
   constructor(private readonly opts: SelfManagedCertOptions) {
     this.now = opts.now ?? (() => new Date());
     this.renewFraction = opts.renewFraction ?? 2 / 3;
-    this.caOverlapMs = opts.caOverlapMs ?? 15 * 60_000;
+    this.caOverlapMs = opts.caOverlapMs ?? DEFAULT_CA_OVERLAP_MS;
     if (!(this.renewFraction > 0 && this.renewFraction < 1)) {
       throw admissionError('MA401_CERT_INVALID', `renewFraction must be between 0 and 1, got ${this.renewFraction}`);
     }
@@ -157,7 +169,7 @@ export class SelfManagedCerts {
   /** Load or create the Secret, renew what is due, deliver the result, and keep checking on an interval. */
   async start(): Promise<CertMaterial> {
     const m = await this.syncOnce();
-    const interval = this.opts.checkIntervalMs ?? 60_000;
+    const interval = this.opts.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
     const tick = (): void => {
       this.timer = setTimeout(() => {
         this.syncOnce()
@@ -246,14 +258,13 @@ export class SelfManagedCerts {
    * while the old one keeps signing; only after `caOverlapMs` does the new CA sign a fresh leaf.
    */
   private async plan(stored: Stored | undefined, now: number): Promise<Stored> {
-    const notBefore = new Date(now - 60_000);
-    const caDays = this.opts.caValidityDays ?? 1825;
+    const caMs = this.opts.caValidityMs ?? DEFAULT_CA_VALIDITY_MS;
     const newCa = (): Promise<PemPair> =>
       generateCA({
-        // Dated, so a bundle in the middle of a rotation is readable with openssl.
-        commonName: `${this.opts.secretName}.${this.opts.namespace} CA ${new Date(now).toISOString().slice(0, 10)}`,
-        validityDays: caDays,
-        notBefore,
+        // Dated (to the second, for short test lives), so a bundle in the middle of a rotation is readable with openssl.
+        commonName: `${this.opts.secretName}.${this.opts.namespace} CA ${new Date(now).toISOString().slice(0, 19)}Z`,
+        validityMs: caMs,
+        notBefore: new Date(now - backdateFor(caMs)),
       });
 
     let changed = false;
@@ -270,7 +281,7 @@ export class SelfManagedCerts {
       caKey = stored.caKey;
       nextCaKey = stored.nextCaKey;
       const pending = nextCaKey === undefined ? undefined : keyOf(caCerts.slice(1), nextCaKey);
-      if (pending !== undefined && now >= window(pending).from + this.caOverlapMs) {
+      if (pending !== undefined && now >= issuedAt(pending) + this.caOverlapMs) {
         caCerts = [pending, ...caCerts.filter((c) => c !== pending)];
         caKey = nextCaKey!;
         nextCaKey = undefined;
@@ -298,13 +309,14 @@ export class SelfManagedCerts {
     let key = stored?.key ?? '';
     if (!leafOk) {
       // Never outlive the signing CA: a leaf valid past its issuer would fail verification early anyway.
-      const caLeftDays = (window(signing.certPem).to - now) / DAY_MS;
-      const days = Math.min(this.opts.servingValidityDays ?? 90, caLeftDays);
+      // (At least a second: the shortest life a certificate takes; a CA that close to its end is replaced anyway.)
+      const caLeftMs = window(signing.certPem).to - now;
+      const ms = Math.max(1000, Math.min(this.opts.servingValidityMs ?? DEFAULT_SERVING_VALIDITY_MS, caLeftMs));
       const leaf = await issueServingCert(signing, {
         dnsNames: this.opts.dnsNames,
         ipAddresses: this.opts.ipAddresses ?? [],
-        validityDays: days,
-        notBefore,
+        validityMs: ms,
+        notBefore: new Date(now - backdateFor(ms)),
       });
       cert = leaf.certPem;
       key = leaf.keyPem;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type * as k8s from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import { SelfManagedCerts, type CertMaterial } from '../certs/selfmanaged.js';
@@ -19,6 +20,12 @@ export interface ManagedTlsOptions {
   onEvent?: (level: 'info' | 'warn', message: string) => void;
   registry?: Registry;
   checkIntervalMs?: number;
+  /** Certificate lives and the CA overlap (`--cert-validity`, `--ca-validity`, `--ca-overlap`); see SelfManagedCertOptions. */
+  servingValidityMs?: number;
+  caValidityMs?: number;
+  caOverlapMs?: number;
+  /** More names for the serving cert beside the Service's (`--cert-san`): IP addresses become IP SANs. */
+  extraSans?: string[];
   backoff?: Backoff;
   /** Injectable clock for the certificate lifecycle (tests). */
   now?: () => Date;
@@ -46,11 +53,13 @@ export function serviceDnsNames(service: string, namespace: string): string[] {
 export async function startManagedTls(opts: ManagedTlsOptions): Promise<ManagedTls> {
   let patcher: WebhookPatcher | undefined;
   let latest: CertMaterial | undefined;
+  const extra = opts.extraSans ?? [];
   const certs = new SelfManagedCerts({
     kc: opts.kc,
     namespace: opts.namespace,
     secretName: opts.secretName,
-    dnsNames: serviceDnsNames(opts.service, opts.namespace),
+    dnsNames: [...serviceDnsNames(opts.service, opts.namespace), ...extra.filter((n) => isIP(n) === 0)],
+    ipAddresses: extra.filter((n) => isIP(n) !== 0),
     onUpdate: (m) => {
       const caChanged = latest === undefined || latest.caBundle !== m.caBundle;
       latest = m;
@@ -60,6 +69,9 @@ export async function startManagedTls(opts: ManagedTlsOptions): Promise<ManagedT
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     ...(opts.registry ? { registry: opts.registry } : {}),
     ...(opts.checkIntervalMs !== undefined ? { checkIntervalMs: opts.checkIntervalMs } : {}),
+    ...(opts.servingValidityMs !== undefined ? { servingValidityMs: opts.servingValidityMs } : {}),
+    ...(opts.caValidityMs !== undefined ? { caValidityMs: opts.caValidityMs } : {}),
+    ...(opts.caOverlapMs !== undefined ? { caOverlapMs: opts.caOverlapMs } : {}),
     ...(opts.now ? { now: opts.now } : {}),
   });
   const material = await certs.start();

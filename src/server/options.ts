@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { admissionError } from '../errors.js';
 import { defaultWorkerCount } from '../workers/cpus.js';
@@ -21,6 +22,13 @@ export interface ServeOptions {
   schemaValidation: boolean;
   crds?: string;
   certSecret?: string;
+  /** With `certSecret`: lives of the serving cert and the CA, how long a new CA is trusted before it signs, how often the Secret is checked. */
+  certValidityMs: number;
+  caValidityMs: number;
+  caOverlapMs: number;
+  certCheckIntervalMs: number;
+  /** With `certSecret`: extra DNS names or IP addresses for the serving cert. */
+  certSans: string[];
   patchMutatingWebhook?: string;
   patchValidatingWebhook?: string;
   nativeSidecars: boolean | 'auto';
@@ -42,12 +50,62 @@ export interface ServeOptions {
   monitoringHost: string;
 }
 
-/** `10s`, `500ms`, `2m`, or a bare number of seconds. */
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `10s`, `500ms`, `2m`, `12h`, `90d`, or a bare number of seconds. */
 export function parseDuration(v: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
-  if (!m) throw admissionError('MA500_USAGE', `${flag} wants a duration like 10s, 500ms or 2m, got '${v}'`);
-  const n = Number(m[1]);
-  return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(v.trim());
+  if (!m) throw admissionError('MA500_USAGE', `${flag} wants a duration like 10s, 500ms, 2m, 12h or 90d, got '${v}'`);
+  return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 's']!);
+}
+
+/** The self-managed certificate flags, with the defaults they had before they were flags. */
+const CERT_LIFE_DEFAULTS = {
+  'cert-validity': '90d',
+  'ca-validity': '1825d',
+  'ca-overlap': '15m',
+  'cert-check-interval': '60s',
+} as const;
+type CertLifeFlag = keyof typeof CERT_LIFE_DEFAULTS;
+
+const DNS_NAME = /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+
+/**
+ * Lives that cannot work are refused up front rather than failing hours later: renewal starts at 2/3 of a life,
+ * so the Secret must be checked more often than a third of either life, and a new CA (which joins the bundle at
+ * 2/3 of the old one's life) must start signing before the old one expires, yet only after every replica had a
+ * check interval to read it.
+ */
+function parseCertLives(given: Record<CertLifeFlag, string | undefined>, certSecret: boolean, sans: string[]) {
+  const named = [...(Object.keys(given) as CertLifeFlag[]).filter((f) => given[f] !== undefined).map((f) => `--${f}`), ...(sans.length > 0 ? ['--cert-san'] : [])];
+  if (!certSecret && named.length > 0) {
+    throw admissionError('MA500_USAGE', `${named.join(', ')} only apply to self-managed certificates (--cert-secret)`);
+  }
+  const raw = (f: CertLifeFlag): string => given[f] ?? CERT_LIFE_DEFAULTS[f];
+  const ms = (f: CertLifeFlag): number => {
+    const v = parseDuration(raw(f), `--${f}`);
+    if (v < 1000) throw admissionError('MA500_USAGE', `--${f} must be at least 1s, got '${raw(f)}'`);
+    return v;
+  };
+  const lives = { certValidityMs: ms('cert-validity'), caValidityMs: ms('ca-validity'), caOverlapMs: ms('ca-overlap'), certCheckIntervalMs: ms('cert-check-interval') };
+  const shorter = (a: CertLifeFlag, aMs: number, b: CertLifeFlag, bMs: number, why: string): void => {
+    if (aMs * 3 >= bMs) throw admissionError('MA500_USAGE', `--${a} (${raw(a)}) must be shorter than a third of --${b} (${raw(b)}): ${why}`);
+  };
+  const renewal = 'renewal starts at 2/3 of a life, so a longer interval can let the certificate expire between checks';
+  shorter('cert-check-interval', lives.certCheckIntervalMs, 'cert-validity', lives.certValidityMs, renewal);
+  shorter('cert-check-interval', lives.certCheckIntervalMs, 'ca-validity', lives.caValidityMs, renewal);
+  shorter('ca-overlap', lives.caOverlapMs, 'ca-validity', lives.caValidityMs, 'the new CA joins the bundle at 2/3 of the old one\'s life and must sign before the old one expires');
+  if (lives.caOverlapMs < lives.certCheckIntervalMs) {
+    throw admissionError(
+      'MA500_USAGE',
+      `--ca-overlap (${raw('ca-overlap')}) must be at least --cert-check-interval (${raw('cert-check-interval')}): other replicas read the new CA from the Secret once per interval and must trust it before it signs`,
+    );
+  }
+  const certSans = sans.flatMap((v) => v.split(',')).map((v) => v.trim());
+  for (const n of certSans) {
+    if (isIP(n) === 0 && !DNS_NAME.test(n)) throw admissionError('MA500_USAGE', `--cert-san wants a DNS name or an IP address, got '${n}'`);
+  }
+  return { ...lives, certSans };
 }
 
 function parsePositiveInt(v: string, flag: string): number {
@@ -73,6 +131,13 @@ export const SERVE_USAGE = `usage: npm start -- [options]
   --revision REV            istio.io/rev this instance serves (default 'default')
   --cert-secret NAME        self-managed certificates: keep CA + serving cert in this Secret (in --namespace),
                             renew and rotate them in-process (needs the Kubernetes API)
+  --cert-validity D         with --cert-secret: life of the serving cert, renewed at 2/3 of it (default 90d)
+  --ca-validity D           with --cert-secret: life of the CA, rotated at 2/3 of it (default 1825d)
+  --ca-overlap D            with --cert-secret: a new CA is in the bundle (and every caBundle) this long before it
+                            signs; the old one stays trusted until it expires (default 15m)
+  --cert-check-interval D   with --cert-secret: how often the Secret is re-read and renewal checked (default 60s)
+  --cert-san NAME|IP        with --cert-secret: another DNS name or IP address for the serving cert, beside the
+                            Service's (repeatable, or comma-separated), e.g. for a webhook reached by URL
   --patch-mutating-webhook NAME    keep this MutatingWebhookConfiguration's caBundle current
   --patch-validating-webhook NAME  keep this ValidatingWebhookConfiguration's caBundle current and flip
                             its failurePolicy Ignore->Fail once a dry-run self-check is rejected
@@ -130,6 +195,11 @@ export function parseServeOptions(argv: string[]): ServeOptions {
       'schema-validation': { type: 'boolean', default: false },
       crds: { type: 'string' },
       'cert-secret': { type: 'string' },
+      'cert-validity': { type: 'string' },
+      'ca-validity': { type: 'string' },
+      'ca-overlap': { type: 'string' },
+      'cert-check-interval': { type: 'string' },
+      'cert-san': { type: 'string', multiple: true },
       'patch-mutating-webhook': { type: 'string' },
       'patch-validating-webhook': { type: 'string' },
       'native-sidecars': { type: 'string', default: 'true' },
@@ -166,6 +236,16 @@ export function parseServeOptions(argv: string[]): ServeOptions {
   if ((values['tls-cert-file'] === undefined) !== (values['tls-key-file'] === undefined)) {
     throw admissionError('MA500_USAGE', '--tls-cert-file and --tls-key-file go together');
   }
+  const certLives = parseCertLives(
+    {
+      'cert-validity': values['cert-validity'],
+      'ca-validity': values['ca-validity'],
+      'ca-overlap': values['ca-overlap'],
+      'cert-check-interval': values['cert-check-interval'],
+    },
+    values['cert-secret'] !== undefined,
+    values['cert-san'] ?? [],
+  );
   const workers = values.workers === undefined ? defaultWorkerCount() : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 0 || workers > 256) {
     throw admissionError('MA500_USAGE', `--workers must be an integer 0..256, got '${values.workers}'`);
@@ -187,6 +267,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     schemaValidation: values['schema-validation'],
     crds: values.crds,
     certSecret: values['cert-secret'],
+    ...certLives,
     patchMutatingWebhook: values['patch-mutating-webhook'],
     patchValidatingWebhook: values['patch-validating-webhook'],
     nativeSidecars: values['native-sidecars'] === 'auto' ? 'auto' : parseBoolFlag(values['native-sidecars'], '--native-sidecars'),

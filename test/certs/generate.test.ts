@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import {
+  backdateFor,
   generateCA,
   issueServingCert,
   certExpiry,
@@ -83,6 +84,23 @@ describe('certificate generation', () => {
       /not an IP address/,
     );
     await expect(generateCA({ validityDays: -1 })).rejects.toThrow(/validityDays/);
+  });
+
+  it('backdates a short-lived certificate by a tenth of its life, so a 60 s one is valid now', async () => {
+    expect(backdateFor(90 * 86_400_000)).toBe(60_000);
+    expect(backdateFor(60_000)).toBe(6_000);
+    const before = Date.now();
+    const short = await generateCA({ validityMs: 60_000 });
+    const x = new X509Certificate(short.certPem);
+    const from = new Date(x.validFrom).getTime();
+    const to = new Date(x.validTo).getTime();
+    // X.509 times have whole seconds.
+    expect(from).toBeLessThanOrEqual(before - 5_000);
+    expect(from).toBeGreaterThan(before - 8_000);
+    expect(to - from).toBeGreaterThan(58_000);
+    expect(to).toBeGreaterThan(Date.now() + 50_000);
+    expect(() => assertUsablePair(short.certPem, short.keyPem)).not.toThrow();
+    await expect(generateCA({ validityMs: 999 })).rejects.toThrow(/validityMs must be at least 1000/);
   });
 
   it('splits a bundle into its certificates', () => {

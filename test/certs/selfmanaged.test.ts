@@ -24,8 +24,8 @@ function make(clock: { t: number }, updates: CertMaterial[], registry?: Registry
     namespace: 'ma',
     secretName: 'mesh-admission-certs',
     dnsNames: ['mesh-admission.ma.svc'],
-    caValidityDays: 300,
-    servingValidityDays: 30,
+    caValidityMs: 300 * DAY,
+    servingValidityMs: 30 * DAY,
     onUpdate: (m) => updates.push(m),
     now: () => new Date(clock.t),
     ...(registry ? { registry } : {}),
@@ -135,6 +135,50 @@ describe('SelfManagedCerts', () => {
     expect(updates.map((u) => u.caBundle)).toEqual([first.caBundle, phase1.caBundle, phase2.caBundle, pruned.caBundle]);
   });
 
+  it('with lives of seconds: serves a valid leaf at every step, and trusts each new CA for the overlap before it signs', async () => {
+    const t0 = Date.now();
+    const clock = { t: t0 };
+    const updates: CertMaterial[] = [];
+    const sm = new SelfManagedCerts({
+      kc: fake.kubeConfig(),
+      namespace: 'ma',
+      secretName: 'mesh-admission-certs',
+      dnsNames: ['mesh-admission.ma.svc'],
+      caValidityMs: 45_000,
+      servingValidityMs: 15_000,
+      caOverlapMs: 8_000,
+      onUpdate: (m) => updates.push(m),
+      now: () => new Date(clock.t),
+    });
+    /** When each CA first appeared in a delivered bundle. */
+    const trustedSince = new Map<string, number>();
+    const leaves = new Set<string>();
+    const signers = new Set<string>();
+    let maxBundle = 0;
+    for (; clock.t < t0 + 100_000; clock.t += 1000) {
+      const m = await sm.syncOnce();
+      const bundle = splitPemCertificates(m.caBundle);
+      maxBundle = Math.max(maxBundle, bundle.length);
+      for (const c of bundle) if (!trustedSince.has(c)) trustedSince.set(c, clock.t);
+      const x = new X509Certificate(m.cert);
+      expect(new Date(x.validFrom).getTime(), 'leaf not yet valid').toBeLessThanOrEqual(clock.t);
+      expect(new Date(x.validTo).getTime(), 'leaf expired').toBeGreaterThan(clock.t);
+      const signer = bundle.find((c) => signedBy(m.cert, c));
+      expect(signer, 'leaf signed by a CA outside the bundle').toBeDefined();
+      const ca = new X509Certificate(signer!);
+      expect(new Date(ca.validTo).getTime(), 'signing CA expired').toBeGreaterThan(clock.t);
+      // The very first CA signs at once: no webhook configuration could hold an older bundle.
+      if (signers.size > 0 && !signers.has(signer!)) expect(clock.t - trustedSince.get(signer!)!).toBeGreaterThanOrEqual(8_000);
+      signers.add(signer!);
+      leaves.add(m.cert);
+    }
+    // 100 s of 45 s CAs rotated at 30 s: at least two rotations; 15 s leaves renewed at 10 s (or cut short by the CA).
+    expect(signers.size).toBeGreaterThanOrEqual(3);
+    expect(leaves.size).toBeGreaterThanOrEqual(8);
+    expect(maxBundle).toBe(2);
+    expect(updates.length).toBeGreaterThanOrEqual(leaves.size);
+  });
+
   it('adopts a renewal written by another replica when its own update conflicts', async () => {
     const clock = { t: Date.now() };
     const a: CertMaterial[] = [];
@@ -169,8 +213,8 @@ describe('SelfManagedCerts', () => {
       namespace: 'ma',
       secretName: 'mesh-admission-certs',
       dnsNames: ['mesh-admission.ma.svc'],
-      caValidityDays: 300,
-      servingValidityDays: 30,
+      caValidityMs: 300 * DAY,
+      servingValidityMs: 30 * DAY,
       onUpdate: (m) => b.push(m),
       now: () => new Date(clock.t),
       checkIntervalMs: 30,

@@ -36,8 +36,26 @@ export function renderManifests(p: Paths): Obj[] {
     .filter((o): o is Obj => o !== null);
 }
 
-/** The container args of the manifests' Deployment, adapted to a local process (flags that need a pod removed). */
-export function localServerArgs(deployment: Obj, port: number, certFile: string, keyFile: string): string[] {
+/** Certificate lives for `deploy --self-managed-certs`, as the server's flags take them. */
+export interface CertLives {
+  certValidity: string;
+  caValidity: string;
+  caOverlap: string;
+  certCheckInterval: string;
+}
+
+/**
+ * Short enough that a test sees serving-cert renewals (every 10 s) and a CA rotation (new CA in the bundle
+ * 25.5 s after the first was made, signing 8 s later, the old one expiring at 40.5 s) within a minute.
+ */
+export const SHORT_CERT_LIVES: CertLives = { certValidity: '15s', caValidity: '45s', caOverlap: '8s', certCheckInterval: '1s' };
+
+/**
+ * The container args of the manifests' Deployment, adapted to a local process (flags that need a pod removed).
+ * With `selfManaged`, the Deployment's own certificate flags stay (`--cert-secret`, `--patch-*-webhook`), with
+ * these lives and 127.0.0.1 as an extra SAN for the URL webhook; otherwise the files `up` made are served.
+ */
+export function localServerArgs(deployment: Obj, port: number, certFile: string, keyFile: string, selfManaged?: CertLives): string[] {
   const spec = deployment['spec'] as { template: { spec: { containers: Array<{ args?: string[] }> } } };
   const args = [...(spec.template.spec.containers[0]?.args ?? [])];
   const out: string[] = [];
@@ -45,7 +63,7 @@ export function localServerArgs(deployment: Obj, port: number, certFile: string,
     const a = args[i]!;
     // Self-managed certificates name the Service's DNS names only; a URL webhook on 127.0.0.1 needs an IP
     // SAN, so the local process serves files made by `up` and `deploy` sets caBundle itself.
-    if (a === '--cert-secret' || a === '--patch-mutating-webhook' || a === '--patch-validating-webhook') {
+    if (selfManaged === undefined && (a === '--cert-secret' || a === '--patch-mutating-webhook' || a === '--patch-validating-webhook')) {
       i++;
       continue;
     }
@@ -67,16 +85,36 @@ export function localServerArgs(deployment: Obj, port: number, certFile: string,
     }
     out.push(a);
   }
-  return ['--host', '127.0.0.1', '--port', String(port), ...out, '--tls-cert-file', certFile, '--tls-key-file', keyFile];
+  const certs =
+    selfManaged === undefined
+      ? ['--tls-cert-file', certFile, '--tls-key-file', keyFile]
+      : [
+          '--cert-validity', selfManaged.certValidity,
+          '--ca-validity', selfManaged.caValidity,
+          '--ca-overlap', selfManaged.caOverlap,
+          '--cert-check-interval', selfManaged.certCheckInterval,
+          '--cert-san', '127.0.0.1',
+        ];
+  return ['--host', '127.0.0.1', '--port', String(port), ...out, ...certs];
 }
 
-function pointWebhooksAt(obj: Obj, port: number, caBundle: string): Obj {
+/** `caBundle` undefined leaves it out, for the server's own patcher to fill in. */
+function pointWebhooksAt(obj: Obj, port: number, caBundle: string | undefined): Obj {
   const webhooks = obj['webhooks'] as Array<{ clientConfig: Record<string, unknown> }>;
   for (const w of webhooks) {
     const path = (w.clientConfig['service'] as { path?: string } | undefined)?.path ?? '/';
-    w.clientConfig = { url: `https://127.0.0.1:${port}${path}`, caBundle };
+    w.clientConfig = { url: `https://127.0.0.1:${port}${path}`, ...(caBundle !== undefined ? { caBundle } : {}) };
   }
   return obj;
+}
+
+/** The value of `flag` in the Deployment's container args. */
+export function deploymentArg(deployment: Obj, flag: string): string {
+  const spec = deployment['spec'] as { template: { spec: { containers: Array<{ args?: string[] }> } } };
+  const args = spec.template.spec.containers[0]?.args ?? [];
+  const i = args.indexOf(flag);
+  if (i < 0 || args[i + 1] === undefined) throw new Error(`the manifests' Deployment has no ${flag}`);
+  return args[i + 1]!;
 }
 
 /** A Node standing in for a kubelet: `--native-sidecars auto` decides from the nodes' kubelet versions. */
@@ -111,20 +149,23 @@ export function startWebhook(p: Paths, s: ClusterState, args: string[]): void {
   writeState(p, s);
 }
 
-/** Both webhooks answer through the API server: an injected dry-run Pod and a refused dry-run Gateway. */
-export async function waitForWebhooks(p: Paths): Promise<void> {
+/**
+ * Both webhooks answer through the API server: an injected dry-run Pod and a refused dry-run Gateway. With the
+ * server's `pid`, a server that exits (a refused flag) fails this at once with its log instead of at the timeout.
+ */
+export async function waitForWebhooks(p: Paths, logFile = join(p.logs, 'mesh-admission.log'), pid?: number): Promise<void> {
   const pod = JSON.stringify({
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'webhook-probe', namespace: 'default', labels: { 'sidecar.istio.io/inject': 'true' } },
     spec: { containers: [{ name: 'app', image: 'busybox' }] },
   });
-  const logFile = join(p.logs, 'mesh-admission.log');
   await waitFor(
     'the injection webhook through the API server',
     () => kubectl(p, ['create', '--dry-run=server', '-o', 'json', '-f', '-'], pod).includes('"istio-proxy"'),
     120_000,
     logFile,
+    pid,
   );
   const gateway = JSON.stringify({
     apiVersion: 'networking.istio.io/v1',
@@ -144,10 +185,41 @@ export async function waitForWebhooks(p: Paths): Promise<void> {
     },
     60_000,
     logFile,
+    pid,
   );
 }
 
-export async function deploy(): Promise<{ port: number }> {
+/** The manifests' webhook configurations, pointed at a local process on `port`; no `caBundle` leaves it to the server. */
+export function webhookConfigurations(objs: Obj[], port: number, caBundle: string | undefined): Obj[] {
+  return objs.filter((o) => o.kind.endsWith('WebhookConfiguration')).map((o) => pointWebhooksAt(structuredClone(o), port, caBundle));
+}
+
+/** The files `up` made: the webhook CA as a `caBundle`. */
+export const filesCaBundle = (p: Paths): string => readFileSync(p.pki.webhookCaCert).toString('base64');
+
+export function applyWebhookConfigurations(p: Paths, webhooks: Obj[]): void {
+  // Server-side apply with force: whatever patched caBundle or failurePolicy since (a self-managing server,
+  // a test) loses those fields to this install again; a client-side apply would leave them alone.
+  kubectl(p, ['apply', '--server-side', '--force-conflicts', '--field-manager=mesh-admission-e2e', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: webhooks }));
+}
+
+/**
+ * Before a self-managing server starts, as on a first install: no certificate Secret (one left by an earlier
+ * run would be adopted, with its lives) and the webhook configurations created afresh, without caBundle and with
+ * the validator at the manifests' Ignore.
+ */
+export function freshSelfManagedInstall(p: Paths, deployment: Obj, webhooks: Obj[]): void {
+  kubectl(p, ['delete', 'secret', deploymentArg(deployment, '--cert-secret'), '-n', 'mesh-admission', '--ignore-not-found']);
+  for (const w of webhooks) kubectl(p, ['delete', w.kind, w.metadata.name, '--ignore-not-found']);
+  applyWebhookConfigurations(p, webhooks);
+}
+
+export interface DeployOptions {
+  /** Run with the Deployment's `--cert-secret` and webhook patching instead of files, with these lives. */
+  selfManagedCerts?: CertLives;
+}
+
+export async function deploy(opts: DeployOptions = {}): Promise<{ port: number }> {
   const p = paths();
   const s = readState(p);
   if (!s?.pids['kube-apiserver']) throw new Error('no cluster is up: run `npm run -s cluster -- up` first');
@@ -155,23 +227,23 @@ export async function deploy(): Promise<{ port: number }> {
   const objs = renderManifests(p);
   const port = s.ports.webhook ?? (await freePort());
   s.ports.webhook = port;
-  const caBundle = readFileSync(p.pki.webhookCaCert).toString('base64');
+  const selfManaged = opts.selfManagedCerts;
   const deployment = objs.find((o) => o.kind === 'Deployment');
   if (!deployment) throw new Error('manifests/ render no Deployment');
-  const install = objs
-    .filter((o) => o.kind !== 'Deployment')
-    .map((o) => (o.kind === 'MutatingWebhookConfiguration' || o.kind === 'ValidatingWebhookConfiguration' ? pointWebhooksAt(o, port, caBundle) : o));
   // Namespace, ServiceAccount and RBAC first: the process needs its token before the webhooks go live.
-  const first = install.filter((o) => !o.kind.endsWith('WebhookConfiguration'));
+  const first = objs.filter((o) => o.kind !== 'Deployment' && !o.kind.endsWith('WebhookConfiguration'));
   kubectl(p, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...first, fakeNode('e2e-node', 'v1.37.2')] }));
   writeServiceAccountKubeconfig(p, s, serviceAccountToken(p));
   await stopComponent(p, s, 'mesh-admission');
-  startWebhook(p, s, localServerArgs(deployment, port, p.pki.webhookCert, p.pki.webhookKey));
+  if (selfManaged === undefined) {
+    startWebhook(p, s, localServerArgs(deployment, port, p.pki.webhookCert, p.pki.webhookKey));
+    applyWebhookConfigurations(p, webhookConfigurations(objs, port, filesCaBundle(p)));
+  } else {
+    // The configurations exist before the server, which then fills in caBundle and promotes the validator.
+    freshSelfManagedInstall(p, deployment, webhookConfigurations(objs, port, undefined));
+    startWebhook(p, s, localServerArgs(deployment, port, p.pki.webhookCert, p.pki.webhookKey, selfManaged));
+  }
   writeState(p, s);
-  const webhooks = install.filter((o) => o.kind.endsWith('WebhookConfiguration'));
-  // Server-side apply with force: whatever patched caBundle or failurePolicy since (a self-managing server,
-  // a test) loses those fields to this install again; a client-side apply would leave them alone.
-  kubectl(p, ['apply', '--server-side', '--force-conflicts', '--field-manager=mesh-admission-e2e', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: webhooks }));
-  await waitForWebhooks(p);
+  await waitForWebhooks(p, undefined, s.pids['mesh-admission']);
   return { port };
 }

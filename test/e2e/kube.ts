@@ -94,22 +94,24 @@ export const containerNames = (pod: PodLike): { init: string[]; main: string[] }
   main: pod.spec.containers.map((c) => c.name),
 });
 
-/** A raw HTTPS call to the API server as the admin, for bodies kubectl would change or refuse client-side. */
-export function apiRequest(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+/** Where and how to reach the API server as the admin. */
+function adminTarget(): { host: string; port: number; ca: Buffer; cert: Buffer; key: Buffer } {
   const p = paths();
   const s = readState(p);
   if (!s) throw new Error('no cluster state');
+  return { host: '127.0.0.1', port: s.ports.apiserver, ca: readFileSync(p.pki.caCert), cert: readFileSync(p.pki.adminCert), key: readFileSync(p.pki.adminKey) };
+}
+
+/** A raw HTTPS call to the API server as the admin, for bodies kubectl would change or refuse client-side. */
+export function apiRequest(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+  const target = adminTarget();
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
       {
-        host: '127.0.0.1',
-        port: s.ports.apiserver,
+        ...target,
         method,
         path,
-        ca: readFileSync(p.pki.caCert),
-        cert: readFileSync(p.pki.adminCert),
-        key: readFileSync(p.pki.adminKey),
         headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
       },
       (res) => {
@@ -121,4 +123,36 @@ export function apiRequest(method: string, path: string, body?: unknown): Promis
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+export interface WatchEvent<T> {
+  type: string;
+  object: T;
+  /** Local time the event arrived. */
+  at: number;
+}
+
+/**
+ * A watch on `path` (a collection URL with its query, e.g. a field selector and the resourceVersion to start
+ * after): every event arrives, none is lost between polls. Stop it with the returned function.
+ */
+export function watchApi<T>(path: string, onEvent: (e: WatchEvent<T>) => void): () => void {
+  const sep = path.includes('?') ? '&' : '?';
+  const req = request({ ...adminTarget(), method: 'GET', path: `${path}${sep}watch=1` }, (res) => {
+    let buf = '';
+    res.on('data', (c: Buffer) => {
+      buf += c.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (line !== '') onEvent({ ...(JSON.parse(line) as { type: string; object: T }), at: Date.now() });
+      }
+    });
+  });
+  req.on('error', () => {
+    // Ends with stop(); a broken watch shows as missing events in the assertions.
+  });
+  req.end();
+  return () => req.destroy();
 }
