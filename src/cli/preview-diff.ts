@@ -34,6 +34,7 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
 const SHORT_VALUE = 40;
 /** `old → new` for short scalars (an image, a quantity), nothing for anything longer or structured. */
 function transition(a: JsonValue | undefined, b: JsonValue | undefined): string {
+  if (a === undefined && b === undefined) return '';
   const text = (v: JsonValue | undefined): string | undefined =>
     v === undefined ? '(none)' : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
   const ta = text(a);

@@ -63,6 +63,10 @@ describe('podChanges', () => {
   it('reports an env order change only when no entry changed', () => {
     const b = pod([app, proxy({ env: [{ name: 'B', value: '2' }, { name: 'A', value: '1' }] })]);
     expect(podChanges(pod([app, proxy()]), b)).toEqual(['istio-proxy env order']);
+    const fromField = pod([app, proxy({ env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: 'x' } } }, { name: 'B', value: '2' }] })]);
+    expect(podChanges(pod([app, proxy()]), fromField)).toEqual(['istio-proxy env A changed 1 → (none)']);
+    const otherField = pod([app, proxy({ env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: 'y' } } }, { name: 'B', value: '2' }] })]);
+    expect(podChanges(fromField, otherField)).toEqual(['istio-proxy env A changed']);
   });
 
   it('shows a sidecar moving between native and classic as a move, and added or removed containers', () => {
