@@ -3,6 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PROJECT_ROOT, paths } from '../cluster/control-plane.js';
+import { TEMPLATE_HASH_ANNOTATION } from '../../src/config/types.js';
+import { compileInjectionSettings } from '../../src/inject/engine.js';
+import { outcomeOf, podFromTemplate } from '../../src/cli/preview.js';
+import type { JsonObject } from '../../src/k8s/json.js';
 import { testTempDir } from '../tmp.js';
 import { apply, createNamespace, deleteNamespace, describeE2e, eventually, getJson, kubectl, uniqueName, type PodLike } from './kube.js';
 
@@ -81,6 +85,31 @@ describeE2e('e2e 10: preview a configuration change on the running pods', () => 
     });
   });
   afterAll(() => deleteNamespace(ns));
+
+  it("the pod rebuilt from its ReplicaSet's template and injected with the current configuration is the stored pod, as far as injection goes", () => {
+    const stored = getJson<{ items: JsonObject[] }>(['get', 'pods', '-n', ns, '-l', 'app=web']).items[0]!;
+    const owner = (stored.metadata as { ownerReferences: Array<{ name: string }> }).ownerReferences[0]!;
+    const rs = getJson<{ spec: { template: JsonObject } }>(['get', 'replicaset', owner.name, '-n', ns]);
+    const settings = compileInjectionSettings({ ...current, mesh }, { revision: 'default', nativeSidecars: true });
+    const o = outcomeOf(settings, podFromTemplate(stored, rs.spec.template), true);
+    expect(o.kind).toBe('injected');
+    // What injection decides; the API server's later defaults (imagePullPolicy, ...) and the token volume are not.
+    type C = { name: string; image?: string; args?: string[]; env?: Array<{ name: string; value?: string }>; resources?: unknown };
+    type P = { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: { initContainers?: C[]; containers: C[]; volumes?: Array<{ name: string }> } };
+    const view = (p: P) => ({
+      labels: p.metadata.labels,
+      annotations: Object.fromEntries(Object.entries(p.metadata.annotations ?? {}).filter(([k]) => k !== TEMPLATE_HASH_ANNOTATION)),
+      containers: [...(p.spec.initContainers ?? []), ...p.spec.containers].map((c) => ({
+        name: c.name,
+        image: c.image,
+        args: c.args,
+        env: (c.env ?? []).map((e) => [e.name, e.value]),
+        resources: c.resources,
+      })),
+      volumes: (p.spec.volumes ?? []).map((v) => v.name).filter((n) => !n.startsWith('kube-api-access-')),
+    });
+    expect(view((o as { pod: unknown }).pod as P)).toEqual(view(stored as unknown as P));
+  });
 
   it("the cluster's own configuration as the proposal: every workload unchanged, exit 0 even with --exit-code", () => {
     const r = preview('--config', configDir({ config: current.config, values: current.values }), '--exit-code');
