@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { admissionError, describeError } from '../errors.js';
 import { readRawConfigDir } from '../config/dir-source.js';
-import { TEMPLATE_HASH_ANNOTATION, type RawInjectConfig } from '../config/types.js';
+import { TEMPLATE_HASH_ANNOTATION, hashRawConfig, type RawInjectConfig } from '../config/types.js';
 import { canaryInject } from '../inject/canary.js';
 import { deployMetaFromPod } from '../inject/owner.js';
 import { applyPatch } from '../inject/patch.js';
 import { STATUS_ANNOTATION } from '../inject/status.js';
 import type { InjectionSettings } from '../inject/types.js';
-import { injectAdmission } from '../inject/webhook.js';
+import { parseInjectionPolicy, type InjectionPolicy } from '../inject/policy/rules.js';
+import { fromCustomResource, sortResources, type ProxyConfigResource } from '../inject/proxyconfig-crs.js';
+import { injectAdmission, type WebhookInjectOptions } from '../inject/webhook.js';
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../k8s/json.js';
 import { normalizeAs } from '../k8s/normalize.js';
 import { printYaml } from '../k8s/yaml-print.js';
@@ -17,7 +19,7 @@ import { apiErrorInfo, type KubeApis } from '../kube/client.js';
 import { buildInjectionSettings } from '../workers/engines.js';
 import { apiCall, cliApis, injectorConfigMaps, toJson } from './cluster.js';
 import { parseVerbArgs } from './args.js';
-import type { CliIO } from './io.js';
+import { readInput, type CliIO } from './io.js';
 import { compareOutcomes, unifiedDiff, type Comparison, type Outcome } from './preview-diff.js';
 
 export const PREVIEW_USAGE = `usage: mesh-admission preview (--config DIR | --configmap NS/NAME) [-n NS] [-v] [options]
@@ -31,6 +33,8 @@ export const PREVIEW_USAGE = `usage: mesh-admission preview (--config DIR | --co
   -n, --namespace NS         only workloads in this namespace (default all)
   -v, --verbose              also print a unified diff of the injected pod YAML of each changed workload
   --exit-code                exit 1 when some workload would change (as git diff --exit-code)
+  --injection-policy FILE    the server's --injection-policy: a pod it denies shows as denied
+  --watch-proxyconfigs       apply the cluster's ProxyConfig resources, as a server with this flag does
   -r, --revision REV         the revision: its ConfigMaps get the -<revision> suffix, and only pods it
                              injected are previewed (default: default)
   -i, --istioNamespace NS    namespace of the current injector ConfigMaps (default istio-system)
@@ -51,6 +55,8 @@ function parse(argv: string[]) {
       namespace: { type: 'string', short: 'n' },
       verbose: { type: 'boolean', short: 'v' },
       'exit-code': { type: 'boolean' },
+      'injection-policy': { type: 'string' },
+      'watch-proxyconfigs': { type: 'boolean' },
       revision: { type: 'string', short: 'r', default: 'default' },
       istioNamespace: { type: 'string', short: 'i', default: 'istio-system' },
       injectConfigMapName: { type: 'string', default: 'istio-sidecar-injector' },
@@ -207,13 +213,16 @@ export function nativeSidecarsOf(live: JsonObject): boolean {
  * it is not injected, or the denial. No template hash is stamped: it differs for any other text, and says
  * nothing about what the pod would run.
  */
-export function outcomeOf(settings: InjectionSettings, pod: JsonObject, nativeSidecars: boolean): Outcome {
+export function outcomeOf(settings: InjectionSettings, pod: JsonObject, nativeSidecars: boolean, extra: ClusterInputs = {}): Outcome {
   const namespace = str(obj(pod.metadata).namespace);
-  const d = injectAdmission(settings, { uid: 'preview', namespace, object: pod }, '/inject', { nativeSidecars: () => nativeSidecars });
+  const d = injectAdmission(settings, { uid: 'preview', namespace, object: pod }, '/inject', { ...extra, nativeSidecars: () => nativeSidecars });
   if (!d.allowed) return { kind: 'denied', message: d.message ?? d.reason };
   if (d.reason !== 'injected') return { kind: 'skipped', reason: (d.detail ?? d.reason).split('; ')[0] || d.reason, pod: normalizeAs('Pod', pod) };
   return { kind: 'injected', pod: normalizeAs('Pod', applyPatch(pod, (d.patch ?? []) as never)) };
 }
+
+/** What else the webhook reads, the same for both configurations. */
+export type ClusterInputs = Pick<WebhookInjectOptions, 'proxyConfigs' | 'policy'>;
 
 /** The YAML of an outcome's pod for the diff (nothing for a denial). */
 function outcomeYaml(o: Outcome): string {
@@ -233,21 +242,21 @@ const OWNER_KINDS: Readonly<Record<string, OwnerKind>> = {
 };
 
 /** The pod before injection, and a note when it could only be approximated. */
-async function preInjectionPod(apis: KubeApis, live: JsonObject): Promise<{ pod: JsonObject; note?: string }> {
+async function preInjectionPod(apis: KubeApis, live: JsonObject): Promise<{ pod: JsonObject; approximate?: string }> {
   const ref = controllerRef(live);
   const namespace = str(obj(live.metadata).namespace);
-  if (!ref) return { pod: podFromInjected(live), note: 'bare pod: rebuilt from its injected form' };
+  if (!ref) return { pod: podFromInjected(live), approximate: 'bare pod: rebuilt from its injected form' };
   const kind = OWNER_KINDS[`${ref.apiVersion}/${ref.kind}`];
-  if (!kind) return { pod: podFromInjected(live), note: `owner ${ref.kind} has no known pod template: rebuilt from the injected pod` };
+  if (!kind) return { pod: podFromInjected(live), approximate: `owner ${ref.kind} has no known pod template: rebuilt from the injected pod` };
   let owner: unknown;
   try {
     owner = await apis.custom.getNamespacedCustomObject({ ...kind, namespace, name: ref.name });
   } catch (e) {
-    if (apiErrorInfo(e).code === 404) return { pod: podFromInjected(live), note: `${ref.kind} ${ref.name} not found: rebuilt from the injected pod` };
+    if (apiErrorInfo(e).code === 404) return { pod: podFromInjected(live), approximate: `${ref.kind} ${ref.name} not found: rebuilt from the injected pod` };
     throw admissionError('MA701_KUBE_API', `get ${kind.plural} ${namespace}/${ref.name}`, apiErrorInfo(e).message);
   }
   const template = isJsonObject(owner) && isJsonObject(owner.spec) ? owner.spec.template : undefined;
-  if (!isJsonObject(template)) return { pod: podFromInjected(live), note: `${ref.kind} ${ref.name} has no pod template: rebuilt from the injected pod` };
+  if (!isJsonObject(template)) return { pod: podFromInjected(live), approximate: `${ref.kind} ${ref.name} has no pod template: rebuilt from the injected pod` };
   return { pod: podFromTemplate(live, template) };
 }
 
@@ -269,6 +278,19 @@ async function proposedConfig(apis: KubeApis, v: Values, current: RawInjectConfi
   return { raw: { config: data['config']!, values: data['values']!, ...(mesh !== undefined ? { mesh } : {}) }, source };
 }
 
+/** The cluster's ProxyConfig resources, oldest first; none when the CRD is not installed. */
+async function clusterProxyConfigs(apis: KubeApis): Promise<ProxyConfigResource[]> {
+  let res: unknown;
+  try {
+    res = await apis.custom.listClusterCustomObject({ group: 'networking.istio.io', version: 'v1beta1', plural: 'proxyconfigs' });
+  } catch (e) {
+    if (apiErrorInfo(e).code === 404) return [];
+    throw admissionError('MA701_KUBE_API', 'list proxyconfigs.networking.istio.io', apiErrorInfo(e).message);
+  }
+  const items = isJsonObject(res) && Array.isArray(res.items) ? res.items : [];
+  return sortResources(items.flatMap((o) => fromCustomResource(o) ?? []));
+}
+
 /** The server's loader: compile as the holder's build does, then the canary it must inject before going live. */
 function loadSettings(raw: RawInjectConfig, revision: string, what: string): InjectionSettings {
   try {
@@ -283,24 +305,39 @@ function loadSettings(raw: RawInjectConfig, revision: string, what: string): Inj
 export interface WorkloadPreview {
   title: string;
   comparison: Comparison;
-  note?: string;
+  /** Bracketed remarks on the line: how the pod was rebuilt, whether the running pod is stale. */
+  notes: string[];
   diff: string;
 }
 
+export interface PreviewInputs extends ClusterInputs {
+  /** How the pod before injection was approximated, when it was. */
+  approximate?: string;
+  /** The current configuration's hash: a running pod stamped with another one was injected before it. */
+  currentHash?: string;
+}
+
 /** Preview one workload: its pre-injection pod through both configurations. */
-export function previewWorkload(current: InjectionSettings, proposed: InjectionSettings, w: Workload, pod: JsonObject, note?: string): WorkloadPreview {
+export function previewWorkload(current: InjectionSettings, proposed: InjectionSettings, w: Workload, pod: JsonObject, inputs: PreviewInputs = {}): WorkloadPreview {
+  const { approximate, currentHash, ...extra } = inputs;
   const native = nativeSidecarsOf(w.pod);
-  const a = outcomeOf(current, pod, native);
-  const b = outcomeOf(proposed, pod, native);
+  const a = outcomeOf(current, pod, native, extra);
+  const b = outcomeOf(proposed, pod, native, extra);
   const title = `${w.kind} ${w.namespace}/${w.name}`;
   const comparison = compareOutcomes(a, b);
   const slug = `${w.kind}/${w.namespace}/${w.name}`;
   const diff = comparison.changed ? unifiedDiff(outcomeYaml(a), outcomeYaml(b), `current/${slug}`, `proposed/${slug}`) : '';
-  return { title, comparison, ...(note !== undefined ? { note } : {}), diff };
+  const notes: string[] = [];
+  if (approximate !== undefined) notes.push(`approximate: ${approximate}`);
+  const injectedWith = obj(obj(w.pod.metadata).annotations)[TEMPLATE_HASH_ANNOTATION];
+  if (currentHash !== undefined && typeof injectedWith === 'string' && injectedWith !== currentHash) {
+    notes.push(`stale: running pod injected with configuration ${injectedWith}, the current one is ${currentHash}`);
+  }
+  return { title, comparison, notes, diff };
 }
 
 export function formatPreview(p: WorkloadPreview, verbose: boolean): string {
-  const line = `${p.title}: ${p.comparison.summary}${p.note !== undefined ? ` [approximate: ${p.note}]` : ''}\n`;
+  const line = `${p.title}: ${p.comparison.summary}${p.notes.map((n) => ` [${n}]`).join('')}\n`;
   return verbose && p.diff !== '' ? `${line}${p.diff}` : line;
 }
 
@@ -340,10 +377,18 @@ export async function previewCommand(argv: string[], io: CliIO): Promise<number>
       list.items.map((p) => ({ ...toJson(p), kind: 'Pod' })),
       revision,
     );
+    const policyFile = v['injection-policy'];
+    const policy: InjectionPolicy | undefined = policyFile !== undefined ? parseInjectionPolicy(await readInput(io, policyFile), policyFile) : undefined;
+    const proxyConfigs = v['watch-proxyconfigs'] === true ? await clusterProxyConfigs(apis) : undefined;
+    const inputs: PreviewInputs = {
+      currentHash: hashRawConfig(currentRaw),
+      ...(policy !== undefined ? { policy } : {}),
+      ...(proxyConfigs !== undefined ? { proxyConfigs: () => proxyConfigs } : {}),
+    };
     previews = [];
     for (const w of workloads) {
-      const { pod, note } = await preInjectionPod(apis, w.pod);
-      previews.push(previewWorkload(current, proposed, w, pod, note));
+      const { pod, approximate } = await preInjectionPod(apis, w.pod);
+      previews.push(previewWorkload(current, proposed, w, pod, { ...inputs, ...(approximate !== undefined ? { approximate } : {}) }));
     }
     for (const p of previews) io.stdout(formatPreview(p, v.verbose === true));
     io.stdout(countLine(previews, ns !== undefined ? `in namespace ${ns}` : 'in all namespaces'));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { readRawConfigDir } from '../../src/config/dir-source.js';
+import { TEMPLATE_HASH_ANNOTATION } from '../../src/config/types.js';
 import { compileInjectionSettings } from '../../src/inject/engine.js';
+import { parseInjectionPolicy } from '../../src/inject/policy/rules.js';
 import type { JsonObject } from '../../src/k8s/json.js';
 import { compareOutcomes, podChanges, unifiedDiff, type Outcome } from '../../src/cli/preview-diff.js';
 import {
@@ -264,6 +266,23 @@ describe('previewWorkload through the engine', () => {
     expect(formatPreview(p, false)).not.toContain('@@');
     expect(formatPreview(p, true)).toContain('+++ proposed/Deployment/shop/web\n');
     expect(countLine([p], 'in namespace shop')).toBe('1 injected workload in namespace shop: 1 changed, 0 unchanged\n');
+  });
+
+  it('the injection policy applies to both sides: a proposal above its cap shows as denied', () => {
+    const higher = structuredClone(values);
+    higher.global.proxy.resources.limits.cpu = '3';
+    const above = compileInjectionSettings({ ...raw, values: JSON.stringify(higher) });
+    const policy = parseInjectionPolicy('maxProxyResources: {cpu: 2500m}\n', 'policy.yaml');
+    const p = previewWorkload(current, above, w, submitted, { policy });
+    expect(p.comparison.summary).toMatch(/^injected → denied \(denied by the injection policy: .*resources\.limits\.cpu to 3, above maxProxyResources cpu 2500m/);
+    expect(previewWorkload(current, above, w, submitted).comparison.summary).toContain('istio-proxy resources.limits.cpu 2 → 3');
+  });
+
+  it('notes a running pod stamped with another configuration hash, and how a pod was approximated', () => {
+    const stale = { ...w, pod: { ...w.pod, metadata: { annotations: { [TEMPLATE_HASH_ANNOTATION]: 'aaaa' } } } };
+    expect(previewWorkload(current, current, stale, submitted, { currentHash: 'aaaa' }).notes).toEqual([]);
+    const line = formatPreview(previewWorkload(current, current, stale, submitted, { currentHash: 'bbbb', approximate: 'bare pod' }), false);
+    expect(line).toBe('Deployment shop/web: unchanged [approximate: bare pod] [stale: running pod injected with configuration aaaa, the current one is bbbb]\n');
   });
 
   it('the native-sidecar choice comes from the running pod', () => {

@@ -13,7 +13,8 @@ import { apply, createNamespace, deleteNamespace, describeE2e, eventually, getJs
 /**
  * Scenario 10: `preview` against the real API server. A Deployment and a bare pod are injected by the running
  * webhook; previewing the cluster's own configuration reports both unchanged, a proposal that changes a proxy
- * resource or adds a proxy env var reports them changed, naming the change, and an invalid proposal is refused.
+ * resource or adds a proxy env var reports them changed, naming the change (and a ProxyConfig resource applies to
+ * both sides with --watch-proxyconfigs), and an invalid proposal is refused.
  * Nothing in the cluster is written by preview.
  */
 
@@ -154,6 +155,21 @@ describeE2e('e2e 10: preview a configuration change on the running pods', () => 
     expect(getJson<{ metadata: { resourceVersion: string } }>(['get', ...INJECT_CM]).metadata.resourceVersion).toBe(before);
     const pods = getJson<{ items: PodLike[] }>(['get', 'pods', '-n', ns, '-l', 'app=web']).items;
     expect(pods.every((p) => JSON.stringify(p).includes('ISTIO_META_PREVIEW') === false)).toBe(true);
+  });
+
+  it('--watch-proxyconfigs applies the cluster\'s ProxyConfig to both sides: one setting the same env var hides the proposal\'s', () => {
+    const pc = apply({
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'ProxyConfig',
+      metadata: { name: 'preview-env', namespace: ns },
+      spec: { environmentVariables: { ISTIO_META_PREVIEW: 'from-proxyconfig' } },
+    });
+    expect(pc.ok).toBe(true);
+    const without = preview('--configmap', `${ns}/proposal`);
+    expect(without.stdout.split('\n').find((l) => l.startsWith(`Deployment ${ns}/web: `))).toContain('istio-proxy env ISTIO_META_PREVIEW added');
+    const r = preview('--configmap', `${ns}/proposal`, '--watch-proxyconfigs');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(`Deployment ${ns}/web: unchanged\n`);
   });
 
   it('an invalid proposal is refused by the server loader with exit 2, naming where it came from', () => {
