@@ -31,6 +31,10 @@ const VERBS: Record<string, { summary: string; run: (argv: string[], io: CliIO) 
     summary: 'list injected pods whose template hash differs from the current configuration',
     run: async (argv, io) => (await import('./stale-pods.js')).stalePodsCommand(argv, io),
   },
+  preview: {
+    summary: 'what a proposed injector configuration would change in the injected workloads running now',
+    run: async (argv, io) => (await import('./preview.js')).previewCommand(argv, io),
+  },
 };
 
 export function usage(): string {
