@@ -60,6 +60,9 @@ if (kind === 'echo') {
     // Production logs one JSON line per admission; pay for it here too, just not to a terminal.
     logger: pino({ level: 'info' }, pino.destination('/dev/null')),
     tls: { key: leaf.keyPem, cert: leaf.certPem },
+    // Throughput, not admission control: the load's 50 connections stay below the in-flight bound, which would
+    // otherwise answer the 33rd concurrent request 429 (what --max-in-flight does in production).
+    limits: { maxInFlight: 64 },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
