@@ -321,6 +321,12 @@ interface StructEncoder {
 
 const structEncoders = new Map<string, StructEncoder>();
 
+/**
+ * Frozen objects found already in Go's form, with the struct encoder that checked them: the parts of cached
+ * template patches, which every injected pod shares. Frozen, they cannot have changed since.
+ */
+const frozenNormal = new WeakMap<object, StructEncoder>();
+
 function structEncoder(name: string): StructEncoder {
   const hit = structEncoders.get(name);
   if (hit) return hit;
@@ -340,6 +346,7 @@ function structEncoder(name: string): StructEncoder {
   const match = (key: string): CompiledField | undefined => byJson.get(key) ?? byLower.get(key.toLowerCase());
   const enc: StructEncoder = {
     encode(input, ctx) {
+      if (ctx.share && frozenNormal.get(input) === enc) return input;
       // Decode in document order (errors surface in the order Go meets them); a repeated field keeps
       // the last value, exactly like encoding/json assigning keys one after another.
       let decoded: Array<JsonValue | undefined> | undefined;
@@ -371,7 +378,9 @@ function structEncoder(name: string): StructEncoder {
         if (f.empty !== undefined && isEmpty(f.empty, value)) continue;
         out[f.json] = value;
       }
-      return ctx.share && sameObject(input, keys, out) ? input : out;
+      if (!ctx.share || !sameObject(input, keys, out)) return out;
+      if (Object.isFrozen(input)) frozenNormal.set(input, enc);
+      return input;
     },
   };
   structEncoders.set(name, enc);

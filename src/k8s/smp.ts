@@ -11,7 +11,7 @@
  */
 import { K8sError } from './errors.js';
 import { type GoType, goStruct, goTypeString, resolveTypeName } from './gotypes.js';
-import { type JsonObject, type JsonValue, MAX_JSON_DEPTH, cloneJson, isJsonObject, jsonDepth, setOwn } from './json.js';
+import { type JsonObject, type JsonValue, MAX_JSON_DEPTH, isJsonObject, jsonDepth, setOwn } from './json.js';
 
 const DIRECTIVE = '$patch';
 const REPLACE = 'replace';
@@ -89,43 +89,63 @@ function fmtGo(v: JsonValue | undefined): string {
 }
 
 /** Removes `$patch`-marked maps (and list items) from a value being added wholesale. */
+/**
+ * The value without `$patch` directives (an object carrying one is dropped). Pure: parts without directives are
+ * returned as they are, so a cached (frozen) template patch can be shared by every pod it is merged into.
+ */
 function removeDirectives(v: JsonValue): { value: JsonValue; keep: boolean } {
-  if (v === null) return { value: v, keep: true };
   if (Array.isArray(v)) {
-    const res: JsonValue[] = [];
-    for (const item of v) {
+    let out: JsonValue[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const item = v[i]!;
       const r = removeDirectives(item);
-      if (r.keep) res.push(r.value);
+      if (out === undefined && (!r.keep || r.value !== item)) out = v.slice(0, i);
+      if (out !== undefined && r.keep) out.push(r.value);
     }
-    return { value: res, keep: true };
+    return { value: out ?? v, keep: true };
   }
   if (isJsonObject(v)) {
     if (Object.hasOwn(v, DIRECTIVE)) return { value: null, keep: false };
+    let out: JsonObject | undefined;
     for (const k of Object.keys(v)) {
       const r = removeDirectives(v[k]!);
-      if (r.keep) setOwn(v, k, r.value);
-      else delete v[k];
+      if (!r.keep) delete (out ??= { ...v })[k];
+      else if (r.value !== v[k]) setOwn((out ??= { ...v }), k, r.value);
     }
-    return { value: v, keep: true };
+    return { value: out ?? v, keep: true };
   }
   return { value: v, keep: true };
 }
 
-function discardNulls(v: JsonValue): void {
+/** The value without null-valued keys at any depth (list items stay); pure like removeDirectives. */
+function withoutNulls(v: JsonValue): JsonValue {
   if (Array.isArray(v)) {
-    for (const item of v) discardNulls(item);
-  } else if (isJsonObject(v)) {
-    for (const k of Object.keys(v)) {
-      if (v[k] === null) delete v[k];
-      else discardNulls(v[k]!);
+    let out: JsonValue[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = withoutNulls(v[i]!);
+      if (x !== v[i]) (out ??= v.slice())[i] = x;
     }
+    return out ?? v;
   }
+  if (isJsonObject(v)) {
+    let out: JsonObject | undefined;
+    for (const k of Object.keys(v)) {
+      const c = v[k]!;
+      if (c === null) delete (out ??= { ...v })[k];
+      else {
+        const x = withoutNulls(c);
+        if (x !== c) setOwn((out ??= { ...v }), k, x);
+      }
+    }
+    return out ?? v;
+  }
+  return v;
 }
 
 function handleMapDirective(directive: JsonValue, patch: JsonObject): JsonObject {
   if (directive === REPLACE) {
-    delete patch[DIRECTIVE];
-    return patch;
+    const { [DIRECTIVE]: _directive, ...rest } = patch;
+    return rest;
   }
   if (directive === DELETE) return {};
   fail(`unknown patch type: ${fmtGo(directive)} in map: ${fmtGo(patch)}`);
@@ -544,10 +564,13 @@ function applySetElementOrder(original: JsonObject, patch: JsonObject, schema: S
  * patch reaches, and shares whatever the patch leaves alone. (The patch is the caller's own copy and is
  * consumed.)
  */
-function mergeMap(source: JsonObject, patch: JsonObject, schema: Schema): JsonObject {
-  if (Object.hasOwn(patch, DIRECTIVE)) return handleMapDirective(patch[DIRECTIVE]!, patch);
+function mergeMap(source: JsonObject, patchIn: JsonObject, schema: Schema): JsonObject {
+  if (Object.hasOwn(patchIn, DIRECTIVE)) return handleMapDirective(patchIn[DIRECTIVE]!, patchIn);
   // Spread creates own data properties, so a "__proto__" key is copied as a key.
   const original: JsonObject = { ...source };
+  // The directive keys ($retainKeys, $setElementOrder/...) are consumed from this level of the patch: from a copy,
+  // since the patch may be a cached template's (frozen) and is shared by every pod it is merged into.
+  const patch = Object.keys(patchIn).some((k) => k.startsWith('$')) ? { ...patchIn } : patchIn;
   applyRetainKeys(original, patch);
   applySetElementOrder(original, patch, schema);
 
@@ -565,8 +588,7 @@ function mergeMap(source: JsonObject, patch: JsonObject, schema: Schema): JsonOb
     const origV = original[k];
     if (!Object.hasOwn(original, k) || kindOf(origV) !== kindOf(patchV)) {
       if (!isDeleteList) {
-        discardNulls(patchV);
-        const r = removeDirectives(patchV);
+        const r = removeDirectives(withoutNulls(patchV));
         if (r.keep) setOwn(original, k, r.value);
         else delete original[k];
       }
@@ -587,7 +609,7 @@ function mergeMap(source: JsonObject, patch: JsonObject, schema: Schema): JsonOb
 
 /**
  * Apply `patch` to `original` with strategic-merge-patch semantics for Go type `typeName`
- * (default corev1 Pod). Inputs are not mutated; the result shares the subtrees of `original` that the patch does not reach, so callers copy before editing it in place. Throws K8sError('patch') on malformed patches.
+ * (default corev1 Pod). Inputs are not mutated; the result shares the subtrees of `original` that the patch does not reach and the parts of `patch` it inserts, so callers copy before editing it in place. Throws K8sError('patch') on malformed patches.
  */
 export function strategicMerge(original: JsonObject, patch: JsonObject, typeName = 'Pod'): JsonObject {
   const name = resolveTypeName(typeName);
@@ -596,5 +618,5 @@ export function strategicMerge(original: JsonObject, patch: JsonObject, typeName
   if (jsonDepth(original, MAX_JSON_DEPTH) > MAX_JSON_DEPTH || jsonDepth(patch, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     fail(`JSON nesting deeper than ${MAX_JSON_DEPTH} levels`);
   }
-  return mergeMap(original, cloneJson(patch), { k: 'struct', name });
+  return mergeMap(original, patch, { k: 'struct', name });
 }

@@ -39,4 +39,22 @@ describe('agreement with Go strategicpatch', () => {
       expect(strategicMerge(c.original, c.patch, c.type)).toEqual(c.want);
     }
   });
+
+  // The merge shares the parts of both inputs it does not change (the injector merges one cached, frozen
+  // template patch into every pod): with both inputs deep-frozen, any write into them would throw.
+  it.each(fixture.cases.filter((c) => c.want !== undefined).map((c, i) => [i, c] as const))('case %i with both inputs frozen', (_i, c) => {
+    const original = deepFreeze(structuredClone(c.original));
+    const patch = deepFreeze(structuredClone(c.patch));
+    expect(strategicMerge(original, patch, c.type)).toEqual(c.want);
+    expect(original).toEqual(c.original);
+    expect(patch).toEqual(c.patch);
+  });
 });
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const c of Object.values(v)) deepFreeze(c);
+  }
+  return v;
+}
