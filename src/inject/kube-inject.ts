@@ -1,7 +1,8 @@
 import { cloneJson, isJsonObject, type JsonObject } from '../k8s/json.js';
 import { normalizeAs } from '../k8s/normalize.js';
 import { printYaml } from '../k8s/yaml-print.js';
-import { parseYamlDocument } from '../k8s/yaml-parse.js';
+import { goTypeForKind } from '../k8s/gotypes.js';
+import { parseYamlDocumentAs } from '../k8s/yaml-parse.js';
 import { decideInjection } from './decide.js';
 import { deployMetaFromPod } from './owner.js';
 import { runInjection } from './pipeline.js';
@@ -194,7 +195,7 @@ export function podsOf(input: string): Array<{ title: string; namespace: string;
     out.push({ title: `${String(doc.kind)} ${namespace}/${name}`, namespace, pod: { metadata: cloneJson(ref.metadata), spec: cloneJson(ref.spec) } });
   };
   for (const raw of splitYamlDocuments(input)) {
-    const doc = parseYamlDocument(raw);
+    const doc = parseYamlDocumentAs(raw, goTypeForKind);
     if (isJsonObject(doc) && INJECTABLE.has(kindKey(doc))) visit(doc);
   }
   return out;
@@ -212,7 +213,7 @@ export function kubeInject(settings: InjectionSettings, input: string, opts: Kub
   for (const raw of splitYamlDocuments(input)) {
     let doc: unknown;
     try {
-      doc = parseYamlDocument(raw);
+      doc = parseYamlDocumentAs(raw, goTypeForKind);
     } catch (e) {
       throw new Error(`invalid YAML document: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -19,14 +19,6 @@ const KNOWN: KnownDifference[] = [
       'only requests is fine, but a container without resources gets /resources/limits); the API server rejects such ' +
       'a patch. Ours creates missing parents first (README: "The patch applies to what the API server sent").',
   },
-  {
-    pattern: /^kube-inject: (we fail|error text: istio .*) ours "?json: cannot unmarshal bool into Go struct field .* of type string|^kube-inject: we fail: json: cannot unmarshal bool into Go struct field .* of type string/,
-    right: 'istio',
-    why:
-      'istioctl reads YAML through sigs.k8s.io/yaml, which keeps YAML 1.1 booleans such as an unquoted `yes` as the ' +
-      'original string when the Go field is a string; our reader rejects them. Fixing it needs type-directed YAML ' +
-      'decoding in src/k8s (not a local change).',
-  },
 ];
 
 KNOWN.push(

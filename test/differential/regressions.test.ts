@@ -43,3 +43,18 @@ describe('differential regressions (validate-s42-00611, TrafficExtension phase)'
     expect(validateObject(te).message).toContain('for enum istio.extensions.v1alpha1.TrafficExtension.ExecutionPhase');
   });
 });
+
+describe('differential regressions (kube-inject: YAML 1.1 scalars in string fields)', () => {
+  it('reads an unquoted yes/no/number in a string field as the text sigs.k8s.io/yaml makes of it, as istioctl does', async () => {
+    const { kubeInject } = await import('../../src/inject/kube-inject.js');
+    const kiSettings = compileInjectionSettings(readRawConfigDir(resolve(import.meta.dirname, '../../templates')), { revision: '', env: {} });
+    const pod = [
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', '  annotations:', '    note: no', '    ratio: 1.10',
+      'spec:', '  containers:', '  - name: app', '    image: nginx', '    env:', '    - name: FLAG', '      value: yes', '',
+    ].join('\n');
+    const out = kubeInject(kiSettings, pod).output;
+    expect(out).toContain('    note: "false"\n');
+    expect(out).toContain('    ratio: "1.1"\n');
+    expect(out).toMatch(/- name: FLAG\n {6}value: "true"\n/);
+  });
+});
