@@ -52,13 +52,6 @@ KNOWN.push(
       'An unparsable proxy.istio.io/config annotation: both reject it, but the YAML parser\'s own words differ ' +
       '(go-yaml vs the yaml package). Same decision.',
   },
-  {
-    pattern: /unknownField/,
-    right: 'istio',
-    why:
-      'proxy.istio.io/config with a field ProxyConfig does not have: Istio decodes into the ProxyConfig message and drops ' +
-      'it from PROXY_CONFIG; we keep it in the JSON we write. Harmless to the proxy (which ignores it), not yet fixed.',
-  },
 );
 
 KNOWN.push(

@@ -1,3 +1,4 @@
+import jsonpatch, { type Operation } from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { readRawConfigDir } from '../../src/config/dir-source.js';
@@ -56,5 +57,22 @@ describe('differential regressions (kube-inject: YAML 1.1 scalars in string fiel
     expect(out).toContain('    note: "false"\n');
     expect(out).toContain('    ratio: "1.1"\n');
     expect(out).toMatch(/- name: FLAG\n {6}value: "true"\n/);
+  });
+});
+
+describe('differential regressions (proxy.istio.io/config with fields ProxyConfig lacks)', () => {
+  it('drops them from PROXY_CONFIG, as jsonpb with AllowUnknownFields does, and keeps the known ones', () => {
+    const annotations = { 'proxy.istio.io/config': 'concurrency: 3\nunknownField: 1\ntracing:\n  sampling: 50\n  bogus: true\n' };
+    const object = { metadata: { name: 'web', namespace: 'shop', annotations }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
+    const d = injectAdmission(settings, { uid: 'u', namespace: 'shop', object }, '/inject');
+    expect(d.allowed).toBe(true);
+    const pod = jsonpatch.applyPatch(structuredClone(object), structuredClone(d.patch) as Operation[], true, false).newDocument as {
+      spec: { containers?: Array<{ name: string; env?: Array<{ name: string; value?: string }> }>; initContainers?: Array<{ name: string; env?: Array<{ name: string; value?: string }> }> };
+    };
+    const proxy = [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])].find((c) => c.name === 'istio-proxy');
+    const value = proxy?.env?.find((e) => e.name === 'PROXY_CONFIG')?.value ?? '';
+    expect(JSON.parse(value)).toMatchObject({ concurrency: 3, tracing: { sampling: 50 } });
+    expect(value).not.toContain('unknownField');
+    expect(value).not.toContain('bogus');
   });
 });
