@@ -143,6 +143,11 @@ function injectObject(settings: InjectionSettings, obj: JsonObject, warnings: st
   const annotations = isJsonObject(ref.metadata.annotations) ? (ref.metadata.annotations as Record<string, string>) : {};
   const labels = isJsonObject(ref.metadata.labels) ? (ref.metadata.labels as Record<string, string>) : {};
   const namespace = String(ref.metadata.namespace ?? '') || deployMeta.namespace;
+  // istioctl applies the annotation before it decides anything (webhook.go's reorderPod only for injected
+  // pods), so an unparsable one fails even a pod that is not injected.
+  let mesh = settings.mesh;
+  const pca = annotations[PROXY_CONFIG_ANNOTATION];
+  if (pca !== undefined) mesh = { ...mesh, defaultConfig: mergeProxyConfig(pca, mesh.defaultConfig) };
   const decision = decideInjection({ policy: 'enabled', neverInjectSelector: [], alwaysInjectSelector: [] }, {
     namespace,
     labels,
@@ -153,9 +158,6 @@ function injectObject(settings: InjectionSettings, obj: JsonObject, warnings: st
     warnings.push(`===> Skipping injection because ${label} has sidecar injection disabled\n`);
     return;
   }
-  let mesh = settings.mesh;
-  const pca = annotations[PROXY_CONFIG_ANNOTATION];
-  if (pca !== undefined) mesh = { ...mesh, defaultConfig: mergeProxyConfig(pca, mesh.defaultConfig) };
   const pod = normalizeAs('Pod', { metadata: cloneJson(ref.metadata), spec: cloneJson(ref.spec) });
   const result = runInjection(
     { ...settings, mesh },

@@ -69,13 +69,6 @@ KNOWN.push(
       'A WasmPlugin url such as "regex[": Go\'s url.ParseRequestURI rejects the "[" in "http://regex[", our Go URL ' +
       'port (src/go/url.ts) accepts it. Not yet fixed.',
   },
-  {
-    pattern: /^kube-inject: Istio fails, we inject: Error: could not parse proxy config/,
-    right: 'istio',
-    why:
-      'istioctl kube-inject parses proxy.istio.io/config before it checks whether the pod is injected at all, so an ' +
-      'unparsable annotation fails even a pod with injection disabled; we skip the pod. Not yet fixed.',
-  },
 );
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = KNOWN;

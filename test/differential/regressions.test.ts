@@ -76,3 +76,21 @@ describe('differential regressions (proxy.istio.io/config with fields ProxyConfi
     expect(value).not.toContain('bogus');
   });
 });
+
+describe('differential regressions (unparsable proxy.istio.io/config on a pod that is not injected)', () => {
+  const annotations = { 'sidecar.istio.io/inject': 'false', 'proxy.istio.io/config': 'not: [valid' };
+
+  it('fails kube-inject, which applies the annotation before the injection decision', async () => {
+    const { kubeInject } = await import('../../src/inject/kube-inject.js');
+    const kiSettings = compileInjectionSettings(readRawConfigDir(resolve(import.meta.dirname, '../../templates')), { revision: '', env: {} });
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations: ${JSON.stringify(annotations)}\nspec:\n  containers:\n  - name: app\n    image: nginx\n`;
+    expect(() => kubeInject(kiSettings, pod)).toThrow(/^could not parse proxy config: /);
+  });
+
+  it('is skipped by the webhook, as istiod only reads the annotation for pods it injects', () => {
+    const object = { metadata: { name: 'web', namespace: 'shop', annotations }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
+    const d = injectAdmission(settings, { uid: 'u', namespace: 'shop', object }, '/inject');
+    expect(d.allowed).toBe(true);
+    expect(d.patch).toBeUndefined();
+  });
+});
