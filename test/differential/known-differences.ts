@@ -62,13 +62,6 @@ KNOWN.push(
       'Several problems in one spec: Istio decodes the whole spec before any rule runs, so a decode error anywhere is ' +
       'what it reports; we decode lazily and may report another decode error, or a rule, first. Same decision (deny).',
   },
-  {
-    pattern: /^validate: allowed: istio false ours true: configuration is invalid: failed to parse url: /,
-    right: 'istio',
-    why:
-      'A WasmPlugin url such as "regex[": Go\'s url.ParseRequestURI rejects the "[" in "http://regex[", our Go URL ' +
-      'port (src/go/url.ts) accepts it. Not yet fixed.',
-  },
 );
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = KNOWN;

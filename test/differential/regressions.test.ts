@@ -94,3 +94,12 @@ describe('differential regressions (unparsable proxy.istio.io/config on a pod th
     expect(d.patch).toBeUndefined();
   });
 });
+
+describe('differential regressions (validate: WasmPlugin url "regex[")', () => {
+  it("denies it as Go's url.ParseRequestURI does ('[' past the host's start is no IP-literal)", async () => {
+    const { validateObject } = await import('../../src/validate/webhook.js');
+    const wasm = (url: string) => ({ apiVersion: 'extensions.istio.io/v1alpha1', kind: 'WasmPlugin', metadata: { name: 'w', namespace: 'default' }, spec: { url } });
+    expect(validateObject(wasm('oci://ghcr.io/x/y:1')).allowed).toBe(true);
+    expect(validateObject(wasm('regex['))).toMatchObject({ allowed: false, message: 'configuration is invalid: failed to parse url: parse "regex[": invalid URI for request' });
+  });
+});
