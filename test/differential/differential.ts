@@ -304,7 +304,10 @@ export async function runDifferential(batch: OracleBatch, opts: RunOptions): Pro
  */
 export function differenceKey(d: Pick<Difference, 'path' | 'summary'>): string {
   const blurred = /^(message|error text|allowed|Istio fails|we fail)/.test(d.summary)
-    ? d.summary.replace(/\\"[^"\\]*\\"/g, '\\"…\\"').replace(/'[^']*'/g, "'…'")
+    ? d.summary
+        .replace(/unknown value \\".*?\\" for enum/g, 'unknown value \\"…\\" for enum')
+        .replace(/\\"[^"\\]*\\"/g, '\\"…\\"')
+        .replace(/'[^']*'/g, "'…'")
     : d.summary.replace(/"[^"]*"/g, '"…"');
   return `${d.path}: ${blurred.replace(/\d+/g, 'N').slice(0, 200)}`;
 }
