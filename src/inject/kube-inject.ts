@@ -1,3 +1,4 @@
+import { K8sError } from '../k8s/errors.js';
 import { cloneJson, isJsonObject, type JsonObject } from '../k8s/json.js';
 import { normalizeAs } from '../k8s/normalize.js';
 import { printYaml } from '../k8s/yaml-print.js';
@@ -217,14 +218,21 @@ export function kubeInject(settings: InjectionSettings, input: string, opts: Kub
     try {
       doc = parseYamlDocumentAs(raw, goTypeForKind);
     } catch (e) {
-      throw new Error(`invalid YAML document: ${e instanceof Error ? e.message : String(e)}`);
+      // sigs.k8s.io/yaml.Unmarshal's own prefixes, which istioctl prints as they are.
+      throw new Error(`error converting YAML to JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (!isJsonObject(doc) || !INJECTABLE.has(kindKey(doc))) {
       out.push(raw.endsWith('\n') ? raw : `${raw}\n`);
       out.push('---\n');
       continue;
     }
-    const typed = normalizeAs(String(doc.kind), doc);
+    let typed: JsonObject;
+    try {
+      typed = normalizeAs(String(doc.kind), doc);
+    } catch (e) {
+      if (e instanceof K8sError) throw new Error(`error unmarshaling JSON: while decoding JSON: ${e.message}`);
+      throw e;
+    }
     injectObject(settings, typed, warnings, opts);
     out.push(printYaml(normalizeAs(String(doc.kind), typed)));
     out.push('---\n');

@@ -216,7 +216,9 @@ function encodeStruct(name: string, input: JsonObject, ctx: Ctx): JsonObject {
   for (const key of Object.keys(input)) {
     const f = matchField(s.byJson, s.byLowerJson, key);
     if (!f) continue;
-    const value = guarded(ctx, () => encode(f.type, input[key], sub(ctx, f.json, name)));
+    // Go names a promoted field's path through the embedded struct (`ProbeHandler.httpGet`).
+    const step = f.embeddedIn !== undefined ? `${f.embeddedIn}.${f.json}` : f.json;
+    const value = guarded(ctx, () => encode(f.type, input[key], sub(ctx, step, name)));
     if (value !== undefined) decoded.set(f, value);
   }
   const out: JsonObject = {};

@@ -103,3 +103,16 @@ describe('differential regressions (validate: WasmPlugin url "regex[")', () => {
     expect(validateObject(wasm('regex['))).toMatchObject({ allowed: false, message: 'configuration is invalid: failed to parse url: parse "regex[": invalid URI for request' });
   });
 });
+
+describe('differential regressions (kube-inject decode error texts)', () => {
+  it("carries sigs.k8s.io/yaml's prefix and names a promoted field through its embedded struct, as istioctl prints", async () => {
+    const { kubeInject } = await import('../../src/inject/kube-inject.js');
+    const kiSettings = compileInjectionSettings(readRawConfigDir(resolve(import.meta.dirname, '../../templates')), { revision: '', env: {} });
+    const pod = (probe: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: app\n    image: nginx\n    readinessProbe: ${probe}\n`;
+    // Probe embeds ProbeHandler: sigs.k8s.io/yaml does not convert below it, and Go names it in the path.
+    expect(() => kubeInject(kiSettings, pod('{httpGet: {path: yes, port: 80}}'))).toThrow(
+      'error unmarshaling JSON: while decoding JSON: json: cannot unmarshal bool into Go struct field HTTPGetAction.spec.containers.readinessProbe.ProbeHandler.httpGet.path of type string',
+    );
+    expect(() => kubeInject(kiSettings, pod('{httpGet: {path: "/x", port: 80'))).toThrow(/^error converting YAML to JSON: yaml: line \d+: /);
+  });
+});
