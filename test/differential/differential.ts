@@ -79,7 +79,8 @@ function applied(pod: Obj, ops: unknown): { pod?: unknown; error?: string } {
   try {
     return { pod: jsonpatch.applyPatch(structuredClone(pod), structuredClone(ops) as Operation[], true, false).newDocument };
   } catch (e) {
-    return { error: `patch does not apply: ${describeError(e)}` };
+    // The applier's message goes on to dump the operation and the whole document: keep its first line.
+    return { error: `patch does not apply: ${describeError(e).split('\n')[0]}` };
   }
 }
 
