@@ -324,6 +324,20 @@ function checkFlowDepth(text: string, lineStarts: readonly number[]): void {
   }
 }
 
+/**
+ * A flow sequence or mapping that does not close, in go-yaml's words. go-yaml names the 0-based line
+ * of the token where the parser gave up (the end of the stream counts an unterminated last line),
+ * which reads as the line before it; on the first line it names none.
+ */
+function unclosedFlowError(message: string, offset: number, text: string, lineStarts: readonly number[]): string | undefined {
+  const m = /^Flow (sequence|map) in block collection must be sufficiently indented and end with a [\]}]/.exec(message);
+  if (!m) return undefined;
+  const close = m[1] === 'sequence' ? ']' : '}';
+  const line = offset >= text.length ? lineStarts.length - (text.endsWith('\n') ? 1 : 0) : lineAt(offset, lineStarts) - 1;
+  const msg = `did not find expected ',' or '${close}'`;
+  return line > 0 ? `yaml: line ${line}: ${msg}` : `yaml: ${msg}`;
+}
+
 function parseDocs(text: string, lineStarts: readonly number[]): Document.Parsed[] {
   checkFlowDepth(text, lineStarts);
   const docs = parseAllDocuments(text, {
@@ -338,6 +352,8 @@ function parseDocs(text: string, lineStarts: readonly number[]): Document.Parsed
   for (const d of list) {
     const err = d.errors[0];
     if (err) {
+      const flow = unclosedFlowError(err.message, err.pos[0], text, lineStarts);
+      if (flow !== undefined) throw new K8sError('yaml', flow);
       const line = err.linePos?.[0]?.line ?? lineAt(err.pos[0], lineStarts);
       const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new K8sError('yaml', `yaml: line ${line}: ${msg}`);

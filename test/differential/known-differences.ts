@@ -46,16 +46,6 @@ KNOWN.push(
 
 KNOWN.push(
   {
-    pattern: /(did not find expected|yaml: line \d+: .*)" ours ".*(Flow sequence|at line \d+, column \d+)/,
-    right: 'istio',
-    why:
-      'An unparsable proxy.istio.io/config annotation: both reject it, but the YAML parser\'s own words differ ' +
-      '(go-yaml vs the yaml package). Same decision.',
-  },
-);
-
-KNOWN.push(
-  {
     pattern: /^validate: message: istio "error decoding configuration: /,
     right: 'istio',
     why:

@@ -116,3 +116,15 @@ describe('differential regressions (kube-inject decode error texts)', () => {
     expect(() => kubeInject(kiSettings, pod('{httpGet: {path: "/x", port: 80'))).toThrow(/^error converting YAML to JSON: yaml: line \d+: /);
   });
 });
+
+describe('differential regressions (unparsable proxy.istio.io/config texts)', () => {
+  it("reads the annotation as sigs.k8s.io/yaml does and reports go-yaml's words on both paths", async () => {
+    const { kubeInject } = await import('../../src/inject/kube-inject.js');
+    const kiSettings = compileInjectionSettings(readRawConfigDir(resolve(import.meta.dirname, '../../templates')), { revision: '', env: {} });
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations: {"proxy.istio.io/config": "not: [valid"}\nspec:\n  containers:\n  - name: app\n    image: nginx\n`;
+    expect(() => kubeInject(kiSettings, pod)).toThrow("could not parse proxy config: yaml: line 1: did not find expected ',' or ']'");
+    expect(deny({ 'proxy.istio.io/config': 'not: [valid' })).toBe(
+      "failed to run injection template: 1 error occurred:\n\t* invalid value 'not: [valid' for annotation 'proxy.istio.io/config': failed to convert to apply proxy config: yaml: line 1: did not find expected ',' or ']'\n\n",
+    );
+  });
+});

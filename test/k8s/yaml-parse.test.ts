@@ -160,3 +160,13 @@ describe('parseYamlDocumentAs: sigs.k8s.io/yaml conversion by the Go field type'
     expect(typed('apiVersion: v1\nkind: ConfigMap\ndata: {a: yes}\n').data.a).toBe(true);
   });
 });
+
+describe("an unclosed flow collection, in go-yaml's words (checked against sigs.k8s.io/yaml)", () => {
+  it.each([
+    ['not: [valid', "yaml: line 1: did not find expected ',' or ']'"],
+    ['a: {b: 1', "yaml: line 1: did not find expected ',' or '}'"],
+    ['a:\n  - [x, y\nb: 2\n', "yaml: line 2: did not find expected ',' or ']'"],
+    ['x: [a, b}', "yaml: did not find expected ',' or ']'"],
+    ['a: {b: [1, 2}', "yaml: did not find expected ',' or ']'"],
+  ])('%j', (text, message) => expect(() => parseYamlDocument(text)).toThrow(message));
+});
