@@ -4,6 +4,7 @@
  * matter here (`ghcr.io/x:1` has no scheme in Go, `oci:foo` is opaque, ports are not range-checked),
  * and Istio and the apiserver print Go's errors, so the rules are followed rather than borrowed.
  */
+import { parseAddr } from './netip.js';
 import { goQuote } from './strconv.js';
 
 export interface GoURL {
@@ -46,9 +47,9 @@ function validOptionalPort(port: string): boolean {
   return /^[0-9]*$/.test(port.slice(1));
 }
 
-type Mode = 'host' | 'other';
+type Mode = 'host' | 'zone' | 'other';
 
-/** The checks of Go's unescape(): malformed escapes, and in a host, characters that need escaping. */
+/** The checks of Go's unescape(): malformed escapes, and in a host or zone, characters that need escaping. */
 function unescapeError(s: string, mode: Mode): string | undefined {
   for (let i = 0; i < s.length; i++) {
     const c = s[i] ?? '';
@@ -61,28 +62,72 @@ function unescapeError(s: string, mode: Mode): string | undefined {
       if (mode === 'host' && parseInt(esc[1] ?? '', 16) < 8 && esc !== '%25') {
         return `invalid URL escape ${goQuote(esc)}`;
       }
+      // A zone may escape only what it could write as is (and a space, for Windows' zone names).
+      if (mode === 'zone' && esc !== '%25') {
+        const v = parseInt(esc.slice(1), 16);
+        if (v !== 0x20 && (v >= 0x80 || !HOST_CHAR.test(String.fromCharCode(v)))) return `invalid URL escape ${goQuote(esc)}`;
+      }
       i += 2;
       continue;
     }
-    if (mode === 'host' && c.charCodeAt(0) < 0x80 && !HOST_CHAR.test(c)) {
+    if (mode !== 'other' && c.charCodeAt(0) < 0x80 && !HOST_CHAR.test(c)) {
       return `invalid character ${goQuote(c)} in host name`;
     }
   }
   return undefined;
 }
 
-function parseHost(host: string): string | undefined {
-  if (host.startsWith('[')) {
+/** Go's unescape of an IP-literal's inside: the host part, then from "%25" on the zone, each with its rules. */
+function unescapeLiteral(hostname: string): { ok: true; text: string } | { ok: false; err: string } {
+  const zoneAt = hostname.indexOf('%25');
+  const hostPart = zoneAt >= 0 ? hostname.slice(0, zoneAt) : hostname;
+  const err = unescapeError(hostPart, 'host') ?? (zoneAt >= 0 ? unescapeError(hostname.slice(zoneAt), 'zone') : undefined);
+  if (err !== undefined) return { ok: false, err };
+  return { ok: true, text: decodeURIComponentBytes(hostname) };
+}
+
+/** Percent-decoding of already checked text, byte-wise (Go strings are bytes; invalid UTF-8 kept as U+FFFD). */
+function decodeURIComponentBytes(s: string): string {
+  if (!s.includes('%')) return s;
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '%') {
+      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(s[i]!, 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/**
+ * Go 1.26's parseHost (the module's go directive keeps urlstrictcolons on): a '[' anywhere but first
+ * is no IP-literal; an IP-literal must hold an IPv6 address; http(s) hosts take one colon only.
+ */
+function parseHost(scheme: string, host: string): string | undefined {
+  const open = host.lastIndexOf('[');
+  if (open > 0) return 'invalid IP-literal';
+  if (open === 0) {
     const i = host.lastIndexOf(']');
     if (i < 0) return "missing ']' in host";
     const colonPort = host.slice(i + 1);
     if (!validOptionalPort(colonPort)) return `invalid port ${goQuote(colonPort)} after host`;
-  } else {
-    const i = host.lastIndexOf(':');
-    if (i !== -1) {
-      const colonPort = host.slice(i);
-      if (!validOptionalPort(colonPort)) return `invalid port ${goQuote(colonPort)} after host`;
-    }
+    const portErr = unescapeError(colonPort, 'host');
+    if (portErr !== undefined) return portErr;
+    const inside = unescapeLiteral(host.slice(1, i));
+    if (!inside.ok) return inside.err;
+    const addr = parseAddr(inside.text);
+    if (!addr.ok) return `invalid host: ${addr.error}`;
+    if (!addr.is6) return 'invalid IP-literal';
+    return undefined;
+  }
+  const first = host.indexOf(':');
+  if (first !== -1) {
+    const last = host.lastIndexOf(':');
+    const i = last !== first && (scheme === 'http' || scheme === 'https') ? first : last;
+    const colonPort = host.slice(i);
+    if (!validOptionalPort(colonPort)) return `invalid port ${goQuote(colonPort)} after host`;
   }
   return unescapeError(host, 'host');
 }
@@ -145,7 +190,7 @@ function parse(raw: string, viaRequest: boolean): Inner {
     rest = slash >= 0 ? after.slice(slash) : '';
     const at = authority.lastIndexOf('@');
     // Go parses the host before it looks at the userinfo, so a bad host wins.
-    const hostErr = parseHost(at >= 0 ? authority.slice(at + 1) : authority);
+    const hostErr = parseHost(url.scheme, at >= 0 ? authority.slice(at + 1) : authority);
     if (hostErr !== undefined) return { ok: false, inner: hostErr };
     if (at >= 0) {
       const userinfo = authority.slice(0, at);

@@ -1,7 +1,9 @@
+import { K8sError } from '../k8s/errors.js';
 import { cloneJson, isJsonObject, type JsonObject } from '../k8s/json.js';
 import { normalizeAs } from '../k8s/normalize.js';
 import { printYaml } from '../k8s/yaml-print.js';
-import { parseYamlDocument } from '../k8s/yaml-parse.js';
+import { goTypeForKind } from '../k8s/gotypes.js';
+import { parseYamlDocumentAs } from '../k8s/yaml-parse.js';
 import { decideInjection } from './decide.js';
 import { deployMetaFromPod } from './owner.js';
 import { runInjection } from './pipeline.js';
@@ -142,6 +144,11 @@ function injectObject(settings: InjectionSettings, obj: JsonObject, warnings: st
   const annotations = isJsonObject(ref.metadata.annotations) ? (ref.metadata.annotations as Record<string, string>) : {};
   const labels = isJsonObject(ref.metadata.labels) ? (ref.metadata.labels as Record<string, string>) : {};
   const namespace = String(ref.metadata.namespace ?? '') || deployMeta.namespace;
+  // istioctl applies the annotation before it decides anything (webhook.go's reorderPod only for injected
+  // pods), so an unparsable one fails even a pod that is not injected.
+  let mesh = settings.mesh;
+  const pca = annotations[PROXY_CONFIG_ANNOTATION];
+  if (pca !== undefined) mesh = { ...mesh, defaultConfig: mergeProxyConfig(pca, mesh.defaultConfig) };
   const decision = decideInjection({ policy: 'enabled', neverInjectSelector: [], alwaysInjectSelector: [] }, {
     namespace,
     labels,
@@ -152,9 +159,6 @@ function injectObject(settings: InjectionSettings, obj: JsonObject, warnings: st
     warnings.push(`===> Skipping injection because ${label} has sidecar injection disabled\n`);
     return;
   }
-  let mesh = settings.mesh;
-  const pca = annotations[PROXY_CONFIG_ANNOTATION];
-  if (pca !== undefined) mesh = { ...mesh, defaultConfig: mergeProxyConfig(pca, mesh.defaultConfig) };
   const pod = normalizeAs('Pod', { metadata: cloneJson(ref.metadata), spec: cloneJson(ref.spec) });
   const result = runInjection(
     { ...settings, mesh },
@@ -194,7 +198,7 @@ export function podsOf(input: string): Array<{ title: string; namespace: string;
     out.push({ title: `${String(doc.kind)} ${namespace}/${name}`, namespace, pod: { metadata: cloneJson(ref.metadata), spec: cloneJson(ref.spec) } });
   };
   for (const raw of splitYamlDocuments(input)) {
-    const doc = parseYamlDocument(raw);
+    const doc = parseYamlDocumentAs(raw, goTypeForKind);
     if (isJsonObject(doc) && INJECTABLE.has(kindKey(doc))) visit(doc);
   }
   return out;
@@ -212,16 +216,23 @@ export function kubeInject(settings: InjectionSettings, input: string, opts: Kub
   for (const raw of splitYamlDocuments(input)) {
     let doc: unknown;
     try {
-      doc = parseYamlDocument(raw);
+      doc = parseYamlDocumentAs(raw, goTypeForKind);
     } catch (e) {
-      throw new Error(`invalid YAML document: ${e instanceof Error ? e.message : String(e)}`);
+      // sigs.k8s.io/yaml.Unmarshal's own prefixes, which istioctl prints as they are.
+      throw new Error(`error converting YAML to JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (!isJsonObject(doc) || !INJECTABLE.has(kindKey(doc))) {
       out.push(raw.endsWith('\n') ? raw : `${raw}\n`);
       out.push('---\n');
       continue;
     }
-    const typed = normalizeAs(String(doc.kind), doc);
+    let typed: JsonObject;
+    try {
+      typed = normalizeAs(String(doc.kind), doc);
+    } catch (e) {
+      if (e instanceof K8sError) throw new Error(`error unmarshaling JSON: while decoding JSON: ${e.message}`);
+      throw e;
+    }
     injectObject(settings, typed, warnings, opts);
     out.push(printYaml(normalizeAs(String(doc.kind), typed)));
     out.push('---\n');

@@ -28,6 +28,12 @@ export interface GoField {
   /** patchStrategy tag values, e.g. ['merge', 'retainKeys']. */
   readonly strategies: readonly string[];
   readonly mergeKey: string | undefined;
+  /**
+   * For a field promoted from an inlined struct, that struct as the outer type embeds it (the first
+   * `...Name` on the way down): what sigs.k8s.io/yaml takes as the field's target when it converts
+   * YAML scalars.
+   */
+  readonly embeddedIn?: string;
 }
 
 export interface GoStruct {
@@ -62,7 +68,7 @@ function parseType(expr: string, owner: string): GoType {
 
 const FIELD_RE = /^([A-Za-z0-9$_-]+)([!~]*):([^/@]+)(?:\/([^@]+))?(?:@(.+))?$/;
 
-function parseFields(name: string, seen: Set<string>, depth = 0): (GoField & { depth: number })[] {
+function parseFields(name: string, seen: Set<string>, depth = 0, embeddedIn?: string): (GoField & { depth: number })[] {
   const spec = GO_TYPE_TABLE[name];
   if (spec === undefined) throw new K8sError('type', `unknown Go type ${name}`);
   if (seen.has(name)) throw new K8sError('type', `type table: ${name} inlines itself`);
@@ -70,7 +76,7 @@ function parseFields(name: string, seen: Set<string>, depth = 0): (GoField & { d
   const out: (GoField & { depth: number })[] = [];
   for (const tok of spec.split(' ').filter((t) => t.length > 0)) {
     if (tok.startsWith('...')) {
-      out.push(...parseFields(tok.slice(3), seen, depth + 1));
+      out.push(...parseFields(tok.slice(3), seen, depth + 1, embeddedIn ?? tok.slice(3)));
       continue;
     }
     const m = FIELD_RE.exec(tok);
@@ -83,6 +89,7 @@ function parseFields(name: string, seen: Set<string>, depth = 0): (GoField & { d
       omitzero: flags.includes('~'),
       strategies: m[4] ? m[4].split('+') : [],
       mergeKey: m[5],
+      ...(embeddedIn !== undefined ? { embeddedIn } : {}),
       depth,
     });
   }

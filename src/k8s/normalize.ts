@@ -306,6 +306,8 @@ function lazyEncoder(t: GoType): { run: Encoder } {
 
 interface CompiledField {
   readonly json: string;
+  /** The field's step in Go's error path: a promoted field is named through its embedded struct (`ProbeHandler.httpGet`). */
+  readonly step: string;
   readonly type: GoType;
   readonly index: number;
   readonly encoder: { run: Encoder };
@@ -333,6 +335,7 @@ function structEncoder(name: string): StructEncoder {
   const s = goStruct(name);
   const fields: CompiledField[] = s.fields.map((f, index) => ({
     json: f.json,
+    step: f.embeddedIn !== undefined ? `${f.embeddedIn}.${f.json}` : f.json,
     type: f.type,
     index,
     encoder: lazyEncoder(f.type),
@@ -355,7 +358,7 @@ function structEncoder(name: string): StructEncoder {
       for (const key of keys) {
         const f = match(key);
         if (f === undefined) continue;
-        ctx.path.push(f.json);
+        ctx.path.push(f.step);
         ctx.struct = name;
         try {
           const value = f.encoder.run(input[key], ctx);

@@ -8,6 +8,7 @@
  */
 import { type Document, type Node, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { K8sError } from './errors.js';
+import { type GoType, goStruct } from './gotypes.js';
 import { type JsonObject, type JsonValue, MAX_JSON_DEPTH, setOwn } from './json.js';
 import { type ScalarResolver, fastParse } from './yaml-fast.js';
 
@@ -92,6 +93,38 @@ interface Conv {
   readonly text: string;
   readonly lineStarts: readonly number[];
   depth: number;
+  /** Keep resolved numbers and booleans as YamlScalar so a typed pass can turn them into strings. */
+  readonly keepScalars?: boolean;
+}
+
+/**
+ * A scalar yaml.v2 resolved to a number or boolean, with the text sigs.k8s.io/yaml writes for it when
+ * the Go field it lands in is a string (FormatBool, FormatInt/Uint, FormatFloat(f, 'g', -1, 32)), not
+ * the text it was written as. Only lives between the boxing parse and goTyped().
+ */
+class YamlScalar {
+  constructor(
+    readonly value: number | boolean,
+    readonly asString: string,
+    /** What a JSON round trip gives instead (List items are re-read from JSON): integral floats print as integers. */
+    readonly asStringViaJson: string,
+  ) {}
+}
+
+function boxScalar(r: Extract<Resolved, { ok: true }>, asFloat: boolean): YamlScalar | JsonValue {
+  if (r.kind === 'bool') return new YamlScalar(r.value as boolean, r.value ? 'true' : 'false', r.value ? 'true' : 'false');
+  if (r.kind === 'int' && !asFloat) {
+    const s = r.big !== undefined ? r.big.toString() : String(r.value);
+    return new YamlScalar(r.value as number, s, s);
+  }
+  if (r.kind === 'int' || r.kind === 'float') {
+    const f = r.value as number;
+    // A float64 beyond float32's range formats as Go's infinity spelling (the key form uses YAML's).
+    const g = formatFloat32G(f).replace(/^(-?)\.inf$/, (_m, sign: string) => (sign ? '-Inf' : '+Inf'));
+    const integral = Number.isInteger(f) && f >= -(2 ** 63) && f < 2 ** 64;
+    return new YamlScalar(f, g, integral ? BigInt(f).toString() : g);
+  }
+  return r.value;
 }
 
 /** libyaml (YAML 1.1) escapes; the `yaml` package also accepts YAML 1.2's `\/` and surrogate pairs. */
@@ -148,7 +181,7 @@ function scalarValue(node: Node & { value: unknown; type?: string; tag?: string 
   if (tag !== undefined && tag !== '' && r.kind !== tag && !(tag === 'float' && r.kind === 'int' && intFitsInt64)) {
     throw new K8sError('yaml', `yaml: line ${line}: cannot decode !!${r.kind} \`${text}\` as a !!${tag}`);
   }
-  return r.value;
+  return cx.keepScalars ? (boxScalar(r, tag === 'float') as JsonValue) : r.value;
 }
 
 /** sigs.k8s.io/yaml turns non-string YAML keys into strings; float keys use 32-bit 'g' formatting. */
@@ -218,7 +251,7 @@ function convert(node: Node | null, cx: Conv): JsonValue {
           merged.push(...mergeSources(convert(pair.value as Node | null, cx), line));
           continue;
         }
-        const key = (keyNode && plainKeyString(keyNode, line)) ?? keyString(convert(keyNode, cx), false, line);
+        const key = (keyNode && plainKeyString(keyNode, line)) ?? keyString(unboxed(convert(keyNode, cx)), false, line);
         setOwn(out, key, convert(pair.value as Node | null, cx));
       }
       if (merged.length === 0) return out;
@@ -233,8 +266,13 @@ function convert(node: Node | null, cx: Conv): JsonValue {
   }
 }
 
+function unboxed(v: JsonValue): JsonValue {
+  return (v as unknown) instanceof YamlScalar ? (v as unknown as YamlScalar).value : v;
+}
+
 function mergeSources(v: JsonValue, line: number): JsonObject[] {
-  const isObj = (x: JsonValue): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const isObj = (x: JsonValue): x is JsonObject =>
+    typeof x === 'object' && x !== null && !Array.isArray(x) && !((x as unknown) instanceof YamlScalar);
   if (isObj(v)) return [v];
   if (Array.isArray(v) && v.every(isObj)) return v;
   throw new K8sError('yaml', `yaml: line ${line}: map merge requires map or sequence of maps as the value`);
@@ -286,6 +324,20 @@ function checkFlowDepth(text: string, lineStarts: readonly number[]): void {
   }
 }
 
+/**
+ * A flow sequence or mapping that does not close, in go-yaml's words. go-yaml names the 0-based line
+ * of the token where the parser gave up (the end of the stream counts an unterminated last line),
+ * which reads as the line before it; on the first line it names none.
+ */
+function unclosedFlowError(message: string, offset: number, text: string, lineStarts: readonly number[]): string | undefined {
+  const m = /^Flow (sequence|map) in block collection must be sufficiently indented and end with a [\]}]/.exec(message);
+  if (!m) return undefined;
+  const close = m[1] === 'sequence' ? ']' : '}';
+  const line = offset >= text.length ? lineStarts.length - (text.endsWith('\n') ? 1 : 0) : lineAt(offset, lineStarts) - 1;
+  const msg = `did not find expected ',' or '${close}'`;
+  return line > 0 ? `yaml: line ${line}: ${msg}` : `yaml: ${msg}`;
+}
+
 function parseDocs(text: string, lineStarts: readonly number[]): Document.Parsed[] {
   checkFlowDepth(text, lineStarts);
   const docs = parseAllDocuments(text, {
@@ -300,6 +352,8 @@ function parseDocs(text: string, lineStarts: readonly number[]): Document.Parsed
   for (const d of list) {
     const err = d.errors[0];
     if (err) {
+      const flow = unclosedFlowError(err.message, err.pos[0], text, lineStarts);
+      if (flow !== undefined) throw new K8sError('yaml', flow);
       const line = err.linePos?.[0]?.line ?? lineAt(err.pos[0], lineStarts);
       const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new K8sError('yaml', `yaml: line ${line}: ${msg}`);
@@ -317,6 +371,15 @@ const V2_RESOLVER: ScalarResolver = {
     const r = resolvePlain(text);
     return r.ok && r.kind === 'str' ? text : undefined;
   },
+};
+
+/** The V2 resolver, with numbers and booleans boxed for the typed pass. */
+const V2_BOXING_RESOLVER: ScalarResolver = {
+  plain(text) {
+    const r = resolvePlain(text);
+    return r.ok ? (boxScalar(r, false) as JsonValue) : undefined;
+  },
+  plainKey: V2_RESOLVER.plainKey,
 };
 
 /**
@@ -378,4 +441,81 @@ export function parseYamlDocuments(text: string, options: ParseOptions = {}): Js
   }
   const starts = lineStartsOf(text);
   return parseDocs(text, starts).map((d) => convert(d.contents as Node | null, { doc: d, text, lineStarts: starts, depth: 0 }));
+}
+
+function derefType(t: GoType | undefined): GoType | undefined {
+  while (t?.k === 'ptr') t = t.elem;
+  return t;
+}
+
+/**
+ * The Go type sigs.k8s.io/yaml converts a struct key's value for: the field's own type, or for a field
+ * promoted from an inlined struct that struct (its conversion looks the field up in the outer
+ * struct but recurses with the embedded struct as target, so scalars there are not converted).
+ */
+function fieldTarget(t: GoType | undefined, key: string): GoType | undefined {
+  if (t?.k === 'map') return t.elem;
+  if (t?.k !== 'struct') return undefined;
+  const st = goStruct(t.name);
+  const f = st.byJson.get(key) ?? st.byLowerJson.get(key.toLowerCase());
+  if (!f) return undefined;
+  return f.embeddedIn !== undefined ? { k: 'struct', name: f.embeddedIn } : f.type;
+}
+
+/**
+ * Unbox a boxing parse's result against a Go type, as sigs.k8s.io/yaml.Unmarshal does before
+ * encoding/json sees it: a number or boolean whose target is a string-kinded field becomes its Go
+ * text; elsewhere it stays what it is. Types that decode themselves (quantity, IntOrString, time,
+ * raw) give no target, so nothing below them is converted.
+ */
+function goTyped(v: JsonValue, t: GoType | undefined, viaJson: boolean): JsonValue {
+  const target = derefType(t);
+  if ((v as unknown) instanceof YamlScalar) {
+    const b = v as unknown as YamlScalar;
+    if (target?.k === 'scalar' && target.go === 'string') return viaJson ? b.asStringViaJson : b.asString;
+    return b.value;
+  }
+  if (Array.isArray(v)) {
+    const elem = target?.k === 'list' ? target.elem : undefined;
+    return v.map((x) => goTyped(x, elem, viaJson));
+  }
+  if (typeof v === 'object' && v !== null) {
+    const out: JsonObject = {};
+    for (const k of Object.keys(v)) setOwn(out, k, goTyped(v[k]!, fieldTarget(target, k), viaJson));
+    return out;
+  }
+  return v;
+}
+
+/** Which Go type a document decodes into, from its apiVersion and kind; undefined for none. */
+export type GoTypeOf = (apiVersion: unknown, kind: unknown) => string | undefined;
+
+/**
+ * A list's items are RawExtensions (no target), but kube-inject decodes each registered item again
+ * from its JSON, with its own type: so items are converted too, after a JSON round trip.
+ */
+function goTypedDocument(v: JsonValue, typeOf: GoTypeOf, viaJson: boolean): JsonValue {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return goTyped(v, undefined, viaJson);
+  const name = typeOf(unboxed(v.apiVersion ?? null), unboxed(v.kind ?? null));
+  const doc = goTyped(v, name !== undefined ? { k: 'struct', name } : undefined, viaJson) as JsonObject;
+  if (name === 'List' && Array.isArray(v.items)) doc.items = v.items.map((item) => goTypedDocument(item, typeOf, true));
+  return doc;
+}
+
+/**
+ * The first document of text as sigs.k8s.io/yaml.Unmarshal gives it to a typed Go value (what
+ * istioctl kube-inject does with each document): like parseYamlDocument, except that an unquoted
+ * `yes`, `on`, `1.10` or `0x1F` in a string field reads as the string Go makes of the resolved value
+ * ("true", "true", "1.1", "31") instead of failing the decode.
+ */
+export function parseYamlDocumentAs(text: string, typeOf: GoTypeOf, options: ParseOptions = {}): JsonValue {
+  let boxed: JsonValue | undefined;
+  if (options.fastPath !== false && text.length <= FAST_PATH_MAX_CHARS) boxed = fastParse(text, V2_BOXING_RESOLVER);
+  if (boxed === undefined) {
+    const lineStarts = lineStartsOf(text);
+    const first = parseDocs(text, lineStarts)[0];
+    if (!first) return null;
+    boxed = convert(first.contents as Node | null, { doc: first, text, lineStarts, depth: 0, keepScalars: true });
+  }
+  return goTypedDocument(boxed, typeOf, false);
 }

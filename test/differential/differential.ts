@@ -29,6 +29,10 @@ export interface Difference {
   summary: string;
   /** Files of the reproducer, name → content. */
   files: Record<string, string>;
+  /** The generated case, so the minimiser can re-run smaller versions of it. */
+  spec: { kind: 'inject'; inject: InjectCaseSpec } | { kind: 'validate'; validate: ValidateCaseSpec };
+  /** Set by minimise(): what was removed and the oracle calls it took. */
+  minimised?: { removed: string[]; runs: number };
 }
 
 export interface Tally {
@@ -75,7 +79,8 @@ function applied(pod: Obj, ops: unknown): { pod?: unknown; error?: string } {
   try {
     return { pod: jsonpatch.applyPatch(structuredClone(pod), structuredClone(ops) as Operation[], true, false).newDocument };
   } catch (e) {
-    return { error: `patch does not apply: ${describeError(e)}` };
+    // The applier's message goes on to dump the operation and the whole document: keep its first line.
+    return { error: `patch does not apply: ${describeError(e).split('\n')[0]}` };
   }
 }
 
@@ -154,7 +159,7 @@ async function runInjectCase(batch: OracleBatch, seed: number, index: number, sp
   else if (istioOk && istio.stdout !== ours.out) summary = firstLineDiff(istio.stdout ?? '', ours.out);
   else if (!istioOk && !sameError(istio.stderr ?? istio.error ?? '', ours.out)) summary = `error text: istio ${JSON.stringify((istio.stderr ?? '').trim().slice(0, 200))} ours ${JSON.stringify(ours.out.slice(0, 200))}`;
   if (summary) {
-    diffs.push({ kind: 'inject', seed, index, path: 'kube-inject', summary, files: files({ 'istio.out': istio.stdout ?? '', 'istio.err': istio.stderr ?? istio.error ?? '', 'ours.out': ours.out }) });
+    diffs.push({ kind: 'inject', seed, index, path: 'kube-inject', summary, spec: { kind: 'inject', inject: spec }, files: files({ 'istio.out': istio.stdout ?? '', 'istio.err': istio.stderr ?? istio.error ?? '', 'ours.out': ours.out }) });
   }
 
   // webhook: the patches, applied to the pod.
@@ -173,7 +178,7 @@ async function runInjectCase(batch: OracleBatch, seed: number, index: number, sp
     else if (iw.allowed && canonical(iw.pod) !== canonical(ow.pod)) s = firstJsonDiff(iw.pod, ow.pod);
     if (s) {
       diffs.push({
-        kind: 'inject', seed, index, path: 'webhook', summary: s,
+        kind: 'inject', seed, index, path: 'webhook', summary: s, spec: { kind: 'inject', inject: spec },
         files: files({ 'review.json': `${JSON.stringify(review, null, 2)}\n`, 'istio.json': `${JSON.stringify(iw, null, 2)}\n`, 'ours.json': `${JSON.stringify(ow, null, 2)}\n` }),
       });
     }
@@ -238,12 +243,13 @@ async function runValidateCase(batch: OracleBatch, seed: number, index: number, 
     : undefined;
   if (!istio) summary = `istio gave no answer: ${a.error ?? a.text ?? ''}`.slice(0, 300);
   else if (istio.allowed !== ours.allowed) summary = `allowed: istio ${istio.allowed} ours ${ours.allowed}: ${(istio.message ?? ours.message ?? '').slice(0, 240)}`;
-  else if (!istio.allowed && istio.message !== ours.message) summary = `message: istio ${JSON.stringify(istio.message)} ours ${JSON.stringify(ours.message)}`;
+  // Istio's multierrors over maps (labels, selectors) list in Go map order, which changes per call.
+  else if (!istio.allowed && sortBullets(istio.message ?? '') !== sortBullets(ours.message ?? '')) summary = `message: istio ${JSON.stringify(istio.message)} ours ${JSON.stringify(ours.message)}`;
   else if (istio.allowed && canonical(istio.warnings) !== canonical(ours.warnings)) summary = `warnings: istio ${JSON.stringify(istio.warnings)} ours ${JSON.stringify(ours.warnings)}`;
   if (!summary) return [];
   return [
     {
-      kind: 'validate', seed, index, path: 'validate', summary,
+      kind: 'validate', seed, index, path: 'validate', summary, spec: { kind: 'validate', validate: spec },
       files: {
         'input.yaml': toYaml(spec.object),
         'case.json': `${JSON.stringify({ seed, index, source: spec.source, mutations: spec.mutations }, null, 2)}\n`,
@@ -291,12 +297,155 @@ export async function runDifferential(batch: OracleBatch, opts: RunOptions): Pro
   return { tallies, differences };
 }
 
-/** Write each difference as a folder of files: <dir>/<kind>-<seed>-<index>-<path>/. */
-export function writeReproducers(dir: string, diffs: readonly Difference[]): void {
+// ---------------------------------------------------------------- minimising
+
+/**
+ * One cause, one key: the path and the summary with numbers blurred; quoted output lines blurred
+ * (they change with everything around them), but the words of an error message kept, with the
+ * values quoted inside it blurred.
+ */
+export function differenceKey(d: Pick<Difference, 'path' | 'summary'>): string {
+  const blurred = /^(message|error text|allowed|Istio fails|we fail)/.test(d.summary)
+    ? d.summary
+        .replace(/unknown value \\".*?\\" for enum/g, 'unknown value \\"…\\" for enum')
+        .replace(/\\"[^"\\]*\\"/g, '\\"…\\"')
+        .replace(/'[^']*'/g, "'…'")
+    : d.summary.replace(/"[^"]*"/g, '"…"');
+  return `${d.path}: ${blurred.replace(/\d+/g, 'N').slice(0, 200)}`;
+}
+
+type Step = (string | number)[];
+
+/** Every removable place of a JSON value, shallow ones first (removing a big subtree early saves runs). */
+function removablePaths(v: unknown): Step[] {
+  const out: Step[] = [];
+  let level: Array<{ at: Step; v: unknown }> = [{ at: [], v }];
+  while (level.length > 0) {
+    const next: typeof level = [];
+    for (const { at, v: x } of level) {
+      const entries: Array<[string | number, unknown]> = Array.isArray(x) ? x.map((e, i) => [i, e]) : isObj(x) ? Object.entries(x) : [];
+      for (const [k, child] of entries) {
+        const step = [...at, k];
+        // Without apiVersion, kind or a name no case gets as far as the difference.
+        if (!(at.length === 0 && (k === 'apiVersion' || k === 'kind')) && !(at.length === 1 && at[0] === 'metadata' && k === 'name')) out.push(step);
+        next.push({ at: step, v: child });
+      }
+    }
+    level = next;
+  }
+  return out;
+}
+
+function without(v: unknown, at: Step): unknown {
+  const copy = structuredClone(v);
+  let parent: unknown = copy;
+  for (const k of at.slice(0, -1)) parent = (parent as Record<string | number, unknown>)[k];
+  const last = at[at.length - 1]!;
+  if (Array.isArray(parent)) parent.splice(Number(last), 1);
+  else delete (parent as Obj)[last];
+  return copy;
+}
+
+function caseOf(d: Difference): unknown {
+  return d.spec.kind === 'inject' ? d.spec.inject.workload : d.spec.validate.object;
+}
+
+async function rerun(batch: OracleBatch, d: Difference, spec: Difference['spec']): Promise<Difference | undefined> {
+  const found =
+    spec.kind === 'inject'
+      ? await runInjectCase(batch, d.seed, d.index, spec.inject)
+      : await runValidateCase(batch, d.seed, d.index, spec.validate);
+  const key = differenceKey(d);
+  return found.find((f) => f.path === d.path && differenceKey(f) === key);
+}
+
+/**
+ * A smaller case with the same difference: greedy removal of fields, list items, annotations and
+ * containers (shallow first), then plainer settings (base variant, no re-injection, /inject), each
+ * kept when the same kind of difference (differenceKey) persists. At most maxRuns re-runs of the case.
+ */
+export async function minimise(batch: OracleBatch, d: Difference, maxRuns = 60): Promise<Difference> {
+  let best = d;
+  let spec = d.spec;
+  let runs = 0;
+  const removed: string[] = [];
+  const attempt = async (candidate: Difference['spec'], what: string): Promise<boolean> => {
+    if (runs >= maxRuns) return false;
+    runs++;
+    const hit = await rerun(batch, d, candidate);
+    if (!hit) return false;
+    best = hit;
+    spec = candidate;
+    removed.push(what);
+    return true;
+  };
+  if (spec.kind === 'inject') {
+    const plain: Array<[Partial<InjectCaseSpec>, string]> = [[{ variant: 0 }, 'settings variant'], [{ reinject: false }, 're-injection'], [{ path: '/inject' }, 'cluster/network path']];
+    for (const [change, what] of plain) {
+      const cur = (spec as { inject: InjectCaseSpec }).inject;
+      if (Object.entries(change).every(([k, v]) => cur[k as keyof InjectCaseSpec] === v)) continue;
+      await attempt({ kind: 'inject', inject: { ...cur, ...change } }, what);
+    }
+  }
+  let skip = 0;
+  for (;;) {
+    const paths = removablePaths(caseOf({ ...d, spec }));
+    let accepted = false;
+    for (let i = skip; i < paths.length && runs < maxRuns; i++) {
+      const smaller = without(caseOf({ ...d, spec }), paths[i]!);
+      const candidate: Difference['spec'] =
+        spec.kind === 'inject' ? { kind: 'inject', inject: { ...spec.inject, workload: smaller as Obj } } : { kind: 'validate', validate: { ...spec.validate, object: smaller as ValidateCaseSpec['object'] } };
+      if (await attempt(candidate, paths[i]!.join('.'))) {
+        // Paths before i were tried and kept the difference away; go on from here in the smaller case.
+        skip = i;
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted || runs >= maxRuns) break;
+  }
+  return { ...best, minimised: { removed, runs } };
+}
+
+/**
+ * Minimise the first `perKind` differences of each kind of difference (differenceKey); the others
+ * point at their kind's minimal reproducer. Bounded: at most maxRuns re-runs per minimised case.
+ */
+export async function minimiseAll(batch: OracleBatch, diffs: readonly Difference[], perKind = 1, maxRuns = 60): Promise<Difference[]> {
+  const done = new Map<string, number>();
+  const out: Difference[] = [];
   for (const d of diffs) {
-    const sub = join(dir, `${d.kind}-s${d.seed}-${String(d.index).padStart(5, '0')}-${d.path}`);
+    const key = differenceKey(d);
+    const n = done.get(key) ?? 0;
+    done.set(key, n + 1);
+    out.push(n < perKind ? await minimise(batch, d, maxRuns) : d);
+  }
+  return out;
+}
+
+function reproducerName(d: Difference): string {
+  return `${d.kind}-s${d.seed}-${String(d.index).padStart(5, '0')}-${d.path}`;
+}
+
+/**
+ * Write each difference as a folder of files: <dir>/<kind>-<seed>-<index>-<path>/. A minimised one has
+ * the smaller case's files (input.yaml is the minimal input); the others name the minimal
+ * reproducer of their kind of difference in SUMMARY.
+ */
+export function writeReproducers(dir: string, diffs: readonly Difference[]): void {
+  const minimal = new Map<string, string>();
+  for (const d of diffs) if (d.minimised && !minimal.has(differenceKey(d))) minimal.set(differenceKey(d), reproducerName(d));
+  for (const d of diffs) {
+    const sub = join(dir, reproducerName(d));
     mkdirSync(sub, { recursive: true });
     for (const [name, text] of Object.entries(d.files)) writeFileSync(join(sub, name), text);
-    writeFileSync(join(sub, 'SUMMARY'), `${d.summary}\nreplay: npm run differential -- --kind ${d.kind} --seed ${d.seed} --case ${d.index}\n`);
+    const lines = [d.summary, `replay (the whole generated case): npm run differential -- --kind ${d.kind} --seed ${d.seed} --case ${d.index}`];
+    if (d.minimised) {
+      lines.push(`minimised in ${d.minimised.runs} re-runs; input.yaml is the smallest case found with this difference; removed: ${d.minimised.removed.join(', ') || 'nothing'}`);
+    } else {
+      const m = minimal.get(differenceKey(d));
+      lines.push(m ? `not minimised; the minimal reproducer of this kind of difference is ${m}` : 'not minimised');
+    }
+    writeFileSync(join(sub, 'SUMMARY'), `${lines.join('\n')}\n`);
   }
 }

@@ -19,14 +19,6 @@ const KNOWN: KnownDifference[] = [
       'only requests is fine, but a container without resources gets /resources/limits); the API server rejects such ' +
       'a patch. Ours creates missing parents first (README: "The patch applies to what the API server sent").',
   },
-  {
-    pattern: /^kube-inject: (we fail|error text: istio .*) ours "?json: cannot unmarshal bool into Go struct field .* of type string|^kube-inject: we fail: json: cannot unmarshal bool into Go struct field .* of type string/,
-    right: 'istio',
-    why:
-      'istioctl reads YAML through sigs.k8s.io/yaml, which keeps YAML 1.1 booleans such as an unquoted `yes` as the ' +
-      'original string when the Go field is a string; our reader rejects them. Fixing it needs type-directed YAML ' +
-      'decoding in src/k8s (not a local change).',
-  },
 ];
 
 KNOWN.push(
@@ -54,42 +46,11 @@ KNOWN.push(
 
 KNOWN.push(
   {
-    pattern: /(did not find expected|yaml: line \d+: .*)" ours ".*(Flow sequence|at line \d+, column \d+)/,
-    right: 'istio',
-    why:
-      'An unparsable proxy.istio.io/config annotation: both reject it, but the YAML parser\'s own words differ ' +
-      '(go-yaml vs the yaml package). Same decision.',
-  },
-  {
-    pattern: /unknownField/,
-    right: 'istio',
-    why:
-      'proxy.istio.io/config with a field ProxyConfig does not have: Istio decodes into the ProxyConfig message and drops ' +
-      'it from PROXY_CONFIG; we keep it in the JSON we write. Harmless to the proxy (which ignores it), not yet fixed.',
-  },
-);
-
-KNOWN.push(
-  {
     pattern: /^validate: message: istio "error decoding configuration: /,
     right: 'istio',
     why:
       'Several problems in one spec: Istio decodes the whole spec before any rule runs, so a decode error anywhere is ' +
       'what it reports; we decode lazily and may report another decode error, or a rule, first. Same decision (deny).',
-  },
-  {
-    pattern: /^validate: allowed: istio false ours true: configuration is invalid: failed to parse url: /,
-    right: 'istio',
-    why:
-      'A WasmPlugin url such as "regex[": Go\'s url.ParseRequestURI rejects the "[" in "http://regex[", our Go URL ' +
-      'port (src/go/url.ts) accepts it. Not yet fixed.',
-  },
-  {
-    pattern: /^kube-inject: Istio fails, we inject: Error: could not parse proxy config/,
-    right: 'istio',
-    why:
-      'istioctl kube-inject parses proxy.istio.io/config before it checks whether the pod is injected at all, so an ' +
-      'unparsable annotation fails even a pod with injection disabled; we skip the pod. Not yet fixed.',
   },
 );
 

@@ -1,3 +1,4 @@
+import jsonpatch, { type Operation } from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { readRawConfigDir } from '../../src/config/dir-source.js';
@@ -41,5 +42,89 @@ describe('differential regressions (validate-s42-00611, TrafficExtension phase)'
     const { validateObject } = await import('../../src/validate/webhook.js');
     const te = { apiVersion: 'extensions.istio.io/v1alpha1', kind: 'TrafficExtension', metadata: { name: 't', namespace: 'default' }, spec: { phase: 'NOPE' } };
     expect(validateObject(te).message).toContain('for enum istio.extensions.v1alpha1.TrafficExtension.ExecutionPhase');
+  });
+});
+
+describe('differential regressions (kube-inject: YAML 1.1 scalars in string fields)', () => {
+  it('reads an unquoted yes/no/number in a string field as the text sigs.k8s.io/yaml makes of it, as istioctl does', async () => {
+    const { kubeInject } = await import('../../src/inject/kube-inject.js');
+    const kiSettings = compileInjectionSettings(readRawConfigDir(resolve(import.meta.dirname, '../../templates')), { revision: '', env: {} });
+    const pod = [
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', '  annotations:', '    note: no', '    ratio: 1.10',
+      'spec:', '  containers:', '  - name: app', '    image: nginx', '    env:', '    - name: FLAG', '      value: yes', '',
+    ].join('\n');
+    const out = kubeInject(kiSettings, pod).output;
+    expect(out).toContain('    note: "false"\n');
+    expect(out).toContain('    ratio: "1.1"\n');
+    expect(out).toMatch(/- name: FLAG\n {6}value: "true"\n/);
+  });
+});
+
+describe('differential regressions (proxy.istio.io/config with fields ProxyConfig lacks)', () => {
+  it('drops them from PROXY_CONFIG, as jsonpb with AllowUnknownFields does, and keeps the known ones', () => {
+    const annotations = { 'proxy.istio.io/config': 'concurrency: 3\nunknownField: 1\ntracing:\n  sampling: 50\n  bogus: true\n' };
+    const object = { metadata: { name: 'web', namespace: 'shop', annotations }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
+    const d = injectAdmission(settings, { uid: 'u', namespace: 'shop', object }, '/inject');
+    expect(d.allowed).toBe(true);
+    const pod = jsonpatch.applyPatch(structuredClone(object), structuredClone(d.patch) as Operation[], true, false).newDocument as {
+      spec: { containers?: Array<{ name: string; env?: Array<{ name: string; value?: string }> }>; initContainers?: Array<{ name: string; env?: Array<{ name: string; value?: string }> }> };
+    };
+    const proxy = [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])].find((c) => c.name === 'istio-proxy');
+    const value = proxy?.env?.find((e) => e.name === 'PROXY_CONFIG')?.value ?? '';
+    expect(JSON.parse(value)).toMatchObject({ concurrency: 3, tracing: { sampling: 50 } });
+    expect(value).not.toContain('unknownField');
+    expect(value).not.toContain('bogus');
+  });
+});
+
+describe('differential regressions (unparsable proxy.istio.io/config on a pod that is not injected)', () => {
+  const annotations = { 'sidecar.istio.io/inject': 'false', 'proxy.istio.io/config': 'not: [valid' };
+
+  it('fails kube-inject, which applies the annotation before the injection decision', async () => {
+    const { kubeInject } = await import('../../src/inject/kube-inject.js');
+    const kiSettings = compileInjectionSettings(readRawConfigDir(resolve(import.meta.dirname, '../../templates')), { revision: '', env: {} });
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations: ${JSON.stringify(annotations)}\nspec:\n  containers:\n  - name: app\n    image: nginx\n`;
+    expect(() => kubeInject(kiSettings, pod)).toThrow(/^could not parse proxy config: /);
+  });
+
+  it('is skipped by the webhook, as istiod only reads the annotation for pods it injects', () => {
+    const object = { metadata: { name: 'web', namespace: 'shop', annotations }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
+    const d = injectAdmission(settings, { uid: 'u', namespace: 'shop', object }, '/inject');
+    expect(d.allowed).toBe(true);
+    expect(d.patch).toBeUndefined();
+  });
+});
+
+describe('differential regressions (validate: WasmPlugin url "regex[")', () => {
+  it("denies it as Go's url.ParseRequestURI does ('[' past the host's start is no IP-literal)", async () => {
+    const { validateObject } = await import('../../src/validate/webhook.js');
+    const wasm = (url: string) => ({ apiVersion: 'extensions.istio.io/v1alpha1', kind: 'WasmPlugin', metadata: { name: 'w', namespace: 'default' }, spec: { url } });
+    expect(validateObject(wasm('oci://ghcr.io/x/y:1')).allowed).toBe(true);
+    expect(validateObject(wasm('regex['))).toMatchObject({ allowed: false, message: 'configuration is invalid: failed to parse url: parse "regex[": invalid URI for request' });
+  });
+});
+
+describe('differential regressions (kube-inject decode error texts)', () => {
+  it("carries sigs.k8s.io/yaml's prefix and names a promoted field through its embedded struct, as istioctl prints", async () => {
+    const { kubeInject } = await import('../../src/inject/kube-inject.js');
+    const kiSettings = compileInjectionSettings(readRawConfigDir(resolve(import.meta.dirname, '../../templates')), { revision: '', env: {} });
+    const pod = (probe: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: app\n    image: nginx\n    readinessProbe: ${probe}\n`;
+    // Probe embeds ProbeHandler: sigs.k8s.io/yaml does not convert below it, and Go names it in the path.
+    expect(() => kubeInject(kiSettings, pod('{httpGet: {path: yes, port: 80}}'))).toThrow(
+      'error unmarshaling JSON: while decoding JSON: json: cannot unmarshal bool into Go struct field HTTPGetAction.spec.containers.readinessProbe.ProbeHandler.httpGet.path of type string',
+    );
+    expect(() => kubeInject(kiSettings, pod('{httpGet: {path: "/x", port: 80'))).toThrow(/^error converting YAML to JSON: yaml: line \d+: /);
+  });
+});
+
+describe('differential regressions (unparsable proxy.istio.io/config texts)', () => {
+  it("reads the annotation as sigs.k8s.io/yaml does and reports go-yaml's words on both paths", async () => {
+    const { kubeInject } = await import('../../src/inject/kube-inject.js');
+    const kiSettings = compileInjectionSettings(readRawConfigDir(resolve(import.meta.dirname, '../../templates')), { revision: '', env: {} });
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations: {"proxy.istio.io/config": "not: [valid"}\nspec:\n  containers:\n  - name: app\n    image: nginx\n`;
+    expect(() => kubeInject(kiSettings, pod)).toThrow("could not parse proxy config: yaml: line 1: did not find expected ',' or ']'");
+    expect(deny({ 'proxy.istio.io/config': 'not: [valid' })).toBe(
+      "failed to run injection template: 1 error occurred:\n\t* invalid value 'not: [valid' for annotation 'proxy.istio.io/config': failed to convert to apply proxy config: yaml: line 1: did not find expected ',' or ']'\n\n",
+    );
   });
 });

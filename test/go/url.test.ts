@@ -61,3 +61,21 @@ describe('net/url details', () => {
     expect(goURLParseRequestURI('*')).toMatchObject({ ok: true, url: { path: '*' } });
   });
 });
+
+describe("Go 1.26's parseHost (texts from go1.26 net/url)", () => {
+  it.each([
+    ['http://regex[', 'invalid IP-literal'],
+    ['http://a[b]', 'invalid IP-literal'],
+    ['http://[1.2.3.4]', 'invalid IP-literal'],
+    ['http://[zz]/', 'invalid host: ParseAddr("zz"): unable to parse IP'],
+    ['http://[::1%25]', 'invalid host: ParseAddr("::1%"): zone must be a non-empty string'],
+    ['http://[fe80::1%25%2Fx]/', 'invalid URL escape "%2F"'],
+    ['http://[::1]%41', 'invalid port "%41" after host'],
+    ['http://a:b:80', 'invalid port ":b:80" after host'],
+  ])('rejects %s', (raw, err) => expect(goURLParse(raw)).toEqual({ ok: false, err: `parse ${JSON.stringify(raw)}: ${err}` }));
+
+  it.each(['http://[::1]:80', 'http://[::ffff:1.2.3.4]', 'http://[fe80::1%25%65th0]/', 'http://[fe80::1%25%20x]/', 'ftp://a:b:80', 'mongodb://h1:1,h2:2/'])(
+    'accepts %s',
+    (raw) => expect(goURLParse(raw).ok).toBe(true),
+  );
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { K8sError } from '../../src/k8s/errors.js';
-import { parseYamlDocument, parseYamlDocuments } from '../../src/k8s/yaml-parse.js';
+import { goTypeForKind } from '../../src/k8s/gotypes.js';
+import { parseYamlDocument, parseYamlDocumentAs, parseYamlDocuments } from '../../src/k8s/yaml-parse.js';
 
 const value = (scalar: string) => (parseYamlDocument(`v: ${scalar}\n`) as { v: unknown }).v;
 
@@ -120,4 +121,52 @@ describe('hostile nesting', () => {
     for (let i = 0; i < 1500; i++) text += `${' '.repeat(i)}k:\n`;
     expect(() => parseYamlDocument(text)).toThrow(K8sError);
   });
+});
+
+describe('parseYamlDocumentAs: sigs.k8s.io/yaml conversion by the Go field type', () => {
+  const pod = (body: string) => `apiVersion: v1\nkind: Pod\n${body}`;
+  // Test-local view of the decoded document; the shape is what each test wrote.
+  const typed = (text: string, fastPath = true) => parseYamlDocumentAs(text, goTypeForKind, { fastPath }) as Record<string, any>;
+
+  it.each([true, false])('converts block-style scalars alike on both readers (fast path %s)', (fastPath) => {
+    const doc = typed(pod('metadata:\n  annotations:\n    a: no\n    b: 1.10\nspec:\n  containers:\n  - name: app\n    env:\n    - name: X\n      value: yes\n'), fastPath);
+    expect(doc.metadata.annotations).toEqual({ a: 'false', b: '1.1' });
+    expect(doc.spec.containers[0].env[0].value).toBe('true');
+  });
+
+  it('turns numbers and booleans in string fields into Go text', () => {
+    const doc = typed(pod('metadata:\n  annotations: {a: no, b: y, c: 1.10, d: 0x1F, e: 010, f: 1e7, g: 3.14159265358979, h: 12345678901234567890, i: -9999999999999999999, j: !!float 7}\nspec:\n  containers:\n  - name: app\n    args: [yes, 5]\n    env:\n    - {name: X, value: on}\n'));
+    expect(doc.metadata.annotations).toEqual({ a: 'false', b: 'true', c: '1.1', d: '31', e: '8', f: '1e+07', g: '3.1415927', h: '12345678901234567890', i: '-1e+19', j: '7' });
+    expect(doc.spec.containers[0].args).toEqual(['true', '5']);
+    expect(doc.spec.containers[0].env[0].value).toBe('true');
+  });
+
+  it('leaves numbers and booleans where the field is not a string, unknown, or promoted from an inlined struct', () => {
+    const doc = typed(pod('spec:\n  hostNetwork: yes\n  terminationGracePeriodSeconds: 30\n  nope: yes\n  containers:\n  - name: app\n    readinessProbe:\n      httpGet: {path: yes, port: 80}\n'));
+    expect(doc.spec.hostNetwork).toBe(true);
+    expect(doc.spec.terminationGracePeriodSeconds).toBe(30);
+    expect(doc.spec.nope).toBe(true);
+    // Probe embeds ProbeHandler: sigs.k8s.io/yaml recurses with ProbeHandler as target, so `path` finds no field.
+    expect(doc.spec.containers[0].readinessProbe.httpGet.path).toBe(true);
+  });
+
+  it("converts a List's registered items by their own type, after a JSON round trip", () => {
+    const doc = typed('apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {annotations: {a: yes, b: 1e7}}\n- apiVersion: v1\n  kind: ConfigMap\n  data: {a: yes}\n');
+    expect(doc.items[0].metadata.annotations).toEqual({ a: 'true', b: '10000000' });
+    expect(doc.items[1].data.a).toBe(true);
+  });
+
+  it('converts nothing in a document of no known type', () => {
+    expect(typed('apiVersion: v1\nkind: ConfigMap\ndata: {a: yes}\n').data.a).toBe(true);
+  });
+});
+
+describe("an unclosed flow collection, in go-yaml's words (checked against sigs.k8s.io/yaml)", () => {
+  it.each([
+    ['not: [valid', "yaml: line 1: did not find expected ',' or ']'"],
+    ['a: {b: 1', "yaml: line 1: did not find expected ',' or '}'"],
+    ['a:\n  - [x, y\nb: 2\n', "yaml: line 2: did not find expected ',' or ']'"],
+    ['x: [a, b}', "yaml: did not find expected ',' or ']'"],
+    ['a: {b: [1, 2}', "yaml: did not find expected ',' or ']'"],
+  ])('%j', (text, message) => expect(() => parseYamlDocument(text)).toThrow(message));
 });

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseYamlDocument } from '../../k8s/yaml-parse.js';
 import { admissionError } from '../../errors.js';
 import { formatMultiError } from '../../go/multierror.js';
 import { goQuote, parseBool, parseUint } from '../../go/strconv.js';
@@ -119,7 +119,7 @@ function portRangeError(port: number): string | undefined {
 const validateProxyConfig: Rule = (value) => {
   let doc: unknown;
   try {
-    doc = parseYaml(value);
+    doc = parseYamlDocument(value);
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return `failed to convert to apply proxy config: ${why}`;

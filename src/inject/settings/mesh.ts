@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseYamlDocument } from '../../k8s/yaml-parse.js';
 import {
   PROXY_CONFIG_FIELDS,
   canonicalProtoKeys,
@@ -75,7 +75,8 @@ function snakeToCamel(k: string): string {
 function parseYamlObject(text: string, what: string): Record<string, unknown> {
   let doc: unknown;
   try {
-    doc = parseYaml(text, { version: '1.1' });
+    // sigs.k8s.io/yaml.YAMLToJSON's reading (yaml.v2 scalars, go-yaml's error words), as Istio's ApplyYAML.
+    doc = parseYamlDocument(text);
   } catch (e) {
     throw new Error(`could not parse ${what}: ${e instanceof Error ? e.message : String(e)}`);
   }

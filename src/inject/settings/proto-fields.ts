@@ -120,15 +120,16 @@ export function fieldByName(fields: readonly ProtoField[], name: string): ProtoF
   return m.get(name);
 }
 
-/** Rename snake_case keys to jsonpb's camelCase for the known fields of a message (recursively). */
+/**
+ * A message as jsonpb with AllowUnknownFields decodes it (Istio's protomarshal.ApplyJSON retries that
+ * way when the strict decode fails): snake_case keys renamed to camelCase, and keys that are no field
+ * of the message dropped, recursively through the messages this file describes.
+ */
 export function canonicalProtoKeys(fields: readonly ProtoField[], value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     const fd = fieldByName(fields, k);
-    if (!fd) {
-      out[k] = v;
-      continue;
-    }
+    if (!fd) continue;
     const nested = fd.message ? PROTO_MESSAGES[fd.message] : undefined;
     out[fd.json] = nested && isPlainObject(v) ? canonicalProtoKeys(nested, v) : v;
   }
