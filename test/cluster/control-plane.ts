@@ -15,6 +15,17 @@ import { ensurePki, pkiPaths, type ClusterPki } from './pki.js';
 export const MODULE_DIR = resolve(import.meta.dirname);
 export const PROJECT_ROOT = resolve(MODULE_DIR, '../..');
 
+/**
+ * The compiled server and CLI (dist/, what the image and the `mesh-admission` bin run), started with this Node:
+ * they are ready in a fraction of the time the TypeScript loader takes. `ensureCompiled` rebuilds dist/ when a
+ * source is newer.
+ */
+export const SERVER_JS = join(PROJECT_ROOT, 'dist/main.js');
+export const CLI_JS = join(PROJECT_ROOT, 'dist/cli/bin.js');
+export function ensureCompiled(): void {
+  execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts/build-if-stale.mjs')], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+}
+
 export function binDir(): string {
   const cache = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
   return join(cache, 'mesh-admission', 'cluster', 'bin');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PROJECT_ROOT, paths } from '../cluster/control-plane.js';
+import { CLI_JS, paths } from '../cluster/control-plane.js';
 import { TEMPLATE_HASH_ANNOTATION } from '../../src/config/types.js';
 import { compileInjectionSettings } from '../../src/inject/engine.js';
 import { outcomeOf, podFromTemplate } from '../../src/cli/preview.js';
@@ -26,9 +26,9 @@ let mesh = '';
 
 function preview(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   return spawnSync(
-    join(PROJECT_ROOT, 'node_modules/.bin/tsx'),
+    process.execPath,
     [
-      join(PROJECT_ROOT, 'src/cli/main.ts'),
+      CLI_JS,
       'preview',
       ...args,
       '-n',

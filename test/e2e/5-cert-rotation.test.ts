@@ -5,7 +5,7 @@ import { connect } from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { splitPemCertificates } from '../../src/certs/generate.js';
-import { PROJECT_ROOT, freePort, paths, type Paths } from '../cluster/control-plane.js';
+import { PROJECT_ROOT, SERVER_JS, freePort, paths, type Paths } from '../cluster/control-plane.js';
 import {
   SHORT_CERT_LIVES,
   applyWebhookConfigurations,
@@ -119,7 +119,7 @@ describeE2e('e2e 5: certificate rotation with --cert-secret under load', () => {
 
     const logFile = join(p.logs, 'mesh-admission-cert-rotation.log');
     const fd = openSync(logFile, 'w');
-    child = spawn(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [join(PROJECT_ROOT, 'src/main.ts'), ...localServerArgs(deployment, port, '', '', SHORT_CERT_LIVES)], {
+    child = spawn(process.execPath, [SERVER_JS, ...localServerArgs(deployment, port, '', '', SHORT_CERT_LIVES)], {
       env: { ...process.env, KUBECONFIG: p.saKubeconfig, POD_NAMESPACE: 'mesh-admission', POD_NAME: 'cert-rotation' },
       stdio: ['ignore', fd, fd],
       detached: true,

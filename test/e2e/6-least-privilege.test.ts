@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { PROJECT_ROOT, freePort, paths, readState } from '../cluster/control-plane.js';
+import { SERVER_JS, freePort, paths, readState } from '../cluster/control-plane.js';
 import { localServerArgs, renderManifests } from '../cluster/deploy.js';
 import { apply, describeE2e, eventually, getJson, kubectl, kubectlRun } from './kube.js';
 
@@ -88,7 +88,7 @@ async function startProbe(kubeconfig: string, certSecret: boolean): Promise<Prob
     const i = args.indexOf('--tls-cert-file');
     args = [...args.slice(0, i), '--cert-secret', 'mesh-admission-certs', '--patch-mutating-webhook', 'mesh-admission', '--patch-validating-webhook', 'mesh-admission-validator'];
   }
-  const child = spawn(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [join(PROJECT_ROOT, 'src/main.ts'), ...args], {
+  const child = spawn(process.execPath, [SERVER_JS, ...args], {
     env: { ...process.env, KUBECONFIG: kubeconfig, POD_NAMESPACE: NS, POD_NAME: 'least-privilege-probe' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

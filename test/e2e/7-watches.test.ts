@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PROJECT_ROOT, paths, readState, startApiserver, stopComponent } from '../cluster/control-plane.js';
+import { CLI_JS, paths, readState, startApiserver, stopComponent } from '../cluster/control-plane.js';
 import { fakeNode } from '../cluster/deploy.js';
 import { apply, createNamespace, deleteNamespace, describeE2e, eventually, getJson, kubectl, kubectlRun, uniqueName, type PodLike } from './kube.js';
 
@@ -37,8 +36,8 @@ function setHub(hub: string): void {
 
 function stalePods(currentHash: string): { podsChecked: number; stale: Array<{ name: string; hash: string | null }> } {
   const r = spawnSync(
-    join(PROJECT_ROOT, 'node_modules/.bin/tsx'),
-    [join(PROJECT_ROOT, 'src/cli/main.ts'), 'stale-pods', '--from-cluster', '-n', ns, '--kubeconfig', paths().kubeconfig, '--current-hash', currentHash, '--output', 'json'],
+    process.execPath,
+    [CLI_JS, 'stale-pods', '--from-cluster', '-n', ns, '--kubeconfig', paths().kubeconfig, '--current-hash', currentHash, '--output', 'json'],
     { encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`stale-pods exited ${r.status}: ${r.stderr}`);

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PROJECT_ROOT, paths } from '../cluster/control-plane.js';
+import { CLI_JS, paths } from '../cluster/control-plane.js';
 import { createNamespace, deleteNamespace, describeE2e, getJson, kubectl, kubectlRun, uniqueName, type PodLike } from './kube.js';
 
 /**
@@ -11,7 +10,7 @@ import { createNamespace, deleteNamespace, describeE2e, getJson, kubectl, kubect
  */
 
 function tag(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [join(PROJECT_ROOT, 'src/cli/main.ts'), 'tag', ...args, '--kubeconfig', paths().kubeconfig], {
+  return spawnSync(process.execPath, [CLI_JS, 'tag', ...args, '--kubeconfig', paths().kubeconfig], {
     encoding: 'utf8',
   });
 }

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PROJECT_ROOT, paths } from '../cluster/control-plane.js';
+import { CLI_JS, paths } from '../cluster/control-plane.js';
 import { apply, createNamespace, deleteNamespace, describeE2e, kubectl, kubectlRun, uniqueName } from './kube.js';
 
 /**
@@ -14,7 +13,7 @@ const VWC = ['validatingwebhookconfiguration', 'mesh-admission-validator'];
 let ns = '';
 
 function validate(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [join(PROJECT_ROOT, 'src/cli/main.ts'), 'validate', '--from-cluster', ...args, '--kubeconfig', paths().kubeconfig], {
+  return spawnSync(process.execPath, [CLI_JS, 'validate', '--from-cluster', ...args, '--kubeconfig', paths().kubeconfig], {
     encoding: 'utf8',
   });
 }
