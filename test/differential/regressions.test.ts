@@ -128,3 +128,34 @@ describe('differential regressions (unparsable proxy.istio.io/config texts)', ()
     );
   });
 });
+
+describe('differential regressions (wrongly typed proxy.istio.io/config values)', () => {
+  // Each expected text is what istiod answered for the annotation (the oracle's webhook verb, 2026-12-03).
+  const cases: Array<[string, string]> = [
+    ['concurrency: true', 'json: cannot unmarshal bool into Go value of type int32'],
+    ['concurrency: 1.5', 'json: cannot unmarshal number 1.5 into Go value of type int32'],
+    ['concurrency: [1]', 'json: cannot unmarshal array into Go value of type int32'],
+    ['statusPort: "x"', "invalid character 'x' looking for beginning of value"],
+    ['fileFlushMinSizeKb: -1', 'json: cannot unmarshal number -1 into Go value of type uint32'],
+    ['discoveryAddress: [1]', 'json: cannot unmarshal array into Go value of type string'],
+    ['discoveryAddress: true', 'json: cannot unmarshal bool into Go value of type string'],
+    ['holdApplicationUntilProxyStarts: 3', 'json: cannot unmarshal number into Go value of type bool'],
+    ['holdApplicationUntilProxyStarts: "true"', 'json: cannot unmarshal string into Go value of type bool'],
+    ['proxyMetadata: 5', 'json: cannot unmarshal number into Go value of type map[string]json.RawMessage'],
+    ['proxyMetadata: {A: 1}', 'json: cannot unmarshal number into Go value of type string'],
+    ['extraStatTags: 5', 'json: cannot unmarshal number into Go value of type []json.RawMessage'],
+    ['drainDuration: 5', 'json: cannot unmarshal number into Go value of type string'],
+    ['drainDuration: "x"', 'bad Duration: time: invalid duration "x"'],
+    ['tracing: 5', 'json: cannot unmarshal number into Go value of type map[string]json.RawMessage'],
+  ];
+  it.each(cases)('%s is denied with istiod\'s decode error', (value, why) => {
+    expect(deny({ 'proxy.istio.io/config': value })).toBe(
+      `failed to run injection template: 1 error occurred:\n\t* invalid value '${value}' for annotation 'proxy.istio.io/config': failed to convert to apply proxy config: ${why}\n\n`,
+    );
+  });
+  it('a quoted integer is an integer to jsonpb, as it is to istiod', () => {
+    const annotations = { 'proxy.istio.io/config': 'concurrency: "5"\nstatusPort: "15021"' };
+    const object = { metadata: { name: 'web', namespace: 'shop', annotations }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
+    expect(injectAdmission(settings, { uid: 'u', namespace: 'shop', object }, '/inject')).toMatchObject({ allowed: true, reason: 'injected' });
+  });
+});

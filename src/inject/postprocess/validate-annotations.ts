@@ -4,6 +4,7 @@ import { formatMultiError } from '../../go/multierror.js';
 import { goQuote, parseBool, parseUint } from '../../go/strconv.js';
 import { parsePrefixError } from '../../go/netip.js';
 import { quantityError } from './quantity.js';
+import { proxyConfigTypeError } from '../settings/proxy-config-types.js';
 
 /**
  * Istio's injection-time annotation checks (pkg/kube/inject/validate.go, `AnnotationValidation`).
@@ -129,16 +130,9 @@ const validateProxyConfig: Rule = (value) => {
     return 'failed to convert to apply proxy config: proxy config must be a YAML mapping';
   }
   const cfg = doc as Record<string, unknown>;
+  const typeError = proxyConfigTypeError(cfg);
+  if (typeError !== undefined) return `failed to convert to apply proxy config: ${typeError}`;
   const errs: string[] = [];
-  const typeError = (field: string, want: string) =>
-    errs.push(`failed to convert to apply proxy config: field ${field} must be ${want}`);
-  for (const f of ['configPath', 'binaryPath', 'discoveryAddress', 'serviceCluster']) {
-    if (f in cfg && typeof cfg[f] !== 'string') typeError(f, 'a string');
-  }
-  for (const f of ['statusPort', 'proxyAdminPort']) {
-    if (f in cfg && !(typeof cfg[f] === 'number' && Number.isInteger(cfg[f]))) typeError(f, 'an integer');
-  }
-  if (errs.length > 0) return errs[0];
 
   if (cfg.configPath === '') errs.push('config path must be set');
   if (cfg.binaryPath === '') errs.push('binary path must be set');
