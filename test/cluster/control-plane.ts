@@ -353,7 +353,7 @@ async function stop(pid: number | undefined, marker: string, name: string): Prom
 }
 
 export async function stopComponent(p: Paths, s: ClusterState, name: Component): Promise<void> {
-  await stop(s.pids[name], name === 'mesh-admission' ? 'src/main.ts' : binary(), name);
+  await stop(s.pids[name], name === 'mesh-admission' ? 'dist/main.js' : binary(), name);
   delete s.pids[name];
   writeState(p, s);
 }

@@ -147,6 +147,15 @@ describe('differential regressions (wrongly typed proxy.istio.io/config values)'
     ['drainDuration: 5', 'json: cannot unmarshal number into Go value of type string'],
     ['drainDuration: "x"', 'bad Duration: time: invalid duration "x"'],
     ['tracing: 5', 'json: cannot unmarshal number into Go value of type map[string]json.RawMessage'],
+    ['concurrency: "5x"', "invalid character 'x' after top-level value"],
+    ['concurrency: ""', 'unexpected end of JSON input'],
+    ['concurrency: 3000000000', 'json: cannot unmarshal number 3000000000 into Go value of type int32'],
+    ['interceptionMode: tproxy', 'unknown value "\\"tproxy\\"" for enum istio.mesh.v1alpha1.ProxyConfig.InboundInterceptionMode'],
+    ['controlPlaneAuthPolicy: FOO', 'unknown value "\\"FOO\\"" for enum istio.mesh.v1alpha1.AuthenticationPolicy'],
+    ['interceptionMode: 1.5', 'json: cannot unmarshal number 1.5 into Go value of type protoreflect.EnumNumber'],
+    ['tracing: {maxPathTagLength: -1}', 'json: cannot unmarshal number -1 into Go value of type uint32'],
+    ['tracing: {sampling: x}', "invalid character 'x' looking for beginning of value"],
+    ['image: {imageType: 5}', 'json: cannot unmarshal number into Go value of type string'],
   ];
   it.each(cases)('%s is denied with istiod\'s decode error', (value, why) => {
     expect(deny({ 'proxy.istio.io/config': value })).toBe(

@@ -5,7 +5,8 @@ import { PROXY_CONFIG_FIELDS, fieldByName, type ProtoField } from './proto-field
 /**
  * The first type error Istio's proxy-config decode (golang/protobuf jsonpb over encoding/json) reports for a
  * `proxy.istio.io/config` document, in its words, or undefined. jsonpb visits the message's fields in
- * declaration order and stops at the first error. Enums and the insides of nested messages are not checked.
+ * declaration order and stops at the first error. Of the nested messages only Tracing's own fields and
+ * ProxyImage's imageType are checked.
  */
 export function proxyConfigTypeError(cfg: Record<string, unknown>): string | undefined {
   const present = new Map<ProtoField, unknown>();
@@ -59,29 +60,100 @@ function fieldError(field: ProtoField, value: unknown): string | undefined {
       for (const v of value) if (v !== null && typeof v !== 'string') return cannot(v, 'string');
       return undefined;
     case 'message':
-      return isObject(value) ? undefined : cannot(value, 'map[string]json.RawMessage');
-    case 'enum':
+      if (!isObject(value)) return cannot(value, 'map[string]json.RawMessage');
+      if (field.proto === 'tracing') return tracingError(value);
+      if (field.proto === 'image') {
+        const t = Object.hasOwn(value, 'imageType') ? value.imageType : value.image_type;
+        return t === undefined || t === null || typeof t === 'string' ? undefined : cannot(t, 'string');
+      }
       return undefined;
+    case 'enum':
+      return enumError(field.proto, value);
   }
+}
+
+/** The enums of ProxyConfig: their full proto names and value names (a number is taken as it is). */
+const ENUMS: Readonly<Record<string, { name: string; values: readonly string[] }>> = {
+  tracing_service_name: {
+    name: 'istio.mesh.v1alpha1.ProxyConfig.TracingServiceName',
+    values: ['APP_LABEL_AND_NAMESPACE', 'CANONICAL_NAME_ONLY', 'CANONICAL_NAME_AND_NAMESPACE'],
+  },
+  control_plane_auth_policy: { name: 'istio.mesh.v1alpha1.AuthenticationPolicy', values: ['NONE', 'MUTUAL_TLS', 'INHERIT'] },
+  interception_mode: { name: 'istio.mesh.v1alpha1.ProxyConfig.InboundInterceptionMode', values: ['REDIRECT', 'TPROXY', 'NONE'] },
+};
+
+function enumError(proto: string, value: unknown): string | undefined {
+  const e = ENUMS[proto];
+  if (e === undefined) return undefined;
+  if (typeof value === 'string') return e.values.includes(value) ? undefined : `unknown value ${JSON.stringify(JSON.stringify(value))} for enum ${e.name}`;
+  if (typeof value === 'number') return Number.isInteger(value) && value >= -2147483648 && value <= 2147483647 ? undefined : cannot(value, 'protoreflect.EnumNumber', true);
+  return cannot(value, 'protoreflect.EnumNumber');
+}
+
+/** Tracing's scalar fields, in declaration order (the provider messages are only checked to be objects). */
+function tracingError(tracing: Record<string, unknown>): string | undefined {
+  const get = (json: string, proto: string): unknown => (Object.hasOwn(tracing, json) ? tracing[json] : tracing[proto]);
+  for (const provider of [['zipkin', 'zipkin'], ['lightstep', 'lightstep'], ['datadog', 'datadog'], ['stackdriver', 'stackdriver'], ['openCensusAgent', 'open_census_agent'], ['customTags', 'custom_tags']] as const) {
+    const v = get(provider[0], provider[1]);
+    if (v !== undefined && v !== null && !isObject(v)) return cannot(v, 'map[string]json.RawMessage');
+  }
+  const maxPath = get('maxPathTagLength', 'max_path_tag_length');
+  if (maxPath !== undefined && maxPath !== null) {
+    const err = integerError(maxPath, 'uint32');
+    if (err !== undefined) return err;
+  }
+  const sampling = get('sampling', 'sampling');
+  if (sampling !== undefined && sampling !== null) {
+    const err = numberError(sampling);
+    if (err !== undefined) return err;
+  }
+  const tls = get('tlsSettings', 'tls_settings');
+  if (tls !== undefined && tls !== null && !isObject(tls)) return cannot(tls, 'map[string]json.RawMessage');
+  const tags = get('enableIstioTags', 'enable_istio_tags');
+  if (tags !== undefined && tags !== null && typeof tags !== 'boolean') return cannot(tags, 'bool');
+  return undefined;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const RANGES: Readonly<Record<'int32' | 'uint32', readonly [number, number]>> = { int32: [-2147483648, 2147483647], uint32: [0, 4294967295] };
 
-/** jsonpb takes an integer as a number or as a string holding one (the string's text is decoded as JSON). */
+/**
+ * jsonpb takes a number as a JSON number or as a string holding one: the string's text is decoded as JSON.
+ * Returns the decoded value, or the syntax error encoding/json reports for the text (only the errors at the
+ * first character or right after a leading number are worded; other malformed text is let through).
+ */
+function unquoteNumber(text: string): { value: unknown } | { error: string | undefined } {
+  const t = text.trim();
+  if (t === '') return { error: 'unexpected end of JSON input' };
+  try {
+    return { value: JSON.parse(t) };
+  } catch {
+    const c = t[0]!;
+    if (!/[-0-9"[{tfn]/.test(c)) return { error: `invalid character '${c}' looking for beginning of value` };
+    const num = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(t);
+    const rest = num ? t.slice(num[0].length).trimStart() : '';
+    return { error: rest !== '' ? `invalid character '${rest[0]!}' after top-level value` : undefined };
+  }
+}
+
+function numberError(value: unknown): string | undefined {
+  let v = value;
+  if (typeof v === 'string') {
+    const r = unquoteNumber(v);
+    if ('error' in r) return r.error;
+    v = r.value;
+    if (v === null) return undefined;
+  }
+  return typeof v === 'number' ? undefined : cannot(v, 'float64');
+}
+
 function integerError(value: unknown, goType: 'int32' | 'uint32'): string | undefined {
   let v = value;
   if (typeof v === 'string') {
-    const text = v.trim();
-    if (text === '') return 'unexpected end of JSON input';
-    try {
-      v = JSON.parse(text);
-    } catch {
-      const c = text[0]!;
-      // Only the case Go reports at the first character is worded with certainty.
-      return /[-0-9"[{tfn]/.test(c) ? undefined : `invalid character '${c}' looking for beginning of value`;
-    }
+    const r = unquoteNumber(v);
+    if ('error' in r) return r.error;
+    v = r.value;
     if (v === null) return undefined;
   }
   if (typeof v !== 'number') return cannot(v, goType);
