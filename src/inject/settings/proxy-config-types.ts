@@ -137,25 +137,22 @@ function unquoteNumber(text: string): { value: unknown } | { error: string | und
   }
 }
 
+/** A number field's value after jsonpb's unquoting: the number (or null), or the syntax error to report. */
+function numberOf(value: unknown): { value: unknown } | { error: string | undefined } {
+  return typeof value === 'string' ? unquoteNumber(value) : { value };
+}
+
 function numberError(value: unknown): string | undefined {
-  let v = value;
-  if (typeof v === 'string') {
-    const r = unquoteNumber(v);
-    if ('error' in r) return r.error;
-    v = r.value;
-    if (v === null) return undefined;
-  }
-  return typeof v === 'number' ? undefined : cannot(v, 'float64');
+  const r = numberOf(value);
+  if ('error' in r) return r.error;
+  return r.value === null || typeof r.value === 'number' ? undefined : cannot(r.value, 'float64');
 }
 
 function integerError(value: unknown, goType: 'int32' | 'uint32'): string | undefined {
-  let v = value;
-  if (typeof v === 'string') {
-    const r = unquoteNumber(v);
-    if ('error' in r) return r.error;
-    v = r.value;
-    if (v === null) return undefined;
-  }
+  const r = numberOf(value);
+  if ('error' in r) return r.error;
+  const v = r.value;
+  if (v === null) return undefined;
   if (typeof v !== 'number') return cannot(v, goType);
   const [lo, hi] = RANGES[goType];
   return Number.isInteger(v) && v >= lo && v <= hi ? undefined : cannot(v, goType, true);
