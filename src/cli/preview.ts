@@ -7,7 +7,7 @@ import { TEMPLATE_HASH_ANNOTATION, hashRawConfig, type RawInjectConfig } from '.
 import { canaryInject } from '../inject/canary.js';
 import { deployMetaFromPod } from '../inject/owner.js';
 import { applyPatch } from '../inject/patch.js';
-import { STATUS_ANNOTATION } from '../inject/status.js';
+import { STATUS_ANNOTATION, parseInjectionStatus } from '../inject/status.js';
 import type { InjectionSettings } from '../inject/types.js';
 import { parseInjectionPolicy, type InjectionPolicy } from '../inject/policy/rules.js';
 import { fromCustomResource, sortResources, type ProxyConfigResource } from '../inject/proxyconfig-crs.js';
@@ -74,15 +74,10 @@ const str = (v: JsonValue | undefined): string => (typeof v === 'string' ? v : '
 
 /** The revision that injected a pod (from its status annotation), or undefined when it was not injected. */
 export function injectedRevision(pod: JsonObject): string | undefined {
-  const raw = obj(obj(pod.metadata).annotations)[STATUS_ANNOTATION];
-  if (typeof raw !== 'string') return undefined;
-  try {
-    const status: unknown = JSON.parse(raw);
-    const rev = isJsonObject(status) ? status.revision : undefined;
-    return typeof rev === 'string' && rev !== '' ? rev : 'default';
-  } catch {
-    return 'default';
-  }
+  const annotations = obj(obj(pod.metadata).annotations) as Record<string, string>;
+  if (typeof annotations[STATUS_ANNOTATION] !== 'string') return undefined;
+  // An annotation that is not JSON still marks the pod as injected, by the default revision.
+  return parseInjectionStatus(annotations)?.revision || 'default';
 }
 
 export interface ControllerRef {
@@ -174,24 +169,12 @@ export function podFromInjected(live: JsonObject): JsonObject {
   const meta = cloneJson(obj(live.metadata));
   const spec = cloneJson(obj(live.spec));
   const annotations = { ...obj(meta.annotations) };
-  let status: JsonObject = {};
-  try {
-    const parsed: unknown = JSON.parse(str(annotations[STATUS_ANNOTATION]));
-    if (isJsonObject(parsed)) status = parsed as JsonObject;
-  } catch {
-    status = {};
-  }
-  const listed = (k: string): Set<string> => new Set(Array.isArray(status[k]) ? status[k].filter((x): x is string => typeof x === 'string') : []);
-  const without = (v: JsonValue | undefined, drop: Set<string>): JsonValue[] =>
-    (Array.isArray(v) ? v : []).filter((c) => !(isJsonObject(c) && typeof c.name === 'string' && drop.has(c.name)));
-  for (const [field, key] of [
-    ['containers', 'containers'],
-    ['initContainers', 'initContainers'],
-    ['volumes', 'volumes'],
-    ['imagePullSecrets', 'imagePullSecrets'],
-  ] as const) {
+  const status = parseInjectionStatus(annotations as Record<string, string>);
+  const without = (v: JsonValue | undefined, drop: readonly string[]): JsonValue[] =>
+    (Array.isArray(v) ? v : []).filter((c) => !(isJsonObject(c) && typeof c.name === 'string' && drop.includes(c.name)));
+  for (const field of ['containers', 'initContainers', 'volumes', 'imagePullSecrets'] as const) {
     if (spec[field] === undefined) continue;
-    const kept = without(spec[field], listed(key));
+    const kept = without(spec[field], status?.[field] ?? []);
     if (kept.length > 0 || field === 'containers') spec[field] = kept;
     else delete spec[field];
   }

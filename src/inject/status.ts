@@ -32,8 +32,17 @@ export function injectionStatusValue(templateSpec: JsonObject, revision: string)
   return JSON.stringify(status);
 }
 
+/** A parsed status annotation: the names it lists (empty when null) and the revision ('' when absent). */
+export interface ParsedInjectionStatus {
+  initContainers: string[];
+  containers: string[];
+  volumes: string[];
+  imagePullSecrets: string[];
+  revision: string;
+}
+
 /** The previous injection's status, or undefined if absent or not JSON (Istio then treats the pod as new). */
-export function parseInjectionStatus(annotations: Readonly<Record<string, string>> | undefined): { initContainers: string[]; containers: string[] } | undefined {
+export function parseInjectionStatus(annotations: Readonly<Record<string, string>> | undefined): ParsedInjectionStatus | undefined {
   const raw = annotations?.[STATUS_ANNOTATION];
   if (raw === undefined) return undefined;
   let parsed: unknown;
@@ -44,5 +53,11 @@ export function parseInjectionStatus(annotations: Readonly<Record<string, string
   }
   if (!isPlainObject(parsed)) return undefined;
   const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-  return { initContainers: list(parsed.initContainers), containers: list(parsed.containers) };
+  return {
+    initContainers: list(parsed.initContainers),
+    containers: list(parsed.containers),
+    volumes: list(parsed.volumes),
+    imagePullSecrets: list(parsed.imagePullSecrets),
+    revision: typeof parsed.revision === 'string' ? parsed.revision : '',
+  };
 }

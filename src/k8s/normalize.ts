@@ -275,11 +275,11 @@ function encoderFor(t: GoType): Encoder {
       };
     }
     case 'struct': {
-      const name = t.name;
+      let enc: StructEncoder | undefined;
       return (v, ctx) => {
         if (v === null) return zeroJson(t);
         if (!isJsonObject(v)) return typeError(ctx, v, t);
-        return structEncoder(name).encode(v, ctx);
+        return (enc ??= structEncoder(t.name)).encode(v, ctx);
       };
     }
   }

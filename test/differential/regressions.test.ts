@@ -156,6 +156,9 @@ describe('differential regressions (wrongly typed proxy.istio.io/config values)'
     ['tracing: {maxPathTagLength: -1}', 'json: cannot unmarshal number -1 into Go value of type uint32'],
     ['tracing: {sampling: x}', "invalid character 'x' looking for beginning of value"],
     ['image: {imageType: 5}', 'json: cannot unmarshal number into Go value of type string'],
+    ['tracing: {tlsSettings: {sni: 5}}', 'json: cannot unmarshal number into Go value of type string'],
+    ['tracing: {tlsSettings: {insecureSkipVerify: 1}}', 'json: cannot unmarshal number into Go value of type bool'],
+    ['tracing: {customTags: {a: 5}}', 'json: cannot unmarshal number into Go value of type map[string]json.RawMessage'],
   ];
   it.each(cases)('%s is denied with istiod\'s decode error', (value, why) => {
     expect(deny({ 'proxy.istio.io/config': value })).toBe(

@@ -1,23 +1,26 @@
 import { goJsonKind } from '../../go/json.js';
 import { parseGoDuration } from '../../go/time.js';
-import { PROXY_CONFIG_FIELDS, fieldByName, type ProtoField } from './proto-fields.js';
+import { PROTO_MESSAGES, PROXY_CONFIG_FIELDS, fieldByName, type ProtoField } from './proto-fields.js';
 
 /**
  * The first type error Istio's proxy-config decode (golang/protobuf jsonpb over encoding/json) reports for a
- * `proxy.istio.io/config` document, in its words, or undefined. jsonpb visits the message's fields in
- * declaration order and stops at the first error. Of the nested messages only Tracing's own fields and
- * ProxyImage's imageType are checked.
+ * `proxy.istio.io/config` document, in its words, or undefined. jsonpb visits a message's fields in
+ * declaration order and stops at the first error; nested messages are walked where proto-fields.ts describes
+ * them (Tracing, ClientTLSSettings), the others are only checked to be objects (and ProxyImage's imageType).
  */
 export function proxyConfigTypeError(cfg: Record<string, unknown>): string | undefined {
+  return messageError(PROXY_CONFIG_FIELDS, cfg);
+}
+
+function messageError(fields: readonly ProtoField[], msg: Record<string, unknown>): string | undefined {
   const present = new Map<ProtoField, unknown>();
-  for (const [key, value] of Object.entries(cfg)) {
-    const field = fieldByName(PROXY_CONFIG_FIELDS, key);
+  for (const [key, value] of Object.entries(msg)) {
+    const field = fieldByName(fields, key);
     if (field !== undefined) present.set(field, value);
   }
-  for (const field of PROXY_CONFIG_FIELDS) {
-    if (!present.has(field)) continue;
+  for (const field of fields) {
     const value = present.get(field);
-    if (value === null) continue;
+    if (value === undefined || value === null) continue;
     const err = fieldError(field, value);
     if (err !== undefined) return err;
   }
@@ -27,10 +30,15 @@ export function proxyConfigTypeError(cfg: Record<string, unknown>): string | und
 const cannot = (v: unknown, goType: string, withNumber = false): string =>
   `json: cannot unmarshal ${withNumber && typeof v === 'number' ? `number ${String(v)}` : goJsonKind(v)} into Go value of type ${goType}`;
 
-/** Unsigned fields of ProxyConfig; the other integers are int32. */
-const UINT32_FIELDS: ReadonlySet<string> = new Set(['file_flush_min_size_kb']);
+// What proto-fields.ts's kinds leave open, by proto field name (unique across the messages walked here).
+/** Unsigned integers; the other integers are int32. */
+const UINT32_FIELDS: ReadonlySet<string> = new Set(['file_flush_min_size_kb', 'max_path_tag_length']);
+/** Doubles, among the 'int' kind. */
+const DOUBLE_FIELDS: ReadonlySet<string> = new Set(['sampling']);
 /** google.protobuf.BoolValue wrappers; the other wrapper (concurrency) is an Int32Value. */
-const BOOL_WRAPPERS: ReadonlySet<string> = new Set(['hold_application_until_proxy_starts', 'stats_compression']);
+const BOOL_WRAPPERS: ReadonlySet<string> = new Set(['hold_application_until_proxy_starts', 'stats_compression', 'enable_istio_tags', 'insecure_skip_verify']);
+/** Maps whose values are messages (checked to be objects); the others map strings to strings. */
+const MESSAGE_MAPS: ReadonlySet<string> = new Set(['custom_tags']);
 
 function fieldError(field: ProtoField, value: unknown): string | undefined {
   switch (field.kind) {
@@ -42,6 +50,7 @@ function fieldError(field: ProtoField, value: unknown): string | undefined {
       if (BOOL_WRAPPERS.has(field.proto)) return typeof value === 'boolean' ? undefined : cannot(value, 'bool');
       return integerError(value, 'int32');
     case 'int':
+      if (DOUBLE_FIELDS.has(field.proto)) return numberError(value);
       return integerError(value, UINT32_FIELDS.has(field.proto) ? 'uint32' : 'int32');
     case 'duration':
       if (typeof value !== 'string') return cannot(value, 'string');
@@ -53,20 +62,25 @@ function fieldError(field: ProtoField, value: unknown): string | undefined {
       }
     case 'map':
       if (!isObject(value)) return cannot(value, 'map[string]json.RawMessage');
-      for (const v of Object.values(value)) if (v !== null && typeof v !== 'string') return cannot(v, 'string');
+      for (const v of Object.values(value)) {
+        if (v === null) continue;
+        if (MESSAGE_MAPS.has(field.proto) ? !isObject(v) : typeof v !== 'string') return cannot(v, MESSAGE_MAPS.has(field.proto) ? 'map[string]json.RawMessage' : 'string');
+      }
       return undefined;
     case 'repeated':
       if (!Array.isArray(value)) return cannot(value, '[]json.RawMessage');
       for (const v of value) if (v !== null && typeof v !== 'string') return cannot(v, 'string');
       return undefined;
-    case 'message':
+    case 'message': {
       if (!isObject(value)) return cannot(value, 'map[string]json.RawMessage');
-      if (field.proto === 'tracing') return tracingError(value);
+      const nested = field.message !== undefined ? PROTO_MESSAGES[field.message] : undefined;
+      if (nested !== undefined) return messageError(nested, value);
       if (field.proto === 'image') {
         const t = Object.hasOwn(value, 'imageType') ? value.imageType : value.image_type;
         return t === undefined || t === null || typeof t === 'string' ? undefined : cannot(t, 'string');
       }
       return undefined;
+    }
     case 'enum':
       return enumError(field.proto, value);
   }
@@ -88,30 +102,6 @@ function enumError(proto: string, value: unknown): string | undefined {
   if (typeof value === 'string') return e.values.includes(value) ? undefined : `unknown value ${JSON.stringify(JSON.stringify(value))} for enum ${e.name}`;
   if (typeof value === 'number') return Number.isInteger(value) && value >= -2147483648 && value <= 2147483647 ? undefined : cannot(value, 'protoreflect.EnumNumber', true);
   return cannot(value, 'protoreflect.EnumNumber');
-}
-
-/** Tracing's scalar fields, in declaration order (the provider messages are only checked to be objects). */
-function tracingError(tracing: Record<string, unknown>): string | undefined {
-  const get = (json: string, proto: string): unknown => (Object.hasOwn(tracing, json) ? tracing[json] : tracing[proto]);
-  for (const provider of [['zipkin', 'zipkin'], ['lightstep', 'lightstep'], ['datadog', 'datadog'], ['stackdriver', 'stackdriver'], ['openCensusAgent', 'open_census_agent'], ['customTags', 'custom_tags']] as const) {
-    const v = get(provider[0], provider[1]);
-    if (v !== undefined && v !== null && !isObject(v)) return cannot(v, 'map[string]json.RawMessage');
-  }
-  const maxPath = get('maxPathTagLength', 'max_path_tag_length');
-  if (maxPath !== undefined && maxPath !== null) {
-    const err = integerError(maxPath, 'uint32');
-    if (err !== undefined) return err;
-  }
-  const sampling = get('sampling', 'sampling');
-  if (sampling !== undefined && sampling !== null) {
-    const err = numberError(sampling);
-    if (err !== undefined) return err;
-  }
-  const tls = get('tlsSettings', 'tls_settings');
-  if (tls !== undefined && tls !== null && !isObject(tls)) return cannot(tls, 'map[string]json.RawMessage');
-  const tags = get('enableIstioTags', 'enable_istio_tags');
-  if (tags !== undefined && tags !== null && typeof tags !== 'boolean') return cannot(tags, 'bool');
-  return undefined;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
