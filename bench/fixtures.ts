@@ -2,13 +2,18 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compileInjectionSettings } from '../src/inject/engine.js';
 import { readRawConfigDir } from '../src/config/dir-source.js';
+import { normalizeAs } from '../src/k8s/normalize.js';
 import type { InjectionSettings } from '../src/inject/types.js';
 import type { EngineFeatures } from '../src/workers/engines.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
+/**
+ * The realistic pod as the API server sends it: kube-apiserver encodes the object of an AdmissionReview from
+ * its Go struct, so fields come in Go's order (the fixture file is written in a person's order).
+ */
 export function realisticPod(): Record<string, unknown> {
-  return JSON.parse(readFileSync(resolve(ROOT, 'test/fixtures/realistic-pod.json'), 'utf8')) as Record<string, unknown>;
+  return normalizeAs('Pod', JSON.parse(readFileSync(resolve(ROOT, 'test/fixtures/realistic-pod.json'), 'utf8'))) as Record<string, unknown>;
 }
 
 /** Istio's BenchmarkInjection case: one container carrying 2000 env vars. */

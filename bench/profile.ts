@@ -59,6 +59,7 @@ async function profile(label: string, bodies: () => string, n: number): Promise<
   const byId = new Map(p.nodes.map((x) => [x.id, x]));
   const self = new Map<string, number>();
   const others = new Map<string, number>();
+  const functions = new Map<string, number>();
   let total = 0;
   for (const [i, id] of (p.samples ?? []).entries()) {
     const node = byId.get(id)!;
@@ -70,6 +71,10 @@ async function profile(label: string, bodies: () => string, n: number): Promise<
       const k = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.replace(/^.*node_modules\//, '').slice(-40)}`;
       others.set(k, (others.get(k) ?? 0) + dt);
     }
+    if (TOP > 0) {
+      const k = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.replace(/^.*\/(src|node_modules)\//, '$1/')}:${node.callFrame.lineNumber + 1}`;
+      functions.set(k, (functions.get(k) ?? 0) + dt);
+    }
     total += dt;
   }
   const cpuUs = ((cpu.user + cpu.system) / n);
@@ -80,13 +85,24 @@ async function profile(label: string, bodies: () => string, n: number): Promise<
   }
   const top = [...others].sort((a, b) => b[1] - a[1]).slice(0, 6);
   console.log(`  largest in "other": ${top.map(([k, t]) => `${k.trim()} ${((100 * t) / total).toFixed(1)}%`).join('; ')}`);
+  if (TOP > 0) {
+    console.log(`  top ${TOP} functions by self time:`);
+    for (const [k, t] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`    ${((100 * t) / total).toFixed(1).padStart(5)}% ${k}`);
+  }
 }
+
+/** `--top N`: also list the N functions with the most self time in each profile. */
+const topAt = process.argv.indexOf('--top');
+const TOP = topAt > 0 ? Number(process.argv[topAt + 1] ?? 20) : 0;
+/** `--only hit|miss|env`: profile one of the three cases. */
+const onlyAt = process.argv.indexOf('--only');
+const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 
 const pod = realisticPod() as { metadata: { labels: Record<string, string> } };
 const same = admissionReview(pod);
 let serial = 0;
 const differing = () => admissionReview({ ...pod, metadata: { ...pod.metadata, labels: { ...pod.metadata.labels, bench: String(serial++) } } });
 const heavy = admissionReview(envHeavyPod());
-await profile('realistic pod, repeated (cache hit)', () => same, 3000);
-await profile('realistic pod, every one different (cache miss)', differing, 2000);
-await profile('2000-env pod, repeated (cache hit)', () => heavy, 150);
+if (!ONLY || ONLY === 'hit') await profile('realistic pod, repeated (cache hit)', () => same, 3000);
+if (!ONLY || ONLY === 'miss') await profile('realistic pod, every one different (cache miss)', differing, 2000);
+if (!ONLY || ONLY === 'env') await profile('2000-env pod, repeated (cache hit)', () => heavy, 150);

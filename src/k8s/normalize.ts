@@ -324,10 +324,18 @@ interface StructEncoder {
 const structEncoders = new Map<string, StructEncoder>();
 
 /**
- * Frozen objects found already in Go's form, with the struct encoder that checked them: the parts of cached
- * template patches, which every injected pod shares. Frozen, they cannot have changed since.
+ * Objects a sharing decode found already in Go's form, with the struct encoder that checked them: the parts
+ * of cached template patches, which every injected pod shares, and the parts of the received pod, which the
+ * injected pod shares (its containers, volumes, ...), so the second decode returns them at once. As for
+ * normalLists, callers of a sharing decode never edit what it shared.
  */
-const frozenNormal = new WeakMap<object, StructEncoder>();
+const normalObjects = new WeakMap<object, StructEncoder>();
+
+/**
+ * Frozen objects that are not in Go's form (template YAML order, say), with what a sharing decode made of
+ * them: they cannot change, so neither can their decoding, and a cached template part is decoded once.
+ */
+const frozenDecoded = new WeakMap<object, { enc: StructEncoder; out: JsonObject }>();
 
 function structEncoder(name: string): StructEncoder {
   const hit = structEncoders.get(name);
@@ -349,7 +357,11 @@ function structEncoder(name: string): StructEncoder {
   const match = (key: string): CompiledField | undefined => byJson.get(key) ?? byLower.get(key.toLowerCase());
   const enc: StructEncoder = {
     encode(input, ctx) {
-      if (ctx.share && frozenNormal.get(input) === enc) return input;
+      if (ctx.share) {
+        if (normalObjects.get(input) === enc) return input;
+        const memo = frozenDecoded.get(input);
+        if (memo?.enc === enc) return memo.out;
+      }
       // Decode in document order (errors surface in the order Go meets them); a repeated field keeps
       // the last value, exactly like encoding/json assigning keys one after another.
       let decoded: Array<JsonValue | undefined> | undefined;
@@ -381,9 +393,14 @@ function structEncoder(name: string): StructEncoder {
         if (f.empty !== undefined && isEmpty(f.empty, value)) continue;
         out[f.json] = value;
       }
-      if (!ctx.share || !sameObject(input, keys, out)) return out;
-      if (Object.isFrozen(input)) frozenNormal.set(input, enc);
-      return input;
+      if (!ctx.share) return out;
+      if (sameObject(input, keys, out)) {
+        normalObjects.set(input, enc);
+        return input;
+      }
+      // Only an error-free decode is remembered: a failing one throws before it is ever shared.
+      if (Object.isFrozen(input) && ctx.first === undefined) frozenDecoded.set(input, { enc, out });
+      return out;
     },
   };
   structEncoders.set(name, enc);

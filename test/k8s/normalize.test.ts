@@ -195,3 +195,39 @@ describe('the key "__proto__"', () => {
 interface JsonObjectLike {
   metadata: { labels: Record<string, string> };
 }
+
+describe('a sharing decode', () => {
+  const deepFreeze = <T>(v: T): T => {
+    if (v && typeof v === 'object') {
+      for (const x of Object.values(v)) deepFreeze(x);
+      Object.freeze(v);
+    }
+    return v;
+  };
+
+  it('returns parts already in Go form as they are, and decodes them again only when they differ', () => {
+    const container = { name: 'app', image: 'i', resources: {} };
+    const first = normalizeAs('Pod', { spec: { containers: [container] } }, { share: true });
+    const c = (first.spec as { containers: unknown[] }).containers[0];
+    expect(c).toBe(container);
+    // The same object in a new pod is not decoded again (it is returned as it is); a changed one is.
+    const second = normalizeAs('Pod', { spec: { containers: [container, { image: 'j', name: 'b' }] } }, { share: true });
+    const [a, b] = (second.spec as { containers: unknown[] }).containers;
+    expect(a).toBe(container);
+    expect(b).toEqual({ name: 'b', image: 'j', resources: {} });
+  });
+
+  it('decodes a frozen part that is not in Go form once, and hands out that decoding again', () => {
+    const volume = deepFreeze({ emptyDir: { medium: 'Memory' }, name: 'istio-envoy' });
+    const expected = normalizeAs('Volume', { name: 'istio-envoy', emptyDir: { medium: 'Memory' } });
+    const one = normalizeAs('Pod', { spec: { volumes: [volume] } }, { share: true });
+    const two = normalizeAs('Pod', { spec: { volumes: [volume] } }, { share: true });
+    const v1 = (one.spec as { volumes: unknown[] }).volumes[0];
+    const v2 = (two.spec as { volumes: unknown[] }).volumes[0];
+    expect(v1).toEqual(expected);
+    expect(Object.keys(v1 as object)).toEqual(['name', 'emptyDir']);
+    expect(v2).toBe(v1);
+    // Without sharing, every decode is a fresh object.
+    expect(normalizeAs('Volume', volume)).not.toBe(v1);
+  });
+});

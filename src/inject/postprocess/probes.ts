@@ -252,7 +252,8 @@ export function parseAppProbers(json: string): Map<string, AppProber | null> | u
  * already-rewritten probes no longer show); an unreadable existing value is left as it is.
  */
 export function mergeOrAppendProbers(previouslyInjected: boolean, env: readonly EnvVar[], probers: string): EnvVar[] {
-  const out = env.map((e) => ({ ...e }));
+  // Entries are replaced, never edited, so the list can share them (frozen template parts stay frozen).
+  const out = [...env];
   if (!previouslyInjected) return [...out, { name: KUBE_APP_PROBERS_ENV, value: probers }];
   const idx = out.findIndex((e) => e.name === KUBE_APP_PROBERS_ENV);
   if (idx < 0) return [...out, { name: KUBE_APP_PROBERS_ENV, value: probers }];
