@@ -11,7 +11,7 @@ import { BENCH_FEATURES, admissionReview, defaultSettings, envHeavyPod, realisti
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string };
+  callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
   children?: number[];
 }

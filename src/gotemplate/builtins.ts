@@ -99,7 +99,7 @@ function eq(arg1: unknown, ...arg2: unknown[]): boolean {
     const k2 = basicKind(b);
     let truth = false;
     if (k1 !== k2) {
-      if (a !== undefined && b !== undefined) throw new FuncError(errBadComparison);
+      if (a !== undefined && b !== undefined) throw new FuncError(`${errBadComparison}: ${goTypeName(a)} and ${goTypeName(b)}`);
     } else {
       switch (k1) {
         case 'bool':
@@ -140,7 +140,7 @@ function lt(arg1: unknown, arg2: unknown): boolean {
   const k1 = basicKind(a);
   const k2 = basicKind(b);
   if (k1 === 'invalid' || k1 === 'other' || k2 === 'invalid' || k2 === 'other') throw new FuncError(errBadComparisonType);
-  if (k1 !== k2) throw new FuncError(errBadComparison);
+  if (k1 !== k2) throw new FuncError(`${errBadComparison}: ${goTypeName(a)} and ${goTypeName(b)}`);
   switch (k1) {
     case 'bool':
       throw new FuncError(errBadComparisonType);

@@ -246,8 +246,9 @@ export function lex(input: string): Token[] {
           pos++;
           continue;
         case ')':
-          // An unbalanced ')' is left for the parser, which names what it interrupted.
-          if (parenDepth > 0) parenDepth--;
+          // Go's lexer (since 1.20) reports an unbalanced ')' itself, before the parser sees it.
+          if (parenDepth === 0) return fail('unexpected right paren');
+          parenDepth--;
           emit('rparen', pos, pos + 1);
           pos++;
           continue;

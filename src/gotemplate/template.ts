@@ -1,6 +1,6 @@
 /** Parse once, execute many: the compiled template object. */
 import { BUILTINS } from './builtins.js';
-import { ExecState } from './exec.js';
+import { compileTrees } from './compile.js';
 import { TemplateError, type FuncMap } from './func.js';
 import { parseTrees, type ParsedTree } from './parser.js';
 
@@ -30,11 +30,13 @@ export function parseTemplate(text: string, options: ParseOptions = {}): Compile
 
 class Compiled implements CompiledTemplate {
   readonly templateNames: readonly string[];
+  private readonly run: (name: string, data: unknown) => string;
   constructor(
     readonly name: string,
     private readonly trees: ReadonlyMap<string, ParsedTree>,
   ) {
     this.templateNames = [...trees.keys()];
+    this.run = compileTrees(trees);
   }
 
   execute(data: unknown): string {
@@ -46,6 +48,6 @@ class Compiled implements CompiledTemplate {
     if (!tree) {
       throw new TemplateError(`template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(this.name)}`, 'exec');
     }
-    return new ExecState(this.trees, name).run(tree, data);
+    return this.run(name, data);
   }
 }

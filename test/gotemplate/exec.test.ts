@@ -176,7 +176,7 @@ describe('structs, methods, nil pointers, enums', () => {
   it('enums print their name, have String, and compare as ints', () => {
     expect(run('{{ .ProxyConfig.Mode }} {{ .ProxyConfig.Mode.String }} {{ eq .ProxyConfig.Mode 0 }}', data)).toBe('REDIRECT REDIRECT true');
     expect(errorOf('{{ eq .ProxyConfig.Mode "REDIRECT" }}', data)).toBe(
-      'template: t:1:3: executing "t" at <eq .ProxyConfig.Mode "REDIRECT">: error calling eq: incompatible types for comparison',
+      'template: t:1:3: executing "t" at <eq .ProxyConfig.Mode "REDIRECT">: error calling eq: incompatible types for comparison: v1alpha1.ProxyConfig_InboundInterceptionMode and string',
     );
   });
   it('prints a struct with a String method through it, others as Go does', () => {
@@ -224,9 +224,9 @@ describe('builtins', () => {
   });
   it('int vs float comparison is an error', () => {
     expect(errorOf('{{ eq .f 1 }}', { f: 1 })).toBe(
-      'template: t:1:3: executing "t" at <eq .f 1>: error calling eq: incompatible types for comparison',
+      'template: t:1:3: executing "t" at <eq .f 1>: error calling eq: incompatible types for comparison: float64 and int',
     );
-    expect(errorOf('{{ lt 1 1.5 }}')).toBe('template: t:1:3: executing "t" at <lt 1 1.5>: error calling lt: incompatible types for comparison');
+    expect(errorOf('{{ lt 1 1.5 }}')).toBe('template: t:1:3: executing "t" at <lt 1 1.5>: error calling lt: incompatible types for comparison: int and float64');
   });
   it('ordered comparisons', () => {
     expect(run('{{ lt 1 2 }} {{ le 2 2 }} {{ gt "b" "a" }} {{ ge 1.5 2.5 }}')).toBe('true true true false');

@@ -164,6 +164,14 @@ export const ORACLE_CASES: OracleCase[] = [
   { t: '{{ (or .a .b).c }}|{{ (and .x .y).z }}', d: JSON.stringify({ b: { c: 'C' }, x: 1, y: { z: 'Z' } }) },
   { t: '{{ .a.b | printf "%v-%v" .c }}|{{ "s" | printf "%s %s" | printf "<%s>" }}', d: JSON.stringify({ a: { b: 1 }, c: 2 }) },
   { t: '{{- range .l -}}\n  {{- . -}}\n{{- end -}}\n', d: JSON.stringify({ l: [1, 2] }) },
+  // batch 5: a branch's declarations are gone in its else-branch at run time, though the parser still sees them
+  { t: '{{ $x := "outer" }}{{ if .f }}{{ $x := "inner" }}{{ else }}{{ $x }}{{ end }}|{{ with .f }}{{ $x := 1 }}{{ else }}{{ $x }}{{ end }}', d: JSON.stringify({ f: false }) },
+  { t: '{{ if .f }}{{ $y := 1 }}{{ else }}{{ $y }}{{ end }}', d: JSON.stringify({ f: false }) },
+  { t: '{{ if .f }}{{ $y := 1 }}{{ else }}{{ $y = 2 }}{{ end }}', d: JSON.stringify({ f: false }) },
+  { t: '{{ range $i, $e := .l }}{{ $z := $e }}{{ else }}{{ $i }}:{{ $e }}{{ end }}', d: JSON.stringify({ l: [] }) },
+  { t: '{{ $x := 0 }}{{ range .l }}{{ $x := . }}{{ else }}{{ $x }}{{ end }}{{ range .m }}{{ $x = . }}{{ end }}{{ $x }}', d: JSON.stringify({ l: [], m: [7, 8] }) },
+  { t: '{{ ($a := 3) }}{{ $a }}|{{ range .l }}{{ ($b := .) }}{{ end }}', d: JSON.stringify({ l: [1, 2] }) },
+  { t: '{{ define "r" }}{{ if . }}{{ $h := index . 0 }}{{ $h }}{{ template "r" (slice . 1) }}{{ $h }}{{ end }}{{ end }}{{ template "r" .l }}', d: JSON.stringify({ l: [1, 2, 3] }) },
   // parse errors
   ...['{{ foo }}', '{{ if true }}x', 'x{{ end }}', 'x{{ else }}', '{{ $x }}', '{{ break }}', '{{ "a" | "b" }}', '{{ }}', '{{ "abc }}', '{{ 1 ',
     '{{ define "a" }}1{{ end }}{{ define "a" }}2{{ end }}', '{{ $a, $b := 1 }}', '{{/* x */ 3}}', '{{ if true }}{{ $x := 1 }}{{ end }}{{ $x }}',

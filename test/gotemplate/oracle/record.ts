@@ -1,4 +1,4 @@
-/** Regenerates go-answers.json (core) or sprig-answers.json (ORACLE_SUITE=sprig) by running the cases through real Go. */
+/** Regenerates go-answers.json (core) or sprig-answers.json (ORACLE_SUITE=sprig) by running the cases through real Go (the sprig oracle built against github.com/Masterminds/sprig/v3 v3.3.0, the version istio.io/istio requires). */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

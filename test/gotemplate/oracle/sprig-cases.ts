@@ -75,4 +75,8 @@ export const SPRIG_CASES: OracleCase[] = [
   { t: '{{ len (randAlphaNum 5) }} {{ len uuidv4 }} {{ len (randNumeric 3) }}', d: '' },
   { t: '{{ abbrev 5 "hello world" }}|{{ abbrev 3 "hello" }}|{{ abbrev 20 "short" }}|{{ abbrevboth 5 10 "1234 5678 9123 4567" }}|{{ abbrevboth 0 6 "abcdefghij" }}|{{ initials "First Try  x" }}|{{ swapcase "Hello WORLD ab" }}', d: '' },
   { t: '{{ wrap 10 "the quick brown fox jumps over the lazy dog" }}|{{ wrapWith 5 "\\t" "Hello World supercalifragilistic" }}|{{ wrap 3 "abcdefgh ij" }}', d: '' },
+  // appends that collect in place (the executor extends a list only the assigned variable holds)
+  { t: '{{ $l := list }}{{ range .l }}{{ $l = append $l . }}{{ end }}{{ $l }}|{{ $m := $l }}{{ $l = append $l 9 }}{{ $m }}{{ $l }}|{{ $l = append $l (len $l) }}{{ $l }}', d: d({ l: [1, 2] }) },
+  { t: '{{ $l := list }}{{ range .l }}{{ $l = append $l ($b := .) }}{{ end }}{{ $l }}', d: d({ l: [1, 2] }) },
+  { t: '{{ $l := list 0 }}{{ range .l }}{{ $l = append $l $l }}{{ end }}{{ len $l }}{{ $l }}', d: d({ l: [1, 2] }) },
 ];
