@@ -4,8 +4,12 @@
  * workers, or a peer such as istiod; `bench/run.ts` measures every entry of its server list alike.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateCA, issueServingCert } from '../src/certs/generate.js';
 
 export interface RunningServer {
   port: number;
@@ -22,19 +26,56 @@ export interface BenchServer {
   start(): Promise<RunningServer>;
 }
 
-/** Start `node <args>` and wait for it to print `PORT <n>`. */
-export async function startProcess(args: string[], name: string): Promise<RunningServer> {
+/**
+ * Start `node <args>` and wait until its stdout matches `ready`: the port is the match's first group, or
+ * `port` when the caller chose it. Its stdout is read to the end (a server logging a line per request
+ * must never block on a full pipe).
+ */
+export async function startProcess(args: string[], name: string, ready: RegExp = /PORT (\d+)/, port?: number): Promise<RunningServer> {
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((ok, fail) => {
+  const bound = await new Promise<number>((ok, fail) => {
     let buf = '';
+    let done = false;
     child.stdout!.on('data', (d: Buffer) => {
+      if (done) return;
       buf += d.toString();
-      const m = /PORT (\d+)/.exec(buf);
-      if (m) ok(Number(m[1]));
+      const m = ready.exec(buf);
+      if (m) {
+        done = true;
+        buf = '';
+        ok(port ?? Number(m[1]));
+      }
     });
     child.on('exit', (code) => fail(new Error(`${name} server exited with ${code}`)));
   });
-  return { port, pid: child.pid!, stop: () => child.kill() };
+  return { port: bound, pid: child.pid!, stop: () => child.kill() };
+}
+
+/** A loopback TCP port nobody listens on (for servers that are told their port). */
+export async function freePort(): Promise<number> {
+  return new Promise<number>((ok) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => ok(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+let certs: Promise<{ cert: string; key: string }> | undefined;
+
+/** One serving certificate for localhost/127.0.0.1, written to a temporary directory, shared by every server. */
+export function benchCerts(): Promise<{ cert: string; key: string }> {
+  certs ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mesh-admission-bench-'));
+    const ca = await generateCA();
+    const leaf = await issueServingCert(ca, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+    const files = { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
+    writeFileSync(files.cert, leaf.certPem);
+    writeFileSync(files.key, leaf.keyPem);
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return files;
+  })();
+  return certs;
 }
 
 /** Resident memory of a process in MiB, from /proc (Linux). */

@@ -6,30 +6,17 @@
  * the requests served, so a noisy machine inflates latency but not that figure.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { generateCA, issueServingCert } from '../src/certs/generate.js';
 import { ensureOracle, goAvailable } from '../test/oracle/oracle.js';
-import type { BenchServer } from './harness.js';
+import { benchCerts, freePort, type BenchServer } from './harness.js';
 
 const TEMPLATES = resolve(import.meta.dirname, '../templates');
 
-async function startIstiod(dir: string): Promise<{ child: ChildProcess; port: number }> {
+async function startIstiod(): Promise<{ child: ChildProcess; port: number }> {
   const { path } = ensureOracle((s) => process.stderr.write(s));
-  const ca = await generateCA();
-  const leaf = await issueServingCert(ca, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
-  writeFileSync(join(dir, 'tls.crt'), leaf.certPem);
-  writeFileSync(join(dir, 'tls.key'), leaf.keyPem);
-  // Port 0 is not accepted by every caller; pick a free one by letting the kernel choose first.
-  const { createServer } = await import('node:net');
-  const port = await new Promise<number>((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => ok(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-  const args = ['serve', '--port', String(port), '--tls-cert-file', join(dir, 'tls.crt'), '--tls-key-file', join(dir, 'tls.key'),
+  const tls = await benchCerts();
+  const port = await freePort();
+  const args = ['serve', '--port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key,
     '--injectConfigFile', join(TEMPLATES, 'config'), '--valuesFile', join(TEMPLATES, 'values'), '-r', 'default', '--native-sidecars', 'true'];
   const child = spawn(path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((ok, fail) => {
@@ -54,16 +41,8 @@ export function istiodServer(): BenchServer | undefined {
     injectPath: '/inject',
     validatePath: '/validate',
     start: async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'istiod-peer-'));
-      const { child, port } = await startIstiod(dir);
-      return {
-        port,
-        pid: child.pid!,
-        stop: () => {
-          child.kill();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
+      const { child, port } = await startIstiod();
+      return { port, pid: child.pid!, stop: () => child.kill() };
     },
   };
 }

@@ -1,16 +1,19 @@
 /**
- * `npm run bench`: CPU medians of the pipeline in-process (cache hit and miss), then HTTP load at
+ * `npm run bench`: CPU medians of one admission in-process (request text in, answer text out, as a worker
+ * computes it; cache hit and miss), then HTTP load at
  * concurrency 1, 10 and 50 against every server of SERVERS, each reported as a ratio to the bare
  * node:https echo floor measured in the same run (machines are noisy; ratios travel). Results go to
  * bench/results/<date>.json. `--quick` runs fewer requests; `--workers=0,1,2` picks the worker counts.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { injectAdmission } from '../src/inject/webhook.js';
+import { answerReview } from '../src/admission/answer.js';
+import { createEngines, lookupsFromState } from '../src/workers/engines.js';
 import { templateCacheOf } from '../src/inject/template-cache.js';
 import { validateObject } from '../src/validate/webhook.js';
-import { AUTHORIZATION_POLICY, VIRTUAL_SERVICE, admissionReview, defaultSettings, envHeavyPod, realisticPod } from './fixtures.js';
-import { load, rssMiB, startProcess, type BenchServer, type LoadResult } from './harness.js';
+import { AUTHORIZATION_POLICY, BENCH_FEATURES, VIRTUAL_SERVICE, admissionReview, defaultSettings, envHeavyPod, realisticPod } from './fixtures.js';
+import { benchCerts, freePort, load, rssMiB, startProcess, type BenchServer, type LoadResult } from './harness.js';
 import { istiodServer } from './istiod-peer.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -42,28 +45,53 @@ const heavy = envHeavyPod() as { metadata: { labels: Record<string, string> } };
 let serial = 0;
 /** The same pod with a fresh label: the templates read labels, so every call misses the cache. */
 const unique = <T extends { metadata: { labels: Record<string, string> } }>(p: T): T => ({ ...p, metadata: { ...p.metadata, labels: { ...p.metadata.labels, bench: String(serial++) } } });
-const inject = (object: unknown) => {
-  const d = injectAdmission(settings, { uid: 'b', namespace: 'bookinfo', object }, '/inject');
-  if (!d.allowed || !d.patch) throw new Error(`bench pod not injected: ${d.message ?? d.reason}`);
+// What a worker does per admission: the request body's text in, the answer's text out.
+const engines = createEngines(BENCH_FEATURES, () => ({ value: settings, hash: 'bench' }), () => lookupsFromState(BENCH_FEATURES, {}));
+const answer = (body: string) => {
+  const a = answerReview(engines, 'inject', body, '/inject');
+  if (!a.summary.decoded || a.summary.reason !== 'injected') throw new Error(`bench pod not injected: ${a.body.slice(0, 300)}`);
 };
+/** Request bodies for `n` calls, each pod with a label of its own (the templates read labels: every one misses). */
+const uniqueBodies = <T extends { metadata: { labels: Record<string, string> } }>(p: T, n: number): () => string => {
+  const bodies = Array.from({ length: n }, () => admissionReview(unique(p)));
+  let i = 0;
+  return () => bodies[i++ % n]!;
+};
+const podBody = admissionReview(pod);
+const heavyBody = admissionReview(heavy);
+const missBody = uniqueBodies(pod, (QUICK ? 5 : 15) * 200 + 1000);
+const heavyMissBody = uniqueBodies(heavy, (QUICK ? 3 : 7) * 10 + 50);
 const micro = {
-  injectHitMs: cpuMedianMs(() => inject(pod), QUICK ? 5 : 15, 200),
-  injectMissMs: cpuMedianMs(() => inject(unique(pod)), QUICK ? 5 : 15, 200, 1000),
-  heavyHitMs: cpuMedianMs(() => inject(heavy), QUICK ? 3 : 7, 10, 100),
-  heavyMissMs: cpuMedianMs(() => inject(unique(heavy)), QUICK ? 3 : 7, 10, 50),
+  injectHitMs: cpuMedianMs(() => answer(podBody), QUICK ? 5 : 15, 200),
+  injectMissMs: cpuMedianMs(() => answer(missBody()), QUICK ? 5 : 15, 200, 1000),
+  heavyHitMs: cpuMedianMs(() => answer(heavyBody), QUICK ? 3 : 7, 10, 100),
+  heavyMissMs: cpuMedianMs(() => answer(heavyMissBody()), QUICK ? 3 : 7, 10, 50),
   validateVirtualServiceUs: cpuMedianMs(() => validateObject(VIRTUAL_SERVICE), 15, 1000) * 1000,
   validateAuthorizationPolicyUs: cpuMedianMs(() => validateObject(AUTHORIZATION_POLICY), 15, 1000) * 1000,
   cache: { hits: templateCacheOf(settings).hits, misses: templateCacheOf(settings).misses, entries: templateCacheOf(settings).size },
 };
 
 // --- HTTP ----------------------------------------------------------------------------------------
-const SERVERS_TS = resolve(import.meta.dirname, 'servers.ts');
-const echo: BenchServer = { name: 'echo', injectPath: '/', validatePath: '/', start: () => startProcess(['--import', 'tsx', SERVERS_TS, 'echo'], 'echo') };
+// Servers run as they ship: plain JavaScript, mesh-admission as `node dist/main.js` with its default flags.
+execFileSync(process.execPath, [resolve(import.meta.dirname, '../scripts/build-if-stale.mjs')], { stdio: 'inherit' });
+const tls = await benchCerts();
+const echo: BenchServer = {
+  name: 'echo',
+  injectPath: '/',
+  validatePath: '/',
+  start: () => startProcess([resolve(import.meta.dirname, 'echo-server.mjs'), tls.cert, tls.key], 'echo'),
+};
+const MAIN_JS = resolve(import.meta.dirname, '../dist/main.js');
 const mesh = (workers: number): BenchServer => ({
   name: `mesh-admission workers=${workers}`,
   injectPath: '/inject',
   validatePath: '/validate',
-  start: () => startProcess(['--import', 'tsx', SERVERS_TS, 'mesh', String(workers)], `mesh ${workers}`),
+  start: async () => {
+    const port = await freePort();
+    // 64 in flight: the production default of 32 would refuse part of the concurrency-50 run with 429.
+    const args = [MAIN_JS, '--workers', String(workers), '--port', String(port), '--monitoring-port', '0', '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--max-in-flight', '64'];
+    return startProcess(args, `mesh ${workers}`, /mesh-admission listening/, port);
+  },
 });
 /** Worker counts to measure (`--workers 0,1,2`); 0 computes on the HTTP thread. */
 const WORKER_COUNTS = (process.argv.find((a) => a.startsWith('--workers='))?.slice('--workers='.length) ?? '1,2').split(',').map(Number);
@@ -79,7 +107,6 @@ interface HttpRow extends LoadResult {
   vsEcho?: { rps: number; p99: number; cpuPerRequest: number; rss: number };
 }
 
-const podReview = admissionReview(pod);
 const vsReview = admissionReview(VIRTUAL_SERVICE, { group: 'networking.istio.io', version: 'v1', kind: 'VirtualService' }, { group: 'networking.istio.io', version: 'v1', resource: 'virtualservices' });
 const rows: HttpRow[] = [];
 const idleRss: Record<string, number> = {};
@@ -88,7 +115,7 @@ for (const server of SERVERS) {
   try {
     await new Promise((r) => setTimeout(r, 1000));
     idleRss[server.name] = rssMiB(running.pid);
-    for (const c of CONCURRENCY) rows.push({ server: server.name, what: 'inject realistic pod (repeated, as in a rollout)', concurrency: c, ...(await load(running, server.injectPath, podReview, TOTAL, c)) });
+    for (const c of CONCURRENCY) rows.push({ server: server.name, what: 'inject realistic pod (repeated, as in a rollout)', concurrency: c, ...(await load(running, server.injectPath, podBody, TOTAL, c)) });
     if (server.validatePath) rows.push({ server: server.name, what: 'validate VirtualService', concurrency: 10, ...(await load(running, server.validatePath, vsReview, TOTAL, 10)) });
   } finally {
     running.stop();
