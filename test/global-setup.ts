@@ -13,5 +13,7 @@ export function setup(): () => void {
   execFileSync(process.execPath, [join(project, 'scripts/build-if-stale.mjs')], { cwd: project, stdio: 'inherit' });
   const root = mkdtempSync(join(tmpdir(), 'mesh-admission-test-'));
   process.env.MESH_ADMISSION_TEST_TMP = root;
+  // The CLI's cache (parsed CRD files) goes there too, not into the home directory.
+  process.env.MESH_ADMISSION_CACHE_DIR ??= join(root, 'cache');
   return () => rmSync(root, { recursive: true, force: true });
 }

@@ -9,7 +9,6 @@ import { podsOf } from '../inject/kube-inject.js';
 import type { JsonObject } from '../k8s/json.js';
 import { parseInjectionPolicy, type InjectionPolicy } from '../inject/policy/rules.js';
 import { parseYamlDocuments } from '../k8s/yaml-parse.js';
-import { apiCall, cliApis, injectorConfigMaps, mutatingWebhookConfigurations, namespaceLabels, toJson } from './cluster.js';
 import type { CliIO } from './io.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -106,6 +105,8 @@ async function offlineInputs(v: Values, io: CliIO): Promise<Inputs> {
 }
 
 async function clusterInputs(v: Values, positionals: string[], io: CliIO): Promise<Inputs> {
+  // Loaded here only: explaining a file stays a fast, local call without the Kubernetes client.
+  const { apiCall, cliApis, injectorConfigMaps, mutatingWebhookConfigurations, namespaceLabels, toJson } = await import('./cluster.js');
   const apis = cliApis(v.kubeconfig);
   let pods: Inputs['pods'];
   if (positionals.length === 1) {

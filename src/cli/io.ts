@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { admissionError, describeError } from '../errors.js';
 
 /** What a CLI verb may touch of the outside world; tests pass their own. */
@@ -31,4 +33,16 @@ export async function readInput(io: CliIO, file: string): Promise<string> {
   } catch (e) {
     throw admissionError('MA501_INPUT_UNREADABLE', file, describeError(e));
   }
+}
+
+/**
+ * Where the CLI keeps what it can reuse between runs (parsed CRD files): $MESH_ADMISSION_CACHE_DIR, else
+ * $XDG_CACHE_HOME/mesh-admission, else ~/.cache/mesh-admission; undefined (no cache) when the variable is
+ * set to the empty string.
+ */
+export function cliCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const configured = env.MESH_ADMISSION_CACHE_DIR;
+  if (configured !== undefined) return configured === '' ? undefined : configured;
+  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'mesh-admission');
 }

@@ -9,7 +9,6 @@ import { parseInjectConfigFile } from '../inject/settings/injection-config.js';
 import { parseInjectionPolicy, type InjectionPolicy } from '../inject/policy/rules.js';
 import { stringify as toYamlText } from 'yaml';
 import { readVerbArgs } from './args.js';
-import { cliApis, injectorConfigMaps } from './cluster.js';
 import type { CliIO } from './io.js';
 
 const DEFAULT_TEMPLATES_DIR = resolve(import.meta.dirname, '../../templates');
@@ -72,8 +71,10 @@ export async function kubeInjectCommand(argv: string[], io: CliIO): Promise<numb
   let policy: InjectionPolicy | undefined;
   try {
     input = values.filename === '-' ? await io.readStdin() : read(values.filename, 'input');
-    const cluster = values['from-cluster']
-      ? await injectorConfigMaps(cliApis(values.kubeconfig), {
+    // The Kubernetes client is loaded only when asked for: injecting a file stays a fast, local call.
+    const fromCluster = values['from-cluster'] ? await import('./cluster.js') : undefined;
+    const cluster = fromCluster
+      ? await fromCluster.injectorConfigMaps(fromCluster.cliApis(values.kubeconfig), {
           namespace: values.istioNamespace,
           injectConfigMapName: values.injectConfigMapName,
           meshConfigMapName: values.meshConfigMapName,

@@ -1,10 +1,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { admissionError, describeError } from '../errors.js';
-import { istioCrds, storedObjects } from './audit.js';
-import { cliApis } from './cluster.js';
 import { parseYamlDocuments } from '../k8s/yaml-parse.js';
-import { createCrdValidator, defaultCrdValidator, loadCrdValidatorFromFile, parseCrdCatalog, type CrdValidator } from '../validate/schema/index.js';
+import { cliCacheDir } from './io.js';
+import { createCrdValidator, defaultCrdValidator, loadCrdValidatorFromFile, parseCrdCatalog, useCrdDiskCache, type CrdValidator } from '../validate/schema/index.js';
 import { validateObject } from '../validate/webhook.js';
 
 /**
@@ -253,11 +252,18 @@ function validatorOf(crds: ReadonlyArray<Record<string, unknown>>): CrdValidator
 }
 
 /** The upgrade audit: every stored Istio resource through the same stages as a file's documents. */
+/** The Kubernetes client is loaded only for --from-cluster: validating files stays a fast, local call. */
+async function clusterAccess() {
+  const [audit, cluster] = await Promise.all([import('./audit.js'), import('./cluster.js')]);
+  return { istioCrds: audit.istioCrds, storedObjects: audit.storedObjects, cliApis: cluster.cliApis };
+}
+
 async function auditCluster(opts: Options, io: CliIo): Promise<number> {
   const tally: Tally = { documents: 0, invalid: 0, skipped: 0 };
   let objects: Array<Record<string, unknown>>;
   let crds: CrdValidator | undefined;
   try {
+    const { istioCrds, storedObjects, cliApis } = await clusterAccess();
     const apis = cliApis(opts.kubeconfig);
     const defs = await istioCrds(apis);
     crds = opts.schema ? validatorOf(defs) : undefined;
@@ -290,6 +296,8 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
   }
 
   if (opts.fromCluster && opts.files.length === 0) return auditCluster(opts, io);
+  const cache = cliCacheDir();
+  useCrdDiskCache(cache === undefined ? undefined : join(cache, 'crds'));
 
   let crds: CrdValidator | undefined;
   if (opts.schema) {
@@ -302,6 +310,7 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
       }
     } else if (opts.fromCluster) {
       try {
+        const { istioCrds, cliApis } = await clusterAccess();
         crds = validatorOf(await istioCrds(cliApis(opts.kubeconfig)));
       } catch (e) {
         io.stderr(`Error: ${describeError(e)}\n`);

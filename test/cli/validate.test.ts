@@ -1,7 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateCommand } from '../../src/cli/validate.js';
+import { cliCacheDir } from '../../src/cli/io.js';
 import { CEL_SKIPPED_MESSAGE } from '../../src/validate/schema/index.js';
 import { WIDGET_CRD } from '../validate/schema/fixture-crd.js';
 import { announceSkip, CONFORMANCE_DIR } from '../conformance/corpus.js';
@@ -172,6 +175,29 @@ describe('validate: schema stage with --crds', () => {
     expect([good.code, good.stderr]).toEqual([0, '']);
   });
 
+  it('keeps a parsed CRD file in the CLI cache, keyed by the file, and reads it from there on the next run', () => {
+    const cacheDir = join(dir, 'cli-cache');
+    const crds = file('widget-crd-cached.yaml', WIDGET_CRD);
+    const red = file('red-widget.yaml', widget('{ color: RED }'));
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, [join(import.meta.dirname, '../../dist/cli/bin.js'), 'validate', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, MESH_ADMISSION_CACHE_DIR: cacheDir },
+      });
+    expect(cli(['--crds', crds, '-f', red]).status).toBe(0);
+    const entries = readdirSync(join(cacheDir, 'crds'));
+    expect(entries).toHaveLength(1);
+    // Edit the cached copy (RED no longer allowed): the next run answers from it, not from the YAML.
+    const cached = join(cacheDir, 'crds', entries[0]!);
+    writeFileSync(cached, readFileSync(cached, 'utf8').replace('["RED","GREEN"]', '["GREEN"]'));
+    const second = cli(['--crds', crds, '-f', red]);
+    expect([second.status, second.stderr]).toEqual([1, expect.stringContaining('spec.color: Unsupported value: "RED": supported values: "GREEN"')]);
+    // A changed file is another entry: parsed again, cached again.
+    writeFileSync(crds, `${WIDGET_CRD}\n`);
+    expect(cli(['--crds', crds, '-f', red]).status).toBe(0);
+    expect(readdirSync(join(cacheDir, 'crds'))).toHaveLength(2);
+  });
+
   it('treats undeclared fields as errors unless --allow-unknown-fields', async () => {
     const crds = file('widget-crd3.yaml', WIDGET_CRD);
     const typo = file('typo-widget.yaml', widget('{ colour: RED }'));
@@ -201,5 +227,14 @@ describe('validate: schema stage with --crds', () => {
     expect(r.stderr).not.toContain('configuration is invalid');
     const ok = await run(['--crds', crdFile, '-f', file('gw.yaml', GOOD_GATEWAY)]);
     expect(ok.code).toBe(0);
+  });
+});
+
+describe('cliCacheDir', () => {
+  it('is MESH_ADMISSION_CACHE_DIR, else under XDG_CACHE_HOME, else ~/.cache; empty turns the cache off', () => {
+    expect(cliCacheDir({ MESH_ADMISSION_CACHE_DIR: '/c', XDG_CACHE_HOME: '/x' })).toBe('/c');
+    expect(cliCacheDir({ MESH_ADMISSION_CACHE_DIR: '' })).toBeUndefined();
+    expect(cliCacheDir({ XDG_CACHE_HOME: '/x' })).toBe('/x/mesh-admission');
+    expect(cliCacheDir({})).toBe(join(homedir(), '.cache', 'mesh-admission'));
   });
 });

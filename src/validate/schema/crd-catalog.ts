@@ -52,13 +52,22 @@ function groupKindKey(group: string, kind: string): string {
  * because silently skipping it would let every object of that kind through unchecked.
  */
 export function parseCrdCatalog(text: string, source = 'CRD input'): CrdCatalog {
-  const byGroupKind = new Map<string, Map<string, CrdVersionSchema>>();
-  const docs = parseAllDocuments(text);
-  docs.forEach((doc, index) => {
+  return crdCatalogFromDocuments(readCrdDocuments(text, source), source);
+}
+
+/** The documents of a CRD file as plain values (what crdCatalogFromDocuments reads, and a cache can keep). */
+export function readCrdDocuments(text: string, source = 'CRD input'): unknown[] {
+  return parseAllDocuments(text).map((doc, index) => {
     if (doc.errors.length > 0) {
       throw new CrdLoadError(`${source}: document ${index + 1} is not valid YAML: ${doc.errors[0]?.message ?? ''}`);
     }
-    const root: unknown = doc.toJS({ maxAliasCount: -1 });
+    return doc.toJS({ maxAliasCount: -1 }) as unknown;
+  });
+}
+
+export function crdCatalogFromDocuments(docs: readonly unknown[], source = 'CRD input'): CrdCatalog {
+  const byGroupKind = new Map<string, Map<string, CrdVersionSchema>>();
+  docs.forEach((root, index) => {
     // `kubectl get crd -o yaml` wraps the definitions in a List.
     const items = isRecord(root) && root.kind === 'List' && Array.isArray(root.items) ? root.items : [root];
     for (const crd of items) addCrd(crd, index);

@@ -1,7 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { admissionError, describeError } from '../../errors.js';
-import { parseCrdCatalog, type CrdCatalog, type GroupVersionKind } from './crd-catalog.js';
+import { crdCatalogFromDocuments, readCrdDocuments, type CrdCatalog, type GroupVersionKind } from './crd-catalog.js';
 import { compileOpenApi, runOpenApi } from './openapi.js';
 import { runStructural, unknownFieldPaths } from './structural.js';
 
@@ -106,6 +107,42 @@ export function createCrdValidator(catalog: CrdCatalog): CrdValidator {
 
 const fileCache = new Map<string, { stamp: string; validator: CrdValidator }>();
 
+/** Bumped when what the disk cache holds changes shape. */
+const DISK_CACHE_FORMAT = 1;
+let diskCacheDir: string | undefined;
+
+/**
+ * Keep the documents of parsed CRD files as JSON in `dir` (the CLI's cache): a short-lived process then
+ * reads a 1 MB CRD file in milliseconds instead of parsing its YAML again (~0.8 s). Entries are keyed by
+ * path, size and modification time; any cache error just means parsing the YAML.
+ */
+export function useCrdDiskCache(dir: string | undefined): void {
+  diskCacheDir = dir;
+}
+
+function cachedDocuments(full: string, stamp: string, parse: () => unknown[]): unknown[] {
+  if (diskCacheDir === undefined) return parse();
+  const key = createHash('sha256').update(JSON.stringify([DISK_CACHE_FORMAT, full, stamp])).digest('hex').slice(0, 32);
+  const file = join(diskCacheDir, `${key}.json`);
+  try {
+    const docs: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (Array.isArray(docs)) return docs;
+  } catch {
+    // Not cached yet, or unreadable: parse below.
+  }
+  const docs = parse();
+  try {
+    mkdirSync(diskCacheDir, { recursive: true });
+    // Written aside and renamed, so a concurrent reader never sees half a file.
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(docs));
+    renameSync(tmp, file);
+  } catch {
+    // A read-only home or a full disk only costs the next run a parse.
+  }
+  return docs;
+}
+
 /** Parsing ~1 MB of CRD YAML costs about half a second, so a file is parsed again only when it changed. */
 export function loadCrdValidatorFromFile(path: string): CrdValidator {
   const full = resolve(path);
@@ -113,7 +150,8 @@ export function loadCrdValidatorFromFile(path: string): CrdValidator {
   const stamp = `${st.size}:${st.mtimeMs}`;
   const hit = fileCache.get(full);
   if (hit && hit.stamp === stamp) return hit.validator;
-  const validator = createCrdValidator(parseCrdCatalog(readFileSync(full, 'utf8'), path));
+  const docs = cachedDocuments(full, stamp, () => readCrdDocuments(readFileSync(full, 'utf8'), path));
+  const validator = createCrdValidator(crdCatalogFromDocuments(docs, path));
   fileCache.set(full, { stamp, validator });
   return validator;
 }
