@@ -161,17 +161,6 @@ class Scope {
   }
 }
 
-const methodFuncCache = new WeakMap<(...a: never[]) => unknown, GoFunc>();
-
-function methodAsFunc(m: (...args: unknown[]) => unknown): GoFunc {
-  let f = methodFuncCache.get(m);
-  if (!f) {
-    f = { params: new Array<ParamType>(m.length).fill('any'), fn: m };
-    methodFuncCache.set(m, f);
-  }
-  return f;
-}
-
 /** Compiles every tree of a template set; returns an executor by template name. */
 export function compileTrees(trees: ReadonlyMap<string, ParsedTree>): (name: string, data: unknown) => string {
   const compiled = new Map<string, CompiledTree>();
@@ -353,8 +342,8 @@ class Compiler {
     const pipe = this.pipeline(node.pipe, scope);
     const decl = node.pipe.decl;
     // Per iteration: `:=` sets the two slots just declared, `=` the variables the names resolve to.
-    const elemSlot = decl.length === 0 ? undefined : node.pipe.isAssign ? this.assignTarget(decl[decl.length > 1 ? 1 : 0]!, scope) : scope.size - 1;
-    const indexSlot = decl.length < 2 ? undefined : node.pipe.isAssign ? this.assignTarget(decl[0]!, scope) : scope.size - 2;
+    const elemSlot = decl.length === 0 ? undefined : node.pipe.isAssign ? scope.resolve(decl[decl.length > 1 ? 1 : 0]!.name) : scope.size - 1;
+    const indexSlot = decl.length < 2 ? undefined : node.pipe.isAssign ? scope.resolve(decl[0]!.name) : scope.size - 2;
     const inner = scope.mark();
     const body = this.list(node.list, scope);
     scope.pop(inner);
@@ -437,15 +426,10 @@ class Compiler {
     };
   }
 
-  /** The slot `$x = ...` writes, or undefined when exec.go would find no such variable. */
-  private assignTarget(v: VariableNode, scope: Scope): number | undefined {
-    return scope.resolve(v.name);
-  }
-
   // ------------------------------------------------------------------ pipelines and commands
   private pipeline(pipe: PipeNode, scope: Scope): Eval {
     const cmds = pipe.cmds.map((cmd, i) => this.command(cmd, i > 0, scope));
-    const decls = pipe.decl.map((d) => ({ node: d, slot: pipe.isAssign ? this.assignTarget(d, scope) : scope.declare(d.name) }));
+    const decls = pipe.decl.map((d) => ({ node: d, slot: pipe.isAssign ? scope.resolve(d.name) : scope.declare(d.name) }));
     const n = cmds.length;
     const first = cmds[0]!;
     if (decls.length === 0 && n === 1) {
@@ -626,7 +610,7 @@ class Compiler {
       if (receiver === null) r.fail(`nil pointer evaluating interface {}.${fieldName}`);
       if (receiver instanceof GoStruct || receiver instanceof GoNilPointer) {
         const m = receiver.methods[fieldName];
-        if (m) return callMethod(r, dot, methodAsFunc(m).fn as (...a: unknown[]) => unknown, final);
+        if (m) return callMethod(r, dot, m as (...a: unknown[]) => unknown, final);
       } else if (receiver instanceof GoEnum && fieldName === 'String') {
         const name = receiver.name;
         return callMethod(r, dot, () => name, final);
