@@ -171,3 +171,42 @@ describe('differential regressions (wrongly typed proxy.istio.io/config values)'
     expect(injectAdmission(settings, { uid: 'u', namespace: 'shop', object }, '/inject')).toMatchObject({ allowed: true, reason: 'injected' });
   });
 });
+
+describe('differential regressions (validate: decode errors as istiod reports them, 2026-12-03 oracle texts)', () => {
+  const doc = (apiVersion: string, kind: string, spec: unknown) => ({ apiVersion, kind, metadata: { name: 'x', namespace: 'default' }, spec });
+  const gateway = (number: unknown) => doc('networking.istio.io/v1', 'Gateway', { servers: [{ port: { number, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] });
+  const serviceEntry = (spec: Record<string, unknown>) => doc('networking.istio.io/v1', 'ServiceEntry', { hosts: ['example.com'], ...spec });
+  const cases: Array<[string, unknown, string]> = [
+    // A string where a number is wanted: encoding/json's scanner names the byte that breaks the value.
+    ['a CIDR in a uint32', gateway('10.0.0.0/8'), "invalid character '.' after top-level value"],
+    ['a broken literal true', gateway('tx'), "invalid character 'x' in literal true (expecting 'r')"],
+    ['an unfinished exponent', serviceEntry({ ports: [{ number: 80, name: 'http', protocol: 'HTTP', targetPort: '1e' }], resolution: 'DNS' }), "invalid character ' ' in exponent of numeric literal"],
+    ['an HTML-escaped first byte', serviceEntry({ ports: [{ number: '<8', name: 'http', protocol: 'HTTP' }] }), "invalid character '\\\\' looking for beginning of value"],
+    ['bad base64 bytes', doc('networking.istio.io/v1', 'VirtualService', { hosts: ['a'], http: [{ directResponse: { status: 200, body: { bytes: 'a$b' } } }] }), 'illegal base64 data at input byte 1'],
+    // google.protobuf.Struct has its own decoder, which prefixes its errors.
+    ['a string pluginConfig', doc('extensions.istio.io/v1alpha1', 'WasmPlugin', { url: 'oci://ghcr.io/x/y:1', pluginConfig: 'x' }), 'bad StructValue: json: cannot unmarshal string into Go value of type map[string]json.RawMessage'],
+    // Two decode errors: a map<uint32, …> key is decoded before its value.
+    ['a bad key before a bad value', doc('security.istio.io/v1', 'PeerAuthentication', { portLevelMtls: { bogusField: 1 } }), "invalid character 'b' looking for beginning of value"],
+    // Fields are decoded in declaration order: selector before mtls.
+    ['a bad label before a bad mode', doc('security.istio.io/v1', 'PeerAuthentication', { mtls: { mode: 'ALLOW' }, selector: { matchLabels: { app: 5 } } }), 'json: cannot unmarshal number into Go value of type string'],
+    // The whole spec is decoded before any rule: a later decode error beats an earlier rule error.
+    ['an unknown enum name before a bad port', serviceEntry({ resolution: 'NOPE', ports: [{ number: 'http', name: 'http', protocol: 'HTTP' }] }), "invalid character 'h' looking for beginning of value"],
+    ['a rule error before a bad field', serviceEntry({ hosts: [], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], endpoints: [{ address: 5 }] }), 'json: cannot unmarshal number into Go value of type string'],
+  ];
+  it.each(cases)('%s', async (_name, obj, why) => {
+    const { validateObject } = await import('../../src/validate/webhook.js');
+    expect(validateObject(obj)).toMatchObject({ allowed: false, message: `error decoding configuration: ${why}` });
+  });
+});
+
+describe('differential regressions (validate: two wrong entries in one map)', () => {
+  it("names each error Go's random map order may meet first, ours (document order) first", async () => {
+    const { ISTIO_PROTOS } = await import('../../src/proto/istio.js');
+    const { jsonpbDecodeErrors } = await import('../../src/proto/jsonpb.js');
+    const spec = { template: { ports: { grpc: '01', http: '::1' } } };
+    expect(jsonpbDecodeErrors(ISTIO_PROTOS, 'istio.networking.v1alpha3.WorkloadGroup', spec)).toEqual([
+      "invalid character '1' after top-level value",
+      "invalid character ':' looking for beginning of value",
+    ]);
+  });
+});
