@@ -81,3 +81,16 @@ export function descriptorSet(messages: MessageTable, enums: EnumTable): Descrip
     },
   };
 }
+
+/** The scalar each google.protobuf wrapper message holds in its field 1. */
+export const WRAPPER_SCALARS: Readonly<Record<string, string>> = {
+  'google.protobuf.BoolValue': 'bool',
+  'google.protobuf.StringValue': 'string',
+  'google.protobuf.BytesValue': 'bytes',
+  'google.protobuf.Int32Value': 'int32',
+  'google.protobuf.UInt32Value': 'uint32',
+  'google.protobuf.Int64Value': 'int64',
+  'google.protobuf.UInt64Value': 'uint64',
+  'google.protobuf.FloatValue': 'float',
+  'google.protobuf.DoubleValue': 'double',
+};

@@ -10,26 +10,13 @@
 import { goJsonKind, goJsonString, goJsonSyntaxError } from '../go/json.js';
 import { goQuote } from '../go/strconv.js';
 import { parseGoDuration } from '../go/time.js';
-import type { DescriptorSet, FieldDesc, MessageDesc } from './descriptor.js';
+import { WRAPPER_SCALARS, type DescriptorSet, type FieldDesc, type MessageDesc } from './descriptor.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const cannot = (kind: string, goType: string): string => `json: cannot unmarshal ${kind} into Go value of type ${goType}`;
 const MAP_TYPE = 'map[string]json.RawMessage';
 const LIST_TYPE = '[]json.RawMessage';
-
-/** The scalar a wrapper message holds in its field 1. */
-const WRAPPERS: Readonly<Record<string, string>> = {
-  'google.protobuf.BoolValue': 'bool',
-  'google.protobuf.StringValue': 'string',
-  'google.protobuf.BytesValue': 'bytes',
-  'google.protobuf.Int32Value': 'int32',
-  'google.protobuf.UInt32Value': 'uint32',
-  'google.protobuf.Int64Value': 'int64',
-  'google.protobuf.UInt64Value': 'uint64',
-  'google.protobuf.FloatValue': 'float',
-  'google.protobuf.DoubleValue': 'double',
-};
 
 /** Go's integer types for the proto integer kinds, with their ranges. */
 const INTEGERS: Readonly<Record<string, { go: string; lo: bigint; hi: bigint }>> = {
@@ -72,7 +59,7 @@ class Decoder {
   /** The candidate errors (see jsonpbDecodeErrors) of decoding `v` as message `name`. */
   message(name: string, v: unknown): string[] {
     if (v === null && name !== 'google.protobuf.Value') return [];
-    const wrapped = WRAPPERS[name];
+    const wrapped = WRAPPER_SCALARS[name];
     if (wrapped !== undefined) return one(this.scalar(wrapped, v));
     switch (name) {
       case 'google.protobuf.Duration':

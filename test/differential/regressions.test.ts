@@ -15,6 +15,18 @@ function deny(annotations: Record<string, string>): string | undefined {
   return d.message;
 }
 
+/** The PROXY_CONFIG env our webhook gives a pod with these annotations (the pod must be injected). */
+function proxyConfigEnv(annotations: Record<string, string>): string {
+  const object = { metadata: { name: 'web', namespace: 'shop', annotations }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
+  const d = injectAdmission(settings, { uid: 'u', namespace: 'shop', object }, '/inject');
+  expect(d.allowed).toBe(true);
+  const pod = jsonpatch.applyPatch(structuredClone(object), structuredClone(d.patch) as Operation[], true, false).newDocument as {
+    spec: { containers?: Array<{ name: string; env?: Array<{ name: string; value?: string }> }>; initContainers?: Array<{ name: string; env?: Array<{ name: string; value?: string }> }> };
+  };
+  const proxy = [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])].find((c) => c.name === 'istio-proxy');
+  return proxy?.env?.find((e) => e.name === 'PROXY_CONFIG')?.value ?? '';
+}
+
 describe('differential regressions (inject-s1-00010, inject-s1-00042)', () => {
   it('an unknown template in inject.istio.io/templates is a template-run error, as injectPod wraps it', () => {
     expect(deny({ 'inject.istio.io/templates': 'nope' })).toMatch(/^failed to run injection template: requested template "nope" not found; have /);
@@ -62,15 +74,7 @@ describe('differential regressions (kube-inject: YAML 1.1 scalars in string fiel
 
 describe('differential regressions (proxy.istio.io/config with fields ProxyConfig lacks)', () => {
   it('drops them from PROXY_CONFIG, as jsonpb with AllowUnknownFields does, and keeps the known ones', () => {
-    const annotations = { 'proxy.istio.io/config': 'concurrency: 3\nunknownField: 1\ntracing:\n  sampling: 50\n  bogus: true\n' };
-    const object = { metadata: { name: 'web', namespace: 'shop', annotations }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
-    const d = injectAdmission(settings, { uid: 'u', namespace: 'shop', object }, '/inject');
-    expect(d.allowed).toBe(true);
-    const pod = jsonpatch.applyPatch(structuredClone(object), structuredClone(d.patch) as Operation[], true, false).newDocument as {
-      spec: { containers?: Array<{ name: string; env?: Array<{ name: string; value?: string }> }>; initContainers?: Array<{ name: string; env?: Array<{ name: string; value?: string }> }> };
-    };
-    const proxy = [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])].find((c) => c.name === 'istio-proxy');
-    const value = proxy?.env?.find((e) => e.name === 'PROXY_CONFIG')?.value ?? '';
+    const value = proxyConfigEnv({ 'proxy.istio.io/config': 'concurrency: 3\nunknownField: 1\ntracing:\n  sampling: 50\n  bogus: true\n' });
     expect(JSON.parse(value)).toMatchObject({ concurrency: 3, tracing: { sampling: 50 } });
     expect(value).not.toContain('unknownField');
     expect(value).not.toContain('bogus');
@@ -159,6 +163,18 @@ describe('differential regressions (wrongly typed proxy.istio.io/config values)'
     ['tracing: {tlsSettings: {sni: 5}}', 'json: cannot unmarshal number into Go value of type string'],
     ['tracing: {tlsSettings: {insecureSkipVerify: 1}}', 'json: cannot unmarshal number into Go value of type bool'],
     ['tracing: {customTags: {a: 5}}', 'json: cannot unmarshal number into Go value of type map[string]json.RawMessage'],
+    // Messages below ProxyConfig that once had no field table (istiod's answers through the oracle, 2026-12-03).
+    ['tracing: {zipkin: {address: 5}}', 'json: cannot unmarshal number into Go value of type string'],
+    ['proxyStatsMatcher: {inclusionPrefixes: [1]}', 'json: cannot unmarshal number into Go value of type string'],
+    ['tracing: {stackdriver: {maxNumberOfAttributes: "x"}}', "invalid character 'x' looking for beginning of value"],
+    ['tracing: {customTags: {a: {literal: {value: 5}}}}', 'json: cannot unmarshal number into Go value of type string'],
+    ['tracing: {openCensusAgent: {context: [NOPE]}}', 'unknown value "\\"NOPE\\"" for enum istio.mesh.v1alpha1.Tracing.OpenCensusAgent.TraceContext'],
+    ['gatewayTopology: {numTrustedProxies: 2, forwardClientCertDetails: NOPE}', 'unknown value "\\"NOPE\\"" for enum istio.mesh.v1alpha1.ForwardClientCertDetails'],
+    ['proxyHeaders: {server: {disabled: true, value: x}, requestId: {disabled: 1}}', 'json: cannot unmarshal number into Go value of type bool'],
+    ['connectionSettings: {httpIdleTimeout: x}', 'bad Duration: time: invalid duration "x"'],
+    ['connectionSettings: {listenerPerConnectionBufferLimitBytes: "x"}', "invalid character 'x' looking for beginning of value"],
+    ['readinessProbe: {httpGet: {httpHeaders: {}}}', 'json: cannot unmarshal object into Go value of type []json.RawMessage'],
+    ['readinessProbe: {exec: {command: [a, 1]}}', 'json: cannot unmarshal number into Go value of type string'],
   ];
   it.each(cases)('%s is denied with istiod\'s decode error', (value, why) => {
     expect(deny({ 'proxy.istio.io/config': value })).toBe(
@@ -208,5 +224,26 @@ describe('differential regressions (validate: two wrong entries in one map)', ()
       "invalid character '1' after top-level value",
       "invalid character ':' looking for beginning of value",
     ]);
+  });
+});
+
+describe('differential regressions (PROXY_CONFIG of nested ProxyConfig messages, as jsonpb decodes and prints them)', () => {
+  // Each expected value is istiod's PROXY_CONFIG for the annotation (the oracle's webhook verb, 2026-12-03).
+  const cases: Array<[string, string]> = [
+    ['tracing: {zipkin: {address: a:9411, bogus: 1}}', '{"tracing":{"zipkin":{"address":"a:9411"}}}'],
+    ['proxyStatsMatcher: {inclusion_prefixes: [a], bogus: 1}', '{"proxyStatsMatcher":{"inclusionPrefixes":["a"]}}'],
+    ['proxyStatsMatcher: {inclusionPrefixes: [a, null]}', '{"proxyStatsMatcher":{"inclusionPrefixes":["a",""]}}'],
+    ['tracing: {stackdriver: {maxNumberOfAttributes: 200}}', '{"tracing":{"stackdriver":{"maxNumberOfAttributes":"200"}}}'],
+    ['readinessProbe: {httpGet: {path: /x, port: 80, httpHeaders: [{name: a, value: b, bogus: 1}]}}', '{"readinessProbe":{"httpGet":{"path":"/x","port":80,"httpHeaders":[{"name":"a","value":"b"}]}}}'],
+    ['readinessProbe: {timeoutSeconds: "5", httpGet: {port: "80"}}', '{"readinessProbe":{"timeoutSeconds":5,"httpGet":{"port":80}}}'],
+    ['tracing: {customTags: {a: {literal: {value: x, bogus: 2}}}}', '{"tracing":{"customTags":{"a":{"literal":{"value":"x"}}}}}'],
+    ['connectionSettings: {httpIdleTimeout: 5s, profile: EDGE, bogus: 1}', '{"connectionSettings":{"profile":"EDGE","httpIdleTimeout":"5s"}}'],
+    ['privateKeyProvider: {cryptomb: {pollDelay: 10ms, fallback: true}}', '{"privateKeyProvider":{"cryptomb":{"pollDelay":"0.010s","fallback":true}}}'],
+    ['tracing: {openCensusAgent: {context: [1, 3]}}', '{"tracing":{"openCensusAgent":{"context":["W3C_TRACE_CONTEXT","CLOUD_TRACE_CONTEXT"]}}}'],
+    ['gatewayTopology: {forwardClientCertDetails: 2}', '{"gatewayTopology":{"forwardClientCertDetails":"FORWARD_ONLY"}}'],
+    ['image: {imageType: distroless, bogus: 1}', '{"image":{"imageType":"distroless"}}'],
+  ];
+  it.each(cases)('%s', (value, expected) => {
+    expect(proxyConfigEnv({ 'proxy.istio.io/config': value }).trim()).toBe(expected);
   });
 });
