@@ -8,7 +8,7 @@ import {
   type GoStruct,
   type JsonFieldSpec,
 } from '../gotemplate/values.js';
-import { PROTO_MESSAGES, isPlainObject, type ProtoField } from './settings/proto-fields.js';
+import { PROTO_MESSAGES, enumNameOf, enumNumberOf, isPlainObject, type ProtoField } from './settings/proto-fields.js';
 import { parseProtoDuration } from './settings/mesh.js';
 
 /**
@@ -218,9 +218,9 @@ export function protoView(messageName: string, value: Record<string, unknown> | 
         out = v === true;
         break;
       case 'enum': {
-        const names = fd.enumValues ?? [fd.enumZero ?? ''];
-        const idx = typeof v === 'number' ? v : Math.max(0, names.indexOf(String(v ?? fd.enumZero)));
-        out = goEnum(`${messageName}_${go}`, idx, names[idx] ?? String(v));
+        const name = typeof v === 'number' ? enumNameOf(fd, v) : String(v ?? fd.enumZero);
+        const num = typeof v === 'number' ? v : (enumNumberOf(fd, name ?? '') ?? 0);
+        out = goEnum(`${messageName}_${go}`, num, name ?? String(v));
         break;
       }
       case 'duration': {

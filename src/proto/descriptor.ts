@@ -3,10 +3,13 @@
  * files) in the shape decoding and printing need them.
  */
 
-/** [proto name, type, 1 if repeated | the key type if a map]. A type is a scalar name or a full message/enum name. */
-export type FieldRow = readonly [string, string] | readonly [string, string, 1 | string];
+/**
+ * [proto name, type], then 1 if repeated, the key type if a map, or 0 and the oneof's name for a oneof member.
+ * A type is a scalar name or a full message/enum name.
+ */
+export type FieldRow = readonly [string, string] | readonly [string, string, 1 | string] | readonly [string, string, 0, string];
 export type MessageTable = Readonly<Record<string, readonly FieldRow[]>>;
-export type EnumTable = Readonly<Record<string, readonly string[]>>;
+export type EnumTable = Readonly<Record<string, ReadonlyArray<readonly [string, number]>>>;
 
 export interface FieldDesc {
   /** snake_case proto name (jsonpb accepts it too) */
@@ -18,6 +21,8 @@ export interface FieldDesc {
   readonly repeated: boolean;
   /** set for a map field: the key's scalar type */
   readonly mapKey?: string;
+  /** set for a member of a oneof: its name (the last member jsonpb decodes is the one kept) */
+  readonly oneof?: string;
 }
 
 export interface MessageDesc {
@@ -46,11 +51,15 @@ export function jsonName(protoName: string): string {
 
 export interface DescriptorSet {
   message(name: string): MessageDesc | undefined;
+  /** An enum's value names, in declaration order (the first is its zero value). */
   enumValues(name: string): readonly string[] | undefined;
+  /** Their numbers, in the same order. */
+  enumNumbers(name: string): readonly number[] | undefined;
 }
 
 export function descriptorSet(messages: MessageTable, enums: EnumTable): DescriptorSet {
   const cache = new Map<string, MessageDesc>();
+  const enumNames = new Map<string, readonly string[]>();
   return {
     message(name) {
       const hit = cache.get(name);
@@ -65,6 +74,7 @@ export function descriptorSet(messages: MessageTable, enums: EnumTable): Descrip
           type: r[1],
           repeated: extra === 1,
           ...(typeof extra === 'string' ? { mapKey: extra } : {}),
+          ...(r.length === 4 ? { oneof: r[3] } : {}),
         };
       });
       const byName = new Map<string, FieldDesc>();
@@ -77,7 +87,12 @@ export function descriptorSet(messages: MessageTable, enums: EnumTable): Descrip
       return desc;
     },
     enumValues(name) {
-      return enums[name];
+      let names = enumNames.get(name);
+      if (names === undefined && enums[name] !== undefined) enumNames.set(name, (names = enums[name].map(([n]) => n)));
+      return names;
+    },
+    enumNumbers(name) {
+      return enums[name]?.map(([, v]) => v);
     },
   };
 }

@@ -137,7 +137,14 @@ function decodeErrorInMapOrder(object: unknown, istioMessage: string): boolean {
 }
 
 function sortBullets(msg: string): string {
-  return msg.replace(/((?:\n\t\* [^\n]*)+)/g, (block) => block.split('\n\t* ').filter((b) => b !== '').sort().map((b) => `\n\t* ${b}`).join(''));
+  // An item may span lines (an annotation's YAML value), so items are what lies between bullet marks.
+  const parts = msg.split('\n\t* ');
+  if (parts.length < 3) return msg;
+  const head = parts.shift() ?? '';
+  const last = parts.pop() ?? '';
+  const tail = /\n*$/.exec(last)?.[0] ?? '';
+  parts.push(last.slice(0, last.length - tail.length));
+  return `${[head, ...parts.sort()].join('\n\t* ')}${tail}`;
 }
 
 /** Istio's error text is contained in ours (we may add context around it, never change it). */

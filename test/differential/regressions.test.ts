@@ -247,3 +247,79 @@ describe('differential regressions (PROXY_CONFIG of nested ProxyConfig messages,
     expect(proxyConfigEnv({ 'proxy.istio.io/config': value }).trim()).toBe(expected);
   });
 });
+
+describe('differential regressions (proxy.istio.io/config: oneofs and ValidateMeshConfigProxyConfig)', () => {
+  // istiod's answers through the oracle's webhook verb, 2026-12-03.
+  it.each([
+    ['serviceCluster: x\ntracingServiceName: CANONICAL_NAME_ONLY', '{"tracingServiceName":"CANONICAL_NAME_ONLY"}'],
+    ['tracingServiceName: APP_LABEL_AND_NAMESPACE', '{"tracingServiceName":"APP_LABEL_AND_NAMESPACE"}'],
+    ['tracing: {zipkin: {address: "z:1"}, lightstep: {address: "l:1", accessToken: t}}', '{"tracing":{"lightstep":{"address":"l:1","accessToken":"t"}}}'],
+  ])('keeps the last member of a oneof, printed even when zero: %s', (value, expected) => {
+    expect(proxyConfigEnv({ 'proxy.istio.io/config': value }).trim()).toBe(expected);
+  });
+
+  const rules: Array<[string, string[]]> = [
+    ['discoveryAddress: foo', ['invalid discovery address: unable to split "foo": address foo: missing port in address']],
+    ['discoveryAddress: "a:b"', ['invalid discovery address: port (b) is not a number: strconv.Atoi: parsing "b": invalid syntax']],
+    ['discoveryAddress: "Bad_Host:80"', ['invalid discovery address: "Bad_Host" is not a valid hostname or an IP address']],
+    ['drainDuration: 10ms', ['drain time only supports durations to seconds precision']],
+    ['drainDuration: 1500us', ['invalid drain duration: only durations to ms precision are supported']],
+    ['drainDuration: 0s', ['invalid drain duration: duration must be greater than 1ms']],
+    ['serviceCluster: ""\ntracingServiceName: CANONICAL_NAME_ONLY', []],
+    ['tracing: {zipkin: {}}', ['invalid zipkin config: unable to split "": missing port in address']],
+    ['tracing: {lightstep: {}}', ['invalid lightstep config: address is required', 'invalid lightstep config: invalid lightstep address: unable to split "": missing port in address', 'invalid lightstep config: access token is required']],
+    ['tracing: {tlsSettings: {mode: MUTUAL}}', ['invalid tracing TLS config: client certificate required for mutual tls', 'invalid tracing TLS config: private key required for mutual tls']],
+    ['envoyAccessLogService: {address: a}', ['invalid envoy access log service address "a": unable to split "a": address a: missing port in address']],
+    ['controlPlaneAuthPolicy: 2', ['invalid authentication policy: unrecognized control plane auth policy "2"']],
+    ['tracing: {tlsSettings: {mode: SIMPLE, credentialName: "configmap://x"}}', ['invalid tracing TLS config: invalid configmap:// credentialName: invalid resource name "configmap://x". Expected namespace and name']],
+    ['privateKeyProvider: {}', ['invalid private key provider configuration: private key provider configuration is required', 'invalid private key provider configuration: unknown private key provider']],
+    ['privateKeyProvider: {cryptomb: {pollDelay: 10ms}, qat: {pollDelay: 0s}}', ['invalid private key provider configuration: pollDelay must be non zero']],
+    [
+      'connectionSettings: {listenerPerConnectionBufferLimitBytes: -1, httpIdleTimeout: -1s, http2InitialStreamWindowSize: 5, httpMaxConcurrentStreams: 0}',
+      [
+        'invalid connection settings: listener_per_connection_buffer_limit_bytes must be non-negative',
+        'invalid connection settings: http_idle_timeout must be non-negative',
+        'invalid connection settings: http_max_concurrent_streams must be positive',
+        'invalid connection settings: http2_initial_stream_window_size must be at least 65535',
+      ],
+    ],
+  ];
+  it.each(rules)('%s', (value, errs) => {
+    const object = { metadata: { name: 'web', namespace: 'shop', annotations: { 'proxy.istio.io/config': value } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
+    const d = injectAdmission(settings, { uid: 'u', namespace: 'shop', object }, '/inject');
+    if (errs.length === 0) {
+      expect(d.allowed).toBe(true);
+      return;
+    }
+    const list = `${errs.length} error${errs.length === 1 ? '' : 's'} occurred:\n${errs.map((e) => `\t* ${e}`).join('\n')}\n\n`;
+    expect(d.message).toBe(`failed to run injection template: 1 error occurred:\n\t* invalid value '${value}' for annotation 'proxy.istio.io/config': ${list}\n\n`);
+  });
+
+  it('fails kube-inject with the jsonpb type error, as istioctl applies the annotation first', async () => {
+    const { kubeInject } = await import('../../src/inject/kube-inject.js');
+    const kiSettings = compileInjectionSettings(readRawConfigDir(resolve(import.meta.dirname, '../../templates')), { revision: '', env: {} });
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations: {"proxy.istio.io/config": "tracing: {zipkin: {address: 5}}"}\nspec:\n  containers:\n  - name: app\n    image: nginx\n`;
+    expect(() => kubeInject(kiSettings, pod)).toThrow('could not parse proxy config: json: cannot unmarshal number into Go value of type string');
+  });
+});
+
+describe('differential regressions (validate: configmap:// credential names as credentials.ParseResourceName reads them)', () => {
+  const dr = (credentialName: string) => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'DestinationRule',
+    metadata: { name: 'a', namespace: 'default' },
+    spec: { host: 'a', trafficPolicy: { tls: { mode: 'SIMPLE', credentialName } } },
+  });
+  it.each([
+    ['configmap://x', 'invalid resource name "configmap://x". Expected namespace and name'],
+    ['configmap:///x', 'invalid resource name "configmap:///x". Expected namespace'],
+    ['configmap://default/', 'invalid resource name "configmap://default/". Expected name'],
+  ])('%s', async (name, why) => {
+    const { validateObject } = await import('../../src/validate/webhook.js');
+    expect(validateObject(dr(name))).toMatchObject({ allowed: false, message: `configuration is invalid: invalid configmap:// credentialName: ${why}` });
+  });
+  it('takes the first two path parts, as Istio does', async () => {
+    const { validateObject } = await import('../../src/validate/webhook.js');
+    expect(validateObject(dr('configmap://default/a/b')).allowed).toBe(true);
+  });
+});

@@ -2,10 +2,13 @@ import { parseYamlDocument } from '../../k8s/yaml-parse.js';
 import {
   PROXY_CONFIG_FIELDS,
   canonicalProtoKeys,
+  clearReplacedOneofMembers,
   isPlainObject,
   parseProtoDuration,
   protoJson,
 } from './proto-fields.js';
+
+import { proxyConfigTypeError } from './proxy-config-types.js';
 
 export { parseProtoDuration, protoDurationString } from './proto-fields.js';
 
@@ -93,8 +96,13 @@ function parseYamlObject(text: string, what: string): Record<string, unknown> {
  * non-empty message), except proxyMetadata, whose keys merge.
  */
 export function mergeProxyConfig(yamlText: string, base: ProxyConfig): ProxyConfig {
-  const overlay = canonicalProtoKeys(PROXY_CONFIG_FIELDS, parseYamlObject(yamlText, 'proxy config'));
+  const doc = parseYamlObject(yamlText, 'proxy config');
+  // protomarshal.ApplyYAML fails on the first jsonpb type error, as on a YAML one.
+  const typeError = proxyConfigTypeError(doc);
+  if (typeError !== undefined) throw new Error(`could not parse proxy config: ${typeError}`);
+  const overlay = canonicalProtoKeys(PROXY_CONFIG_FIELDS, doc);
   const out: ProxyConfig = { ...base, ...overlay };
+  clearReplacedOneofMembers(PROXY_CONFIG_FIELDS, out, overlay);
   const baseMeta = base.proxyMetadata;
   const newMeta = overlay.proxyMetadata;
   if (isPlainObject(baseMeta) || isPlainObject(newMeta)) {

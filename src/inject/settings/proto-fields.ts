@@ -25,14 +25,18 @@ export interface ProtoField {
   kind: ProtoKind;
   /** zero value of an enum (or of a list's/map's enum elements): its name */
   enumZero?: string;
-  /** an enum's value names, by number */
+  /** an enum's value names, in declaration order */
   enumValues?: readonly string[];
+  /** their numbers, in the same order */
+  enumNumbers?: readonly number[];
   /** nested message (or a list's/map's element message), by name in PROTO_MESSAGES */
   message?: string;
   /** the proto scalar of an 'int' or 'wrapper' field, or of a list's/map's scalar elements */
   scalar?: string;
   /** what a list's or map's elements are */
   element?: 'string' | 'int' | 'bool' | 'enum' | 'duration' | 'wrapper' | 'message';
+  /** the oneof this field belongs to: one member at a time, printed even when zero */
+  oneof?: string;
 }
 
 const NUMERIC = new Set(['int32', 'uint32', 'int64', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'float', 'double']);
@@ -55,9 +59,10 @@ function buildTables(root: string): Record<string, readonly ProtoField[]> {
     tables[name] = fields;
     for (const fd of md.fields) {
       const enumValues = ISTIO_PROTOS.enumValues(fd.type);
+      const enumNumbers = ISTIO_PROTOS.enumNumbers(fd.type) ?? [];
       const elem: Omit<ProtoField, 'json' | 'proto' | 'kind'> & { kind: NonNullable<ProtoField['element']> } =
         enumValues !== undefined
-          ? { kind: 'enum', enumValues, ...(enumValues[0] !== undefined ? { enumZero: enumValues[0] } : {}) }
+          ? { kind: 'enum', enumValues, enumNumbers, ...(enumValues[0] !== undefined ? { enumZero: enumValues[0] } : {}) }
           : fd.type === 'string' || fd.type === 'bytes'
             ? { kind: 'string' }
             : fd.type === 'bool'
@@ -71,7 +76,7 @@ function buildTables(root: string): Record<string, readonly ProtoField[]> {
                     : fd.type.startsWith('google.protobuf.')
                       ? { kind: 'message' }
                       : { kind: 'message', message: visit(fd.type) };
-      const base = { json: fd.json, proto: fd.name };
+      const base = { json: fd.json, proto: fd.name, ...(fd.oneof !== undefined ? { oneof: fd.oneof } : {}) };
       const { kind, ...rest } = elem;
       if (fd.mapKey !== undefined) fields.push({ ...base, kind: 'map', element: kind, ...rest });
       else if (fd.repeated) fields.push({ ...base, kind: 'repeated', element: kind, ...rest });
@@ -123,7 +128,42 @@ export function canonicalProtoKeys(fields: readonly ProtoField[], value: Record<
       out[fd.json] = m;
     } else out[fd.json] = isPlainObject(v) ? canonicalProtoKeys(nested, v) : v;
   }
+  keepLastOneofMembers(fields, out);
   return out;
+}
+
+/**
+ * jsonpb sets a oneof's members in declaration order, each clearing the others, so of those given (not null)
+ * only the last declared is kept.
+ */
+function keepLastOneofMembers(fields: readonly ProtoField[], msg: Record<string, unknown>): void {
+  const kept = new Map<string, ProtoField>();
+  for (const fd of fields) {
+    if (fd.oneof === undefined || msg[fd.json] === undefined || msg[fd.json] === null) continue;
+    const earlier = kept.get(fd.oneof);
+    if (earlier !== undefined) delete msg[earlier.json];
+    kept.set(fd.oneof, fd);
+  }
+}
+
+/** After `overlay` is applied over a message: a oneof member it sets clears the base's other members. */
+export function clearReplacedOneofMembers(fields: readonly ProtoField[], merged: Record<string, unknown>, overlay: Record<string, unknown>): void {
+  for (const fd of fields) {
+    if (fd.oneof === undefined || overlay[fd.json] === undefined || overlay[fd.json] === null) continue;
+    for (const other of fields) if (other.oneof === fd.oneof && other !== fd && !Object.hasOwn(overlay, other.json)) delete merged[other.json];
+  }
+}
+
+/** The name of an enum field's value number, if the enum has one. */
+export function enumNameOf(fd: ProtoField, n: number): string | undefined {
+  const i = fd.enumNumbers?.indexOf(n) ?? -1;
+  return i >= 0 ? fd.enumValues?.[i] : undefined;
+}
+
+/** The number of an enum field's value name, if the enum has one. */
+export function enumNumberOf(fd: ProtoField, name: string): number | undefined {
+  const i = fd.enumValues?.indexOf(name) ?? -1;
+  return i >= 0 ? fd.enumNumbers?.[i] : undefined;
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -203,7 +243,10 @@ function renderValue(fd: ProtoField, kind: ValueKind, v: unknown): string {
       if (kind === 'wrapper' && (fd.scalar === 'bool' || fd.scalar === 'string')) return JSON.stringify(v);
       return renderNumber(fd.scalar, v);
     case 'enum':
-      if (typeof v === 'number') return fd.enumValues?.[v] !== undefined ? JSON.stringify(fd.enumValues[v]) : String(v);
+      if (typeof v === 'number') {
+        const name = enumNameOf(fd, v);
+        return name !== undefined ? JSON.stringify(name) : String(v);
+      }
       return JSON.stringify(v);
     case 'duration': {
       const ns = typeof v === 'string' ? parseProtoDuration(v) : undefined;
@@ -264,7 +307,7 @@ export function protoJson(fields: readonly ProtoField[], value: Record<string, u
   for (const fd of fields) {
     seen.add(fd.json);
     const v = value[fd.json];
-    if (v === undefined || v === null || isZeroScalar(fd, v)) continue;
+    if (v === undefined || v === null || (fd.oneof === undefined && isZeroScalar(fd, v))) continue;
     let rendered: string;
     const element = fd.element ?? 'string';
     const item = (e: unknown): string => renderValue(fd, element, e === null ? zeroOf(element, fd) : e);
