@@ -323,3 +323,12 @@ describe('differential regressions (validate: configmap:// credential names as c
     expect(validateObject(dr('configmap://default/a/b')).allowed).toBe(true);
   });
 });
+
+describe('differential regressions (a mistyped mesh defaultConfig)', () => {
+  it("fails the mesh config with the MeshConfig decode's words (istioctl: failed to convert to proto. …)", async () => {
+    const { applyMeshConfig } = await import('../../src/inject/settings/mesh.js');
+    expect(() => applyMeshConfig('defaultConfig:\n  tracing:\n    zipkin:\n      address: 5\n')).toThrow(
+      'failed to convert to proto. json: cannot unmarshal number into Go value of type string',
+    );
+  });
+});

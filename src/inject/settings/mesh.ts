@@ -121,6 +121,9 @@ export function applyMeshConfig(yamlText: string, defaults: MeshConfig = default
   for (const [k, v] of Object.entries(raw)) overlay[snakeToCamel(k)] = v;
   const out: MeshConfig = { ...defaults, ...overlay, defaultConfig: defaults.defaultConfig };
   if (isPlainObject(overlay.defaultConfig)) {
+    // Part of the MeshConfig decode in Istio, which words its failure so.
+    const typeError = proxyConfigTypeError(overlay.defaultConfig);
+    if (typeError !== undefined) throw new Error(`failed to convert to proto. ${typeError}`);
     out.defaultConfig = mergeProxyConfig(JSON.stringify(overlay.defaultConfig), defaults.defaultConfig);
   }
   if (isPlainObject(overlay.defaultProviders)) {
