@@ -129,11 +129,12 @@ export function readBool(o: JsonObject, key: string): boolean | undefined {
 export type IntKind = 'int32' | 'uint32' | 'int64' | 'uint64';
 export type NumKind = IntKind | 'float32' | 'float64';
 
+// 64-bit bounds as the nearest doubles: the exact check on the literal is jsonpb.ts's, before any validator reads.
 const INT_RANGE: Record<IntKind, [number, number]> = {
   int32: [-2147483648, 2147483647],
   uint32: [0, 4294967295],
-  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  uint64: [0, Number.MAX_SAFE_INTEGER],
+  int64: [-(2 ** 63), 2 ** 63],
+  uint64: [0, 2 ** 64],
 };
 
 /** jsonpb numbers: a JSON number, or a quoted number (legacy trimQuote behaviour). */

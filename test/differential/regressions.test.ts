@@ -332,3 +332,16 @@ describe('differential regressions (a mistyped mesh defaultConfig)', () => {
     );
   });
 });
+
+describe('differential regressions (validate: 64-bit integers beyond 2^53)', () => {
+  it.each([['18446744073709551615'], [1e19]])('takes minimumRingSize %s as a uint64, as istiod does', async (size) => {
+    const { validateObject } = await import('../../src/validate/webhook.js');
+    const dr = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'd', namespace: 'default' },
+      spec: { host: 'a', trafficPolicy: { loadBalancer: { consistentHash: { httpHeaderName: 'x', minimumRingSize: size } } } },
+    };
+    expect(validateObject(dr)).toMatchObject({ allowed: true, warnings: ["consistent hash MinimumRingSize is deprecated, use ConsistentHashLB's RingHash configuration instead"] });
+  });
+});
