@@ -345,3 +345,22 @@ describe('differential regressions (validate: 64-bit integers beyond 2^53)', () 
     expect(validateObject(dr)).toMatchObject({ allowed: true, warnings: ["consistent hash MinimumRingSize is deprecated, use ConsistentHashLB's RingHash configuration instead"] });
   });
 });
+
+describe("differential regressions (validate: floats in rule messages as Go's fmt prints them)", () => {
+  const vs = (http: Record<string, unknown>) => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name: 'v', namespace: 'default' },
+    spec: { hosts: ['a'], http: [{ route: [{ destination: { host: 'a' } }], ...http }] },
+  });
+  it.each([
+    [{ fault: { abort: { httpStatus: 500, percentage: { value: 0.00005 } } } }, 'percentage 5e-05 is neither 0.0, nor in range [0.0001, 100.0]'],
+    [{ fault: { abort: { httpStatus: 500, percentage: { value: 123456789 } } } }, 'percentage 1.23456789e+08 is neither 0.0, nor in range [0.0001, 100.0]'],
+    [{ fault: { abort: { httpStatus: 500, percentage: { value: '-Infinity' } } } }, 'percentage -Inf is neither 0.0, nor in range [0.0001, 100.0]'],
+    [{ mirror: { host: 'b' }, mirrorPercentage: { value: 1e21 } }, 'mirror_percentage must have a max value of 100 (it has 1000000000000000000000.000000)'],
+    [{ mirror: { host: 'b' }, mirrorPercentage: { value: 'Infinity' } }, 'mirror_percentage must have a max value of 100 (it has +Inf)'],
+  ])('%j', async (http, why) => {
+    const { validateObject } = await import('../../src/validate/webhook.js');
+    expect(validateObject(vs(http))).toMatchObject({ allowed: false, message: `configuration is invalid: ${why}` });
+  });
+});
