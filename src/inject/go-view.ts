@@ -8,7 +8,7 @@ import {
   type GoStruct,
   type JsonFieldSpec,
 } from '../gotemplate/values.js';
-import { PROTO_MESSAGES, isPlainObject, type ProtoField } from './settings/proto-fields.js';
+import { PROTO_MESSAGES, enumNameOf, enumNumberOf, isPlainObject, type ProtoField } from './settings/proto-fields.js';
 import { parseProtoDuration } from './settings/mesh.js';
 
 /**
@@ -171,25 +171,24 @@ function typeLayout(typeName: string, spec: readonly { go: string; json: string;
   return layout;
 }
 
-const INTERCEPTION_MODES = ['REDIRECT', 'TPROXY', 'NONE'];
-const ENUM_VALUES: Record<string, string[]> = {
-  interceptionMode: INTERCEPTION_MODES,
-  controlPlaneAuthPolicy: ['NONE', 'MUTUAL_TLS', 'INHERIT'],
-  tracingServiceName: ['APP_LABEL_AND_NAMESPACE', 'CANONICAL_NAME_ONLY', 'CANONICAL_NAME_AND_NAMESPACE'],
-  mode: ['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL', 'OPTIONAL_MUTUAL'],
-};
-
 function goFieldName(json: string): string {
   return json.charAt(0).toUpperCase() + json.slice(1);
 }
 
-function wrapperType(name: string): string {
-  return name === 'concurrency' ? 'Int32Value' : 'BoolValue';
-}
+const WRAPPER_TYPES: Readonly<Record<string, string>> = {
+  bool: 'BoolValue',
+  string: 'StringValue',
+  int32: 'Int32Value',
+  uint32: 'UInt32Value',
+  int64: 'Int64Value',
+  uint64: 'UInt64Value',
+  float: 'FloatValue',
+  double: 'DoubleValue',
+};
 
 function wrapperView(fd: ProtoField, v: unknown): unknown {
-  const type = `*wrapperspb.${wrapperType(fd.json)}`;
-  const zero = type.endsWith('Int32Value') ? 0n : false;
+  const type = `*wrapperspb.${WRAPPER_TYPES[fd.scalar ?? 'bool'] ?? 'BoolValue'}`;
+  const zero = fd.scalar === 'bool' ? false : fd.scalar === 'string' ? '' : 0n;
   if (v === undefined || v === null) return goNil(type, { GetValue: () => zero }, ['Value']);
   const value = typeof v === 'number' ? BigInt(Math.trunc(v)) : v === true || v === 'true';
   return goStruct(type, { Value: value }, { methods: { GetValue: () => value } });
@@ -219,9 +218,9 @@ export function protoView(messageName: string, value: Record<string, unknown> | 
         out = v === true;
         break;
       case 'enum': {
-        const names = ENUM_VALUES[fd.json] ?? [fd.enumZero ?? ''];
-        const idx = typeof v === 'number' ? v : Math.max(0, names.indexOf(String(v ?? fd.enumZero)));
-        out = goEnum(`${messageName}_${go}`, idx, names[idx] ?? String(v));
+        const name = typeof v === 'number' ? enumNameOf(fd, v) : String(v ?? fd.enumZero);
+        const num = typeof v === 'number' ? v : (enumNumberOf(fd, name ?? '') ?? 0);
+        out = goEnum(`${messageName}_${go}`, num, name ?? String(v));
         break;
       }
       case 'duration': {

@@ -1,18 +1,20 @@
 /**
- * Istio decodes `spec` with legacy golang/protobuf jsonpb. We do not carry proto descriptors, so the
- * decoding is split in two:
+ * Istio decodes `spec` with legacy golang/protobuf jsonpb. The webhook first checks the whole spec against
+ * Istio's field tables (src/proto/jsonpb.ts), which gives jsonpb's first error in its order; after that the
+ * kind validators read the spec through the helpers here:
  *  - normalizeSpec() renames snake_case proto names to lowerCamel JSON names up front (jsonpb accepts
  *    both; when both are present the JSON name wins), leaving keys of map-typed and Struct-typed
  *    fields alone because those keys are user data;
- *  - the typed readers below are called by the kind validators and throw DecodeError with jsonpb's
- *    message when a value has the wrong JSON type, an unknown enum name or a bad Go duration. The
- *    webhook turns a DecodeError into `error decoding configuration: ...`.
+ *  - the typed readers below throw DecodeError with jsonpb's message when a value has the wrong JSON
+ *    type, an unknown enum name or a bad Go duration (only reachable where a validator reads more
+ *    strictly than the tables describe). The webhook turns a DecodeError into `error decoding configuration: ...`.
  * Unknown spec fields are simply never read, which matches jsonpb's AllowUnknownFields retry.
  */
 
 import { goQuote } from '../go/strconv.js';
-import { goJsonKind } from '../go/json.js';
+import { goJsonKind, goJsonString, goJsonSyntaxError } from '../go/json.js';
 import { parseGoDuration } from '../go/time.js';
+import { jsonName } from '../proto/descriptor.js';
 
 export class DecodeError extends Error {
   constructor(message: string) {
@@ -48,21 +50,8 @@ const MAP_FIELDS = new Set([
 /** Fields of type google.protobuf.Struct (or opaque JSON): nothing inside is renamed. */
 const OPAQUE_FIELDS = new Set(['pluginConfig', 'value', 'config']);
 
-/** protoc's JSON name: drop each underscore and upper-case the letter after it. */
-export function snakeToCamel(name: string): string {
-  if (!name.includes('_')) return name;
-  let out = '';
-  let upper = false;
-  for (const ch of name) {
-    if (ch === '_') {
-      upper = true;
-      continue;
-    }
-    out += upper && ch >= 'a' && ch <= 'z' ? ch.toUpperCase() : ch;
-    upper = false;
-  }
-  return out;
-}
+/** protoc's JSON name (jsonpb accepts it and the proto name). */
+export const snakeToCamel: (name: string) => string = jsonName;
 
 function normalizeValue(v: unknown, fieldName: string | undefined): unknown {
   if (fieldName !== undefined && OPAQUE_FIELDS.has(fieldName)) return v;
@@ -140,14 +129,13 @@ export function readBool(o: JsonObject, key: string): boolean | undefined {
 export type IntKind = 'int32' | 'uint32' | 'int64' | 'uint64';
 export type NumKind = IntKind | 'float32' | 'float64';
 
+// 64-bit bounds as the nearest doubles: the exact check on the literal is jsonpb.ts's, before any validator reads.
 const INT_RANGE: Record<IntKind, [number, number]> = {
   int32: [-2147483648, 2147483647],
   uint32: [0, 4294967295],
-  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  uint64: [0, Number.MAX_SAFE_INTEGER],
+  int64: [-(2 ** 63), 2 ** 63],
+  uint64: [0, 2 ** 64],
 };
-
-const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
 
 /** jsonpb numbers: a JSON number, or a quoted number (legacy trimQuote behaviour). */
 export function toNumber(v: unknown, kind: NumKind): number {
@@ -156,13 +144,14 @@ export function toNumber(v: unknown, kind: NumKind): number {
     n = v;
   } else if (typeof v === 'string') {
     if ((kind === 'float32' || kind === 'float64') && ['NaN', 'Infinity', '-Infinity'].includes(v)) return Number(v);
-    if (!JSON_NUMBER.test(v)) {
-      const c = v.length === 0 ? undefined : v[0];
-      throw new DecodeError(
-        c === undefined ? 'unexpected end of JSON input' : `invalid character '${c}' looking for beginning of value`,
-      );
-    }
-    n = Number(v);
+    // jsonpb strips the quotes and hands the rest to encoding/json.
+    const text = goJsonString(v).slice(1, -1);
+    const syntax = goJsonSyntaxError(text);
+    if (syntax !== undefined) throw new DecodeError(syntax);
+    const parsed: unknown = JSON.parse(text);
+    if (parsed === null) return 0;
+    if (typeof parsed !== 'number') throw typeMismatch(parsed, kind === 'float32' ? 'float32' : kind === 'float64' ? 'float64' : kind);
+    n = parsed;
   } else {
     throw typeMismatch(v, kind === 'float32' ? 'float32' : kind === 'float64' ? 'float64' : kind);
   }
@@ -188,7 +177,7 @@ export function readEnum(o: JsonObject, key: string, enumName: string, values: r
   const v = o[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string') {
-    if (!values.includes(v)) throw new DecodeError(`unknown value ${goQuote(JSON.stringify(v))} for enum ${enumName}`);
+    if (!values.includes(v)) throw new DecodeError(`unknown value ${goQuote(goJsonString(v))} for enum ${enumName}`);
     return v;
   }
   if (typeof v === 'number') {

@@ -1,6 +1,8 @@
 import { goJsonKind } from '../go/json.js';
 import { DecodeError, isObject, normalizeSpec, readEnum } from './decode.js';
 import { findKind } from './kinds/registry.js';
+import { ISTIO_PROTOS } from '../proto/istio.js';
+import { jsonpbDecodeError } from '../proto/jsonpb.js';
 import { checkMetadata } from './metadata.js';
 import type { ObjectMetaLite, ValidationResult } from './result.js';
 
@@ -131,8 +133,10 @@ export function validateAdmission(req: ValidationRequest): ValidationOutcome {
   if (found.type === 'gateway-api') {
     metadataError = checkMetadata(meta, false, undefined);
   } else {
-    // Spec decoding happens before any validation in Istio, so a DecodeError thrown anywhere in
-    // the (lazily decoding) kind validator wins over metadata and validation errors.
+    // Istio decodes the whole spec into its proto message before any rule runs, so the first decode
+    // error in jsonpb's order is the answer; the validators' own DecodeErrors are a fallback.
+    const decodeError = jsonpbDecodeError(ISTIO_PROTOS, found.entry.proto, decoded.spec ?? null);
+    if (decodeError !== undefined) return deny('crd_conversion_error', `error decoding configuration: ${decodeError}`);
     try {
       const spec = normalizeSpec(decoded.spec);
       const isAuthz = found.entry.kind === 'AuthorizationPolicy';

@@ -16,8 +16,12 @@ const STRINGS = [
   'ROUND_ROBIN', 'ALLOW', 'DENY', 'CUSTOM', 'STRICT', 'PERMISSIVE', 'UNKNOWN_ENUM', 'v1', '/path', 'regex[', '^a.*$',
   '1.2.3.4', '::1', 'spiffe://cluster.local/ns/x/sa/y', 'cluster.local/ns/x/sa/y', 'outbound|80||a.b', 'Foo_Bar',
   '0.0.0.0/0', 'https://example.com/jwks', '%invalid', 'unix:///var/run/sock', 'mirror', 'x-header',
+  // Quoted numbers as jsonpb reads them (quotes stripped, the rest through encoding/json's scanner), and
+  // texts whose first bytes json.Marshal escapes or encodes as UTF-8.
+  '1e', '1e+', '-', '01', '1.', '0x1F', ' 80 ', 'null', 'true', 'tru', '"80"', '8080 9090', '<8', 'é', '1.5e3', 'YWJj', 'a$b',
+  'configmap://x', 'configmap://default/cm', 'configmap:///cm', 'Infinity', 'NaN',
 ];
-const NUMBERS = [-1, 0, 1, 80, 443, 65535, 65536, 1.5, 100, 101, 4294967296];
+const NUMBERS = [-1, 0, 1, 80, 443, 65535, 65536, 1.5, 100, 101, 4294967296, 0.00005, 150.5, 1e21];
 
 function leafPaths(v: Json, path: Path, out: Path[], containers: Path[]): void {
   if (Array.isArray(v)) {

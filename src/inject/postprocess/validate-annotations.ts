@@ -5,6 +5,7 @@ import { goQuote, parseBool, parseUint } from '../../go/strconv.js';
 import { parsePrefixError } from '../../go/netip.js';
 import { quantityError } from './quantity.js';
 import { proxyConfigTypeError } from '../settings/proxy-config-types.js';
+import { proxyConfigRuleErrors } from './proxy-config-rules.js';
 
 /**
  * Istio's injection-time annotation checks (pkg/kube/inject/validate.go, `AnnotationValidation`).
@@ -103,19 +104,9 @@ const validateExcludeIPRanges: Rule = (v) => {
 
 const validateIncludeInboundPorts: Rule = (v) => (v === '*' ? undefined : namedPortList('includeInboundPorts')(v));
 
-/** Mesh ProxyConfig defaults that matter to the checks below (mesh.DefaultProxyConfig). */
-const DEFAULT_STATUS_PORT = 15020;
-const DEFAULT_ADMIN_PORT = 15000;
-
-function portRangeError(port: number): string | undefined {
-  return port >= 1 && port <= 65535 ? undefined : `port number ${port} must be in the range 1..65535`;
-}
-
 /**
- * `proxy.istio.io/config`: Istio applies the YAML over DefaultProxyConfig and runs the full
- * ProxyConfig validation. We check that it is a YAML mapping and the rules a pod annotation can
- * plausibly break (paths and addresses blanked, ports out of range, bad auth policy, drain
- * duration precision); the rest of agent.ValidateMeshConfigProxyConfig is not reproduced.
+ * `proxy.istio.io/config`: Istio applies the YAML over DefaultProxyConfig (jsonpb: the first type error fails
+ * it) and runs agent.ValidateMeshConfigProxyConfig over the result.
  */
 const validateProxyConfig: Rule = (value) => {
   let doc: unknown;
@@ -132,27 +123,7 @@ const validateProxyConfig: Rule = (value) => {
   const cfg = doc as Record<string, unknown>;
   const typeError = proxyConfigTypeError(cfg);
   if (typeError !== undefined) return `failed to convert to apply proxy config: ${typeError}`;
-  const errs: string[] = [];
-
-  if (cfg.configPath === '') errs.push('config path must be set');
-  if (cfg.binaryPath === '') errs.push('binary path must be set');
-  if (cfg.serviceCluster === '') errs.push('service cluster must be specified');
-  if (typeof cfg.drainDuration === 'string') {
-    const m = /^(\d+(?:\.\d+)?)s$/.exec(cfg.drainDuration);
-    if (!m) errs.push(`invalid drain duration: ${JSON.stringify(cfg.drainDuration)} is not a duration`);
-    else if (!Number.isInteger(Number(m[1]))) errs.push('drain time only supports durations to seconds precision');
-  }
-  if (cfg.discoveryAddress === '') errs.push('discovery address must be set to the proxy discovery service');
-  const admin = typeof cfg.proxyAdminPort === 'number' ? cfg.proxyAdminPort : DEFAULT_ADMIN_PORT;
-  const adminErr = portRangeError(admin);
-  if (adminErr) errs.push(`invalid proxy admin port: ${adminErr}`);
-  const policy = cfg.controlPlaneAuthPolicy;
-  if (policy !== undefined && policy !== 'NONE' && policy !== 'MUTUAL_TLS' && policy !== 0 && policy !== 1) {
-    errs.push(`invalid authentication policy: unrecognized control plane auth policy ${JSON.stringify(policy)}`);
-  }
-  const status = typeof cfg.statusPort === 'number' ? cfg.statusPort : DEFAULT_STATUS_PORT;
-  const statusErr = portRangeError(status);
-  if (statusErr) errs.push(`invalid status port: ${statusErr}`);
+  const errs = proxyConfigRuleErrors(cfg);
   return errs.length === 0 ? undefined : formatMultiError(errs);
 };
 

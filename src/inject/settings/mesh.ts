@@ -2,9 +2,15 @@ import { parseYamlDocument } from '../../k8s/yaml-parse.js';
 import {
   PROXY_CONFIG_FIELDS,
   canonicalProtoKeys,
+  clearReplacedOneofMembers,
   isPlainObject,
+  parseProtoDuration,
   protoJson,
 } from './proto-fields.js';
+
+import { proxyConfigTypeError } from './proxy-config-types.js';
+
+export { parseProtoDuration, protoDurationString } from './proto-fields.js';
 
 /** The pod annotation that overrides ProxyConfig fields for one pod. */
 export const PROXY_CONFIG_ANNOTATION = 'proxy.istio.io/config';
@@ -90,8 +96,13 @@ function parseYamlObject(text: string, what: string): Record<string, unknown> {
  * non-empty message), except proxyMetadata, whose keys merge.
  */
 export function mergeProxyConfig(yamlText: string, base: ProxyConfig): ProxyConfig {
-  const overlay = canonicalProtoKeys(PROXY_CONFIG_FIELDS, parseYamlObject(yamlText, 'proxy config'));
+  const doc = parseYamlObject(yamlText, 'proxy config');
+  // protomarshal.ApplyYAML fails on the first jsonpb type error, as on a YAML one.
+  const typeError = proxyConfigTypeError(doc);
+  if (typeError !== undefined) throw new Error(`could not parse proxy config: ${typeError}`);
+  const overlay = canonicalProtoKeys(PROXY_CONFIG_FIELDS, doc);
   const out: ProxyConfig = { ...base, ...overlay };
+  clearReplacedOneofMembers(PROXY_CONFIG_FIELDS, out, overlay);
   const baseMeta = base.proxyMetadata;
   const newMeta = overlay.proxyMetadata;
   if (isPlainObject(baseMeta) || isPlainObject(newMeta)) {
@@ -110,6 +121,9 @@ export function applyMeshConfig(yamlText: string, defaults: MeshConfig = default
   for (const [k, v] of Object.entries(raw)) overlay[snakeToCamel(k)] = v;
   const out: MeshConfig = { ...defaults, ...overlay, defaultConfig: defaults.defaultConfig };
   if (isPlainObject(overlay.defaultConfig)) {
+    // Part of the MeshConfig decode in Istio, which words its failure so.
+    const typeError = proxyConfigTypeError(overlay.defaultConfig);
+    if (typeError !== undefined) throw new Error(`failed to convert to proto. ${typeError}`);
     out.defaultConfig = mergeProxyConfig(JSON.stringify(overlay.defaultConfig), defaults.defaultConfig);
   }
   if (isPlainObject(overlay.defaultProviders)) {
@@ -170,56 +184,8 @@ function sameDuration(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** A proto-JSON or Go duration string in nanoseconds (bigint), or undefined if it is not one. */
-export function parseProtoDuration(s: string): bigint | undefined {
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
-  if (s === '0') return 0n;
-  let total = 0n;
-  let matched = 0;
-  let neg = false;
-  let str = s;
-  if (str.startsWith('-')) {
-    neg = true;
-    str = str.slice(1);
-  }
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(str)) !== null) {
-    matched = re.lastIndex;
-    const unit = { ns: 1n, us: 1000n, µs: 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n }[
-      m[2] as 'ns'
-    ];
-    const [int, frac = ''] = m[1]!.split('.');
-    total += BigInt(int || '0') * unit;
-    if (frac) total += (BigInt(frac.padEnd(18, '0').slice(0, 18)) * unit) / 10n ** 18n;
-  }
-  if (matched !== str.length || matched === 0) return undefined;
-  return neg ? -total : total;
-}
-
 /** The PROXY_CONFIG env value: jsonpb of the cleaned ProxyConfig. */
 export function proxyConfigJson(pc: ProxyConfig): string {
-  const cleaned = cleanProxyConfig(pc);
-  // jsonpb prints durations canonically ("23s", "1.500s")
-  for (const k of ['drainDuration', 'terminationDrainDuration', 'discoveryRefreshDelay', 'fileFlushInterval']) {
-    const v = cleaned[k];
-    if (typeof v === 'string') {
-      const ns = parseProtoDuration(v);
-      if (ns !== undefined) cleaned[k] = protoDurationString(ns);
-    }
-  }
-  return protoJson(PROXY_CONFIG_FIELDS, cleaned);
+  return protoJson(PROXY_CONFIG_FIELDS, cleanProxyConfig(pc));
 }
 
-export function protoDurationString(ns: bigint): string {
-  const neg = ns < 0n;
-  const abs = neg ? -ns : ns;
-  const secs = abs / 1_000_000_000n;
-  const nanos = abs % 1_000_000_000n;
-  let frac = '';
-  if (nanos !== 0n) {
-    const n9 = nanos.toString().padStart(9, '0');
-    frac = n9.endsWith('000000') ? `.${n9.slice(0, 3)}` : n9.endsWith('000') ? `.${n9.slice(0, 6)}` : `.${n9}`;
-  }
-  return `${neg ? '-' : ''}${secs}${frac}s`;
-}

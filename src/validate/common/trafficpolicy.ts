@@ -2,6 +2,7 @@ import {
   readBool, readDuration, readEnum, readMessage, readMessageList, readNumber, readNumberMap, readString, readStringList,
   type JsonObject,
 } from '../decode.js';
+import { goQuote } from '../../go/strconv.js';
 import { ValidationResult } from '../result.js';
 import { durationNanos, validateDuration } from './duration.js';
 import { validateFQDN } from './hosts.js';
@@ -271,15 +272,15 @@ export function validateClientTLS(configNamespace: string, tls: JsonObject | und
   const caCrl = readString(tls, 'caCrl') ?? '';
   const sans = readStringList(tls, 'subjectAltNames');
   if (credentialName.startsWith(CONFIGMAP_PREFIX)) {
-    const rest = credentialName.slice(CONFIGMAP_PREFIX.length);
-    const parts = rest.split('/');
-    if (rest === '' || parts.length > 2 || parts.some((p) => p === '')) {
-      v.addError(`invalid configmap:// credentialName: invalid resource name ${JSON.stringify(credentialName)}. Expected <name> or <namespace>/<name>`);
-    } else {
-      const ns = parts.length === 2 ? (parts[0] ?? '') : configNamespace;
-      if (ns !== configNamespace || configNamespace === '') {
-        v.addError(`invalid configmap:// credentialName: namespace must match the configuration namespace ${JSON.stringify(configNamespace)}`);
-      }
+    // credentials.ParseResourceName: configmap://<namespace>/<name>, anything after a second '/' ignored.
+    const parts = credentialName.slice(CONFIGMAP_PREFIX.length).split('/');
+    const [ns = '', name = ''] = parts;
+    const bad = (why: string): string => `invalid configmap:// credentialName: invalid resource name ${goQuote(credentialName)}. ${why}`;
+    if (parts.length <= 1) v.addError(bad('Expected namespace and name'));
+    else if (ns === '') v.addError(bad('Expected namespace'));
+    else if (name === '') v.addError(bad('Expected name'));
+    else if (ns !== configNamespace || configNamespace === '') {
+      v.addError(`invalid configmap:// credentialName: namespace must match the configuration namespace ${goQuote(configNamespace)}`);
     }
   }
   if (readBool(tls, 'insecureSkipVerify') === true) {

@@ -8,6 +8,7 @@ import { validateAlphaWorkloadSelector } from '../common/selector.js';
 import { decodeServerTLS, validateTLSOptions } from '../common/tls.js';
 import { validateConnectionPool } from '../common/trafficpolicy.js';
 import { ValidationResult, type ObjectMetaLite } from '../result.js';
+import { splitHostPort } from '../../go/net.js';
 
 const UNIX_PREFIX = 'unix://';
 const CAPTURE_MODES = ['DEFAULT', 'IPTABLES', 'NONE'] as const;
@@ -30,32 +31,6 @@ function decodeSidecarPort(p: JsonObject): SidecarPort {
     targetPort: readNumber(p, 'targetPort', 'uint32') ?? 0,
   };
 }
-
-/** Go net.SplitHostPort, returning Go's AddrError text on failure. */
-export function splitHostPort(hostport: string): { host: string; port: string } | { err: string } {
-  const fail = (why: string): { err: string } => ({ err: `address ${hostport}: ${why}` });
-  const i = hostport.lastIndexOf(':');
-  if (i < 0) return fail('missing port in address');
-  let host: string;
-  let j = 0;
-  let k = 0;
-  if (hostport.startsWith('[')) {
-    const end = hostport.indexOf(']');
-    if (end < 0) return fail("missing ']' in address");
-    if (end + 1 === hostport.length) return fail('missing port in address');
-    if (end + 1 !== i) return fail(hostport[end + 1] === ':' ? 'too many colons in address' : 'missing port in address');
-    host = hostport.slice(1, end);
-    j = 1;
-    k = end + 1;
-  } else {
-    host = hostport.slice(0, i);
-    if (host.includes(':')) return fail('too many colons in address');
-  }
-  if (hostport.slice(j).includes('[')) return fail("unexpected '[' in address");
-  if (hostport.slice(k).includes(']')) return fail("unexpected ']' in address");
-  return { host, port: hostport.slice(i + 1) };
-}
-
 
 function validateDefaultEndpoint(ep: string, v: ValidationResult): void {
   if (ep.startsWith(UNIX_PREFIX)) {

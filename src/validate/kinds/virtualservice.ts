@@ -2,6 +2,7 @@ import {
   readDuration, readEnum, readMessage, readMessageList, readMessageMap, readNumber, readString, readStringList, readStringMap,
   type JsonObject,
 } from '../decode.js';
+import { formatFloatV } from '../../gotemplate/fmt.js';
 import { validateDestination } from '../common/destination.js';
 import { validateDuration } from '../common/duration.js';
 import { validateExportTo } from '../common/exportto.js';
@@ -41,9 +42,10 @@ const GO_STATUS_CODES = new Set([
   451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
 ]);
 
-/** Go's %f: six decimals. */
+/** Go's %f: six decimals, every integer digit (toFixed turns to exponents at 1e21), ±Inf as Go names them. */
 function goFloat(v: number): string {
-  return v.toFixed(6);
+  if (!Number.isFinite(v)) return formatFloatV(v);
+  return Math.abs(v) < 1e21 ? v.toFixed(6) : `${BigInt(v)}.000000`;
 }
 
 /** Which member of the StringMatch oneof is set: the last in proto order wins, as in jsonpb. */
@@ -204,7 +206,7 @@ function validatePercentage(p: JsonObject | undefined): string | undefined {
   if (p === undefined) return undefined;
   const value = readNumber(p, 'value', 'float64') ?? 0;
   if (value < 0 || value > 100 || (value > 0 && value < 0.0001)) {
-    return `percentage ${String(value)} is neither 0.0, nor in range [0.0001, 100.0]`;
+    return `percentage ${formatFloatV(value)} is neither 0.0, nor in range [0.0001, 100.0]`;
   }
   return undefined;
 }
