@@ -3,17 +3,11 @@ import type { Server as HttpsServer } from 'node:https';
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { certExpiry } from './certs/generate.js';
-import { startManagedTls } from './kube/managed-tls.js';
-import { startNamespaceCache } from './kube/namespace-cache.js';
-import { startNodeCache } from './kube/node-cache.js';
-import { startProxyConfigCache } from './kube/proxyconfig-cache.js';
-import { eventRecorder } from './kube/events.js';
 import { admissionError, describeError } from './errors.js';
 import { ensureDevCerts } from './certs/dev.js';
 import { watchCertFiles } from './certs/watch.js';
 import { ConfigHolder } from './config/holder.js';
 import { watchConfigDir } from './config/dir-source.js';
-import { watchInjectConfigMaps } from './config/configmap-source.js';
 import { watchInjectionPolicy } from './config/policy-source.js';
 import { canaryInject } from './inject/canary.js';
 import type { InjectionSettings } from './inject/types.js';
@@ -27,7 +21,6 @@ import { hashRawConfig } from './config/types.js';
 import { AdmissionWorkerPool } from './workers/pool.js';
 import { buildInjectionSettings, createEngines, loadSchemaValidator, type CacheLookups, type EngineFeatures } from './workers/engines.js';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { loadKubeConfig } from './kube/client.js';
 
 interface TlsSource {
   initial: { cert: string; key: string };
@@ -45,8 +38,8 @@ async function startCertificates(opts: ServeOptions, logger: Logger, registry: R
   const listeners: Array<(pair: { cert: string; key: string }) => void> = [];
   const emit = (pair: { cert: string; key: string }) => listeners.forEach((fn) => fn(pair));
   if (opts.certSecret) {
-    const managed = await startManagedTls({
-      kc: kubeConfig(),
+    const managed = await (await cluster()).startManagedTls({
+      kc: await kubeConfig(),
       namespace: opts.namespace,
       service: opts.service,
       secretName: opts.certSecret,
@@ -99,10 +92,18 @@ async function startCertificates(opts: ServeOptions, logger: Logger, registry: R
   };
 }
 
+type ClusterServices = typeof import('./kube/cluster-services.js');
+let services: Promise<ClusterServices> | undefined;
+/** The Kubernetes client and the watches built on it, loaded on first use: a local server never needs them. */
+function cluster(): Promise<ClusterServices> {
+  services ??= import('./kube/cluster-services.js');
+  return services;
+}
+
 let kc: KubeConfig | undefined;
 /** One client configuration for every watch this process runs (in-cluster, or KUBECONFIG). */
-function kubeConfig(): KubeConfig {
-  kc ??= loadKubeConfig().kc;
+async function kubeConfig(): Promise<KubeConfig> {
+  kc ??= (await cluster()).loadKubeConfig().kc;
   return kc;
 }
 
@@ -150,10 +151,11 @@ async function serve(opts: ServeOptions): Promise<void> {
   if (opts.injectConfigMap) {
     const injectRef = parseRef(opts.injectConfigMap, '--inject-configmap');
     // `kubectl describe configmap` then says whether an edit went live or why it was rejected.
-    const record = eventRecorder(kubeConfig(), 'mesh-admission', (e) => logger.debug({ err: describeError(e) }, 'event not recorded'));
+    const { eventRecorder, watchInjectConfigMaps } = await cluster();
+    const record = eventRecorder(await kubeConfig(), 'mesh-admission', (e) => logger.debug({ err: describeError(e) }, 'event not recorded'));
     const target = { kind: 'ConfigMap', ...injectRef };
     const source = watchInjectConfigMaps(holder, {
-      kc: kubeConfig(),
+      kc: await kubeConfig(),
       inject: injectRef,
       mesh: opts.meshConfigMap ? { ...parseRef(opts.meshConfigMap, '--mesh-configmap'), key: 'mesh' } : false,
       onWarning: (message) => logger.warn({ source: opts.injectConfigMap }, message),
@@ -213,9 +215,9 @@ async function serve(opts: ServeOptions): Promise<void> {
 
   // Caches the request path reads instead of calling the API; each only when its feature is on.
   const warn = (what: string) => (e: Error) => logger.warn({ err: e.message }, `${what} watch`);
-  const nodes = opts.nativeSidecars === 'auto' ? startNodeCache(kubeConfig(), warn('node')) : undefined;
-  const proxyConfigs = opts.watchProxyConfigs ? startProxyConfigCache(kubeConfig(), warn('ProxyConfig')) : undefined;
-  const namespaces = opts.platform === 'openshift' ? startNamespaceCache(kubeConfig(), warn('namespace')) : undefined;
+  const nodes = opts.nativeSidecars === 'auto' ? (await cluster()).startNodeCache(await kubeConfig(), warn('node')) : undefined;
+  const proxyConfigs = opts.watchProxyConfigs ? (await cluster()).startProxyConfigCache(await kubeConfig(), warn('ProxyConfig')) : undefined;
+  const namespaces = opts.platform === 'openshift' ? (await cluster()).startNamespaceCache(await kubeConfig(), warn('namespace')) : undefined;
   if (pool) {
     // The workers read snapshots of the watches, pushed whole on every change (coalesced per tick).
     let scheduled = false;

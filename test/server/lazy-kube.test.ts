@@ -1,0 +1,49 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(import.meta.dirname, '../../src');
+
+/** The modules a file loads when it is imported: static, value imports and re-exports (not `import type`, not `import()`). */
+function staticImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const found: string[] = [];
+  for (const m of text.matchAll(/^(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm)) found.push(m[1]!);
+  return found;
+}
+
+/** Every package and source file reached from `entry` through static imports. */
+function staticGraph(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const todo = [entry];
+  while (todo.length > 0) {
+    const file = todo.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    for (const spec of staticImports(file)) {
+      if (!spec.startsWith('.')) {
+        packages.add(spec);
+        continue;
+      }
+      const ts = join(dirname(file), spec.replace(/\.js$/, '.ts'));
+      if (existsSync(ts)) todo.push(ts);
+    }
+  }
+  return { files, packages };
+}
+
+describe('the server loads the Kubernetes client only when a flag needs the cluster', () => {
+  it('neither the HTTP thread nor a worker imports @kubernetes/client-node statically', () => {
+    for (const entry of ['main.ts', 'workers/worker.ts']) {
+      const graph = staticGraph(join(SRC, entry));
+      expect(graph.files.size, entry).toBeGreaterThan(20);
+      expect([...graph.packages].filter((p) => p.startsWith('@kubernetes/')), entry).toEqual([]);
+    }
+  });
+
+  it('the cluster services module does reach it (the graph walk sees through re-exports)', () => {
+    const graph = staticGraph(join(SRC, 'kube/cluster-services.ts'));
+    expect(graph.packages).toContain('@kubernetes/client-node');
+  });
+});
