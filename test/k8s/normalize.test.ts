@@ -217,6 +217,45 @@ describe('a sharing decode', () => {
     expect(b).toEqual({ name: 'b', image: 'j', resources: {} });
   });
 
+  it('hands back an all-scalar object in Go form without decoding it, and decodes every other one as Go does', () => {
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['EnvVar', { name: 'A', value: 'x' }],
+      ['EnvVar', { value: 'x', name: 'A' }], // out of Go's order
+      ['EnvVar', { name: 'A', value: '' }], // omitted empty string
+      ['EnvVar', { name: '', value: 'x' }], // name is not omitempty: kept
+      ['EnvVar', { name: 'A', value: null }],
+      ['EnvVar', { name: 'A', value: 5 }], // type error
+      ['EnvVar', { name: 'A', Value: 'x' }], // case-insensitive key
+      ['EnvVar', { name: 'A', other: 'x' }], // unknown key
+      ['EnvVar', {}], // name is always emitted
+      ['ContainerPort', { name: 'http', containerPort: 8080, protocol: 'TCP' }],
+      ['ContainerPort', { containerPort: 0 }], // containerPort is always emitted, even at zero
+      ['ContainerPort', { containerPort: 8080.5 }],
+      ['ContainerPort', { containerPort: 2 ** 31 }],
+      ['ContainerPort', { hostPort: 0, containerPort: 1 }], // omitted zero
+      ['SecurityContext', { privileged: false }], // a *bool keeps false
+      ['Container', { name: 'c', image: 'i', resources: {} }], // a struct field: the full decode
+    ];
+    for (const [type, input] of cases) {
+      let plain: unknown;
+      let shared: unknown;
+      try {
+        plain = normalizeAs(type, input);
+      } catch (e) {
+        plain = (e as Error).message;
+      }
+      try {
+        shared = normalizeAs(type, input, { share: true });
+      } catch (e) {
+        shared = (e as Error).message;
+      }
+      expect(JSON.stringify(shared), `${type} ${JSON.stringify(input)}`).toBe(JSON.stringify(plain));
+      // Shared exactly when Go's form is the input's own.
+      const same = typeof plain === 'object' && JSON.stringify(plain) === JSON.stringify(input);
+      expect(shared === input, `${type} ${JSON.stringify(input)}`).toBe(same);
+    }
+  });
+
   it('decodes a frozen part that is not in Go form once, and hands out that decoding again', () => {
     const volume = deepFreeze({ emptyDir: { medium: 'Memory' }, name: 'istio-envoy' });
     const expected = normalizeAs('Volume', { name: 'istio-envoy', emptyDir: { medium: 'Memory' } });
