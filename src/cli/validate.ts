@@ -251,13 +251,13 @@ function validatorOf(crds: ReadonlyArray<Record<string, unknown>>): CrdValidator
   return createCrdValidator(parseCrdCatalog(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: crds }), 'the cluster'));
 }
 
-/** The upgrade audit: every stored Istio resource through the same stages as a file's documents. */
 /** The Kubernetes client is loaded only for --from-cluster: validating files stays a fast, local call. */
 async function clusterAccess() {
   const [audit, cluster] = await Promise.all([import('./audit.js'), import('./cluster.js')]);
   return { istioCrds: audit.istioCrds, storedObjects: audit.storedObjects, cliApis: cluster.cliApis };
 }
 
+/** The upgrade audit: every stored Istio resource through the same stages as a file's documents. */
 async function auditCluster(opts: Options, io: CliIo): Promise<number> {
   const tally: Tally = { documents: 0, invalid: 0, skipped: 0 };
   let objects: Array<Record<string, unknown>>;

@@ -370,6 +370,10 @@ function structEncoder(name: string): StructEncoder {
     absent: absentValue(f),
     keepsAsIs: f.type.k === 'scalar' ? scalarKeptAsIs(f.type, f.omitempty || f.omitzero) : undefined,
   }));
+  const byJson = new Map(fields.map((f) => [f.json, f]));
+  const byLower = new Map<string, CompiledField>();
+  for (const [lower, f] of s.byLowerJson) byLower.set(lower, fields[s.fields.indexOf(f)]!);
+  const match = (key: string): CompiledField | undefined => byJson.get(key) ?? byLower.get(key.toLowerCase());
   const alwaysEmitted = fields.filter((f) => f.absent !== undefined).length;
   /**
    * A sharing decode's fast path for objects whose present fields are all scalars (EnvVar, ContainerPort, ...;
@@ -387,10 +391,6 @@ function structEncoder(name: string): StructEncoder {
     }
     return emitted === alwaysEmitted;
   };
-  const byJson = new Map(fields.map((f) => [f.json, f]));
-  const byLower = new Map<string, CompiledField>();
-  for (const [lower, f] of s.byLowerJson) byLower.set(lower, fields[s.fields.indexOf(f)]!);
-  const match = (key: string): CompiledField | undefined => byJson.get(key) ?? byLower.get(key.toLowerCase());
   const enc: StructEncoder = {
     encode(input, ctx) {
       if (ctx.share) {

@@ -2,7 +2,7 @@ import {
   readDuration, readEnum, readMessage, readMessageList, readMessageMap, readNumber, readString, readStringList, readStringMap,
   type JsonObject,
 } from '../decode.js';
-import { formatFloatV } from '../../gotemplate/fmt.js';
+import { formatFloatV, sprintf } from '../../gotemplate/fmt.js';
 import { validateDestination } from '../common/destination.js';
 import { validateDuration } from '../common/duration.js';
 import { validateExportTo } from '../common/exportto.js';
@@ -42,10 +42,9 @@ const GO_STATUS_CODES = new Set([
   451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
 ]);
 
-/** Go's %f: six decimals, every integer digit (toFixed turns to exponents at 1e21), ±Inf as Go names them. */
+/** Go's %f, from the template engine's fmt (checked against Go: exact ties round to even, ±Inf, no exponents). */
 function goFloat(v: number): string {
-  if (!Number.isFinite(v)) return formatFloatV(v);
-  return Math.abs(v) < 1e21 ? v.toFixed(6) : `${BigInt(v)}.000000`;
+  return sprintf('%f', [v]);
 }
 
 /** Which member of the StringMatch oneof is set: the last in proto order wins, as in jsonpb. */
