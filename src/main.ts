@@ -8,8 +8,6 @@ import { ensureDevCerts } from './certs/dev.js';
 import { watchCertFiles } from './certs/watch.js';
 import { ConfigHolder } from './config/holder.js';
 import { watchConfigDir } from './config/dir-source.js';
-import { watchInjectionPolicy } from './config/policy-source.js';
-import { canaryInject } from './inject/canary.js';
 import type { InjectionSettings } from './inject/types.js';
 import { buildServer } from './server/app.js';
 import { createMetrics } from './server/metrics.js';
@@ -19,7 +17,7 @@ import { SERVE_USAGE, parseServeOptions, type ServeOptions } from './server/opti
 import type { AdmissionEngines } from './admission/answer.js';
 import { hashRawConfig } from './config/types.js';
 import { AdmissionWorkerPool } from './workers/pool.js';
-import { buildInjectionSettings, createEngines, loadSchemaValidator, type CacheLookups, type EngineFeatures } from './workers/engines.js';
+import type { CacheLookups, EngineFeatures } from './workers/engines.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 interface TlsSource {
@@ -93,6 +91,7 @@ async function startCertificates(opts: ServeOptions, logger: Logger, registry: R
 }
 
 type ClusterServices = typeof import('./kube/cluster-services.js');
+type PolicySource = typeof import('./config/policy-source.js');
 let services: Promise<ClusterServices> | undefined;
 /** The Kubernetes client and the watches built on it, loaded on first use: a local server never needs them. */
 function cluster(): Promise<ClusterServices> {
@@ -106,6 +105,9 @@ async function kubeConfig(): Promise<KubeConfig> {
   kc ??= (await cluster()).loadKubeConfig().kc;
   return kc;
 }
+
+/** What the HTTP thread holds for the active configuration: the workers' generation, or (`--workers 0`) the compiled settings. */
+type LiveConfig = { gen: number } | { settings: InjectionSettings };
 
 function parseRef(ref: string, flag: string): { namespace: string; name: string } {
   const [namespace, name] = ref.split('/');
@@ -125,24 +127,25 @@ async function serve(opts: ServeOptions): Promise<void> {
     schemaValidation: opts.schemaValidation,
     crds: opts.crds,
   };
-  // Admissions are computed in worker threads; the HTTP thread keeps reading bodies and answering probes.
+  // Admissions are computed in worker threads; the HTTP thread keeps reading bodies and answering probes, and
+  // never loads the engines (the workers compile and canary-check every configuration).
   const pool =
     opts.workers > 0
       ? new AdmissionWorkerPool({ size: opts.workers, features, onEvent: (level, message, detail) => logger[level](detail, message) })
       : undefined;
-  let preparedGen = 0;
-  const holder = new ConfigHolder<InjectionSettings>({
+  const inline = pool ? undefined : { ...(await import('./workers/engines.js')), ...(await import('./inject/canary.js')) };
+  const holder = new ConfigHolder<LiveConfig>({
     registry: metrics.registry,
     build: async (raw) => {
-      const settings = buildInjectionSettings(raw, features);
-      // A config that cannot inject a plain pod never goes live.
-      canaryInject(settings);
       // Every worker compiles it before it goes live (offers run one at a time, so one generation is pending).
-      if (pool) preparedGen = await pool.prepare(raw, hashRawConfig(raw));
-      return settings;
+      if (pool) return { gen: await pool.prepare(raw, hashRawConfig(raw)) };
+      const settings = inline!.buildInjectionSettings(raw, features);
+      // A config that cannot inject a plain pod never goes live.
+      inline!.canaryInject(settings);
+      return { settings };
     },
     onActivate: (snap) => {
-      pool?.activate(preparedGen);
+      if (pool && 'gen' in snap.value) pool.activate(snap.value.gen);
       logger.info({ hash: snap.hash, source: snap.source, workers: opts.workers }, 'injection configuration activated');
     },
   });
@@ -188,9 +191,10 @@ async function serve(opts: ServeOptions): Promise<void> {
 
   // The operator's bounds on what pods may ask the injector for; a bad edit keeps the last good policy.
   // `let` declared first: the source may report its initial load before the assignment completes.
-  let policy: ReturnType<typeof watchInjectionPolicy> | undefined;
+  // Loaded only with the flag: the policy parser brings a YAML library the HTTP thread otherwise never needs.
+  let policy: ReturnType<PolicySource['watchInjectionPolicy']> | undefined;
   policy = opts.injectionPolicy
-    ? watchInjectionPolicy({
+    ? (await import('./config/policy-source.js')).watchInjectionPolicy({
         file: opts.injectionPolicy,
         registry: metrics.registry,
         onResult: (result, src) => {
@@ -237,7 +241,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   if (pool) {
     engines = pool;
   } else {
-    const schema = loadSchemaValidator(features);
+    const schema = inline!.loadSchemaValidator(features);
     if (schema) logger.info({ crds: schema.file, compileMs: Math.round(schema.compileMs) }, 'CRD schema validation enabled');
     const lookups: CacheLookups = {
       nativeSidecars: nodes ? (nodeName) => nodes.nativeSidecars(nodeName) : undefined,
@@ -245,7 +249,12 @@ async function serve(opts: ServeOptions): Promise<void> {
       namespaceAnnotations: namespaces ? (ns) => namespaces.annotations(ns) : undefined,
       policy: policy ? () => policy.holder.current().value : undefined,
     };
-    engines = createEngines(features, () => holder.current(), () => lookups, schema?.validator);
+    const current = () => {
+      const snap = holder.current();
+      if (!('settings' in snap.value)) throw admissionError('MA105_INTERNAL', 'inline engine without compiled settings');
+      return { value: snap.value.settings, hash: snap.hash };
+    };
+    engines = inline!.createEngines(features, current, () => lookups, schema?.validator);
   }
 
   const app = buildServer({

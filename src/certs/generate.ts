@@ -1,6 +1,5 @@
 import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { generate } from 'selfsigned';
 import { admissionError, describeError } from '../errors.js';
 
 export interface PemPair {
@@ -59,10 +58,19 @@ function validityWindow(notBefore: Date | undefined, life: number): { notBeforeD
 }
 
 /**
+ * The certificate generator and its X.509 stack weigh about 15 MiB; a server given its certificate files
+ * (cert-manager, istio-csr) never generates one, so it is loaded on first use.
+ */
+function loadSelfsigned(): Promise<typeof import('selfsigned')> {
+  return import('selfsigned');
+}
+
+/**
  * A self-signed CA on EC P-256 with SHA-256. SHA-256 is forced because selfsigned defaults to SHA-1,
  * which Go's TLS stack (and so kube-apiserver) refuses.
  */
 export async function generateCA(opts: CAOptions = {}): Promise<PemPair> {
+  const { generate } = await loadSelfsigned();
   const commonName = opts.commonName ?? `mesh-admission-ca-${randomBytes(4).toString('hex')}`;
   const window = validityWindow(opts.notBefore, lifeMs(opts, 3650));
   const out = await generate([{ name: 'commonName', value: commonName }], {
@@ -95,6 +103,7 @@ export async function issueServingCert(ca: PemPair, opts: ServingCertOptions): P
     ...opts.dnsNames.map((value) => ({ type: 2 as const, value })),
     ...opts.ipAddresses.map((ip) => ({ type: 7 as const, ip })),
   ];
+  const { generate } = await loadSelfsigned();
   let out;
   try {
     out = await generate([{ name: 'commonName', value: commonName }], {

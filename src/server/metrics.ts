@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { ISTIO_KINDS } from '../validate/kinds/registry.js';
+import { ISTIO_KIND_NAMES } from '../validate/kinds/names.js';
 
 /**
  * Metric names are Istio's exactly (dashboards and alerts written for istiod keep working), plus a few
@@ -30,9 +30,9 @@ export interface ServerMetrics {
 
 export const OTHER = 'other';
 
-const VALIDATION_GROUPS = new Set(ISTIO_KINDS.map((k) => k.group));
-const VALIDATION_VERSIONS = new Set(ISTIO_KINDS.flatMap((k) => k.versions));
-const VALIDATION_RESOURCES = new Set(ISTIO_KINDS.map((k) => k.plural));
+const VALIDATION_GROUPS = new Set(ISTIO_KIND_NAMES.map((k) => k.group));
+const VALIDATION_VERSIONS = new Set(ISTIO_KIND_NAMES.flatMap((k) => k.versions));
+const VALIDATION_RESOURCES = new Set(ISTIO_KIND_NAMES.map((k) => k.plural));
 /** Reasons the validation engine and the envelope give for a denial. */
 const VALIDATION_REASONS = new Set([
   'unsupported_operation',

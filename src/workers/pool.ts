@@ -15,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AdmissionAnswer, WebhookKind } from '../admission/answer.js';
 import type { RawInjectConfig } from '../config/types.js';
-import { admissionError, describeError } from '../errors.js';
+import { AdmissionError, ERROR_CATALOGUE, admissionError, describeError } from '../errors.js';
 import type { CacheState, EngineFeatures } from './engines.js';
-import type { ConfigGeneration, FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import type { ConfigGeneration, ConfigRefusal, FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
 /** Below the API server's default webhook timeout (10 s), so it gets our error rather than its own. */
 export const DEFAULT_WORKER_DEADLINE_MS = 9000;
@@ -42,7 +42,7 @@ interface Pending {
 interface Slot {
   worker: Worker;
   inflight: Map<number, Pending>;
-  configWaiters: Map<number, (error?: string) => void>;
+  configWaiters: Map<number, (refusal?: ConfigRefusal) => void>;
   ready: boolean;
   replaced: boolean;
 }
@@ -114,8 +114,7 @@ export class AdmissionWorkerPool {
     } else if (m.t === 'config') {
       const w = slot.configWaiters.get(m.gen);
       slot.configWaiters.delete(m.gen);
-      if (m.error !== undefined) this.options.onEvent?.('error', 'admission worker rejected a configuration', { gen: m.gen, err: m.error });
-      w?.(m.error);
+      w?.(m.error !== undefined ? { error: m.error, ...(m.code ? { code: m.code } : {}) } : undefined);
     } else if (m.t === 'ready') {
       slot.ready = true;
       for (const p of slot.inflight.values()) this.arm(slot, p);
@@ -198,8 +197,10 @@ export class AdmissionWorkerPool {
   }
 
   /**
-   * Phase one of a reload: every worker compiles `raw`. Resolves with the generation to `activate` once all
-   * have it; rejects (MA322) when any worker cannot build it, and then the reload must not go live.
+   * Phase one of a reload: every worker compiles `raw` and injects the canary pod. Resolves with the
+   * generation to `activate` once all have it; when any worker refuses it, rejects with that worker's own
+   * error (e.g. MA301 with the parse error, MA302 when the canary fails; MA322 for an error without a
+   * code), and then the reload must not go live.
    */
   async prepare(raw: RawInjectConfig, hash: string): Promise<number> {
     const c: ConfigGeneration = { gen: this.nextGen++, raw, hash };
@@ -207,16 +208,17 @@ export class AdmissionWorkerPool {
     const results = await Promise.all(
       this.slots.map(
         (slot) =>
-          new Promise<string | undefined>((done) => {
+          new Promise<ConfigRefusal | undefined>((done) => {
             slot.configWaiters.set(c.gen, done);
             slot.worker.postMessage({ t: 'config', ...c } satisfies ToWorker);
           }),
       ),
     );
-    const failed = results.find((e) => e !== undefined);
-    if (failed !== undefined) {
+    const refused = results.find((e) => e !== undefined);
+    if (refused !== undefined) {
       if (this.preparing === c) this.preparing = undefined;
-      throw admissionError('MA322_WORKER_CONFIG', failed);
+      if (refused.code === undefined) throw admissionError('MA322_WORKER_CONFIG', refused.error);
+      throw new AdmissionError(refused.code, refused.error, ERROR_CATALOGUE[refused.code].http);
     }
     return c.gen;
   }

@@ -1,13 +1,15 @@
 /**
  * An admission worker thread: decodes the raw AdmissionReview, runs the engine with the configuration
  * generation the request was tagged with, encodes the answer text. Configurations arrive as raw text and
- * are compiled here (each thread needs its own compiled templates); the main thread validated them first.
+ * are compiled and canary-checked here (each thread needs its own compiled templates; the HTTP thread
+ * holds none, which keeps its memory to the transport).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { admissionError, describeError } from '../errors.js';
+import { AdmissionError, admissionError, describeError } from '../errors.js';
+import { canaryInject } from '../inject/canary.js';
 import { answerReview } from '../admission/answer.js';
 import { buildInjectionSettings, createEngines, loadSchemaValidator, lookupsFromState, type ActiveConfig, type CacheLookups } from './engines.js';
-import type { ConfigGeneration, FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import type { ConfigGeneration, ConfigRefusal, FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs as a worker thread');
@@ -17,11 +19,14 @@ const post = (m: FromWorker) => port.postMessage(m);
 // Generations in use: the active one and the one a reload is preparing. Messages arrive in order, so once a
 // newer generation is loaded no request for one older than the previous can still be queued.
 const configs = new Map<number, ActiveConfig>();
-function load(c: ConfigGeneration): string | undefined {
+function load(c: ConfigGeneration): ConfigRefusal | undefined {
   try {
-    configs.set(c.gen, { value: buildInjectionSettings(c.raw, init.features), hash: c.hash });
+    const value = buildInjectionSettings(c.raw, init.features);
+    // A config that cannot inject a plain pod never goes live (the HTTP thread does not compile it itself).
+    canaryInject(value);
+    configs.set(c.gen, { value, hash: c.hash });
   } catch (e) {
-    return describeError(e);
+    return { error: describeError(e), ...(e instanceof AdmissionError ? { code: e.code } : {}) };
   }
   for (const g of [...configs.keys()].sort((a, b) => a - b).slice(0, -2)) configs.delete(g);
   return undefined;
@@ -41,8 +46,8 @@ const engines = createEngines(
 );
 
 for (const c of init.configs) {
-  const error = load(c);
-  if (error !== undefined) post({ t: 'config', gen: c.gen, error });
+  const refusal = load(c);
+  if (refusal !== undefined) post({ t: 'config', gen: c.gen, ...refusal });
 }
 
 port.on('message', (m: ToWorker) => {
@@ -51,8 +56,7 @@ port.on('message', (m: ToWorker) => {
     const a = answerReview(engines, m.kind, m.body, m.path);
     post({ t: 'answer', id: m.id, body: a.body, summary: a.summary });
   } else if (m.t === 'config') {
-    const error = load(m);
-    post({ t: 'config', gen: m.gen, ...(error !== undefined ? { error } : {}) });
+    post({ t: 'config', gen: m.gen, ...load(m) });
   } else if (m.t === 'caches') {
     lookups = lookupsFromState(init.features, m.caches);
   }

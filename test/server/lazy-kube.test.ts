@@ -47,3 +47,20 @@ describe('the server loads the Kubernetes client only when a flag needs the clus
     expect(graph.packages).toContain('@kubernetes/client-node');
   });
 });
+
+describe('with worker threads, the HTTP thread loads no admission engine', () => {
+  // The workers compile and canary-check every configuration; the HTTP thread only moves bytes, so its memory is the
+  // transport's. --workers 0 and --injection-policy load what they need through import().
+  it('main.ts reaches no template engine, injector, validator or certificate generator statically', () => {
+    const graph = staticGraph(join(SRC, 'main.ts'));
+    const files = [...graph.files].map((f) => f.slice(SRC.length + 1));
+    const engines = files.filter((f) => /^(gotemplate|inject|k8s|proto|validate)\//.test(f) && f !== 'validate/kinds/names.ts');
+    expect(engines).toEqual([]);
+    expect([...graph.packages].filter((p) => ['yaml', 'selfsigned', 'ajv', '@marcbachmann/cel-js', 'fast-json-patch'].includes(p))).toEqual([]);
+  });
+
+  it('a worker does load them (the walk follows the engine imports)', () => {
+    const files = [...staticGraph(join(SRC, 'workers/worker.ts')).files].map((f) => f.slice(SRC.length + 1));
+    for (const f of ['gotemplate/compile.ts', 'inject/canary.ts', 'validate/kinds/registry.ts']) expect(files).toContain(f);
+  });
+});

@@ -74,11 +74,30 @@ describe('admission worker pool', () => {
     expect(after.filter((a) => !patchOf(a.body).includes('"two"'))).toEqual([]);
   }, 60_000);
 
-  it('refuses a reload that a worker cannot build, keeping the previous generation', async () => {
+  it('refuses a reload that a worker cannot build with the builder\'s own error, keeping the previous generation', async () => {
     const p = pool(1);
     await load(p, oneTemplate('metadata:\n  labels:\n    flavour: "one"'));
-    await expect(p.prepare({ config: 'templates: [', values: '{}' }, 'bad')).rejects.toMatchObject({ code: 'MA322_WORKER_CONFIG' });
+    const bad: RawInjectConfig = { config: 'templates: [', values: '{}' };
+    let inline: unknown;
+    try {
+      buildInjectionSettings(bad, features);
+    } catch (e) {
+      inline = e;
+    }
+    expect(inline).toMatchObject({ code: 'MA301_CONFIG_INVALID' });
+    await expect(p.prepare(bad, 'bad')).rejects.toMatchObject({ code: 'MA301_CONFIG_INVALID', message: (inline as Error).message });
     expect(patchOf((await p.admit('inject', review(pod()), '/inject')).body)).toContain('"one"');
+  }, 60_000);
+
+  it('refuses a configuration whose canary injection fails in the workers (the HTTP thread compiles nothing)', async () => {
+    const p = pool(2);
+    await load(p, oneTemplate('metadata:\n  labels:\n    flavour: "one"'));
+    await expect(p.prepare(oneTemplate('{{ fail "no sidecar for the canary" }}'), 'canary')).rejects.toMatchObject({
+      code: 'MA302_CANARY_FAILED',
+      message: expect.stringContaining('no sidecar for the canary'),
+    });
+    const after = await Promise.all(Array.from({ length: 10 }, () => p.admit('inject', review(pod()), '/inject')));
+    expect(after.filter((a) => !patchOf(a.body).includes('"one"'))).toEqual([]);
   }, 60_000);
 
   it('replaces a worker stuck past the deadline and answers the next request from its replacement', async () => {

@@ -1,4 +1,5 @@
 import type { KindValidator } from '../result.js';
+import { ISTIO_KIND_NAMES, type IstioKind, type IstioKindName } from './names.js';
 import { validateAuthorizationPolicy } from './authorizationpolicy.js';
 import { validateDestinationRule } from './destinationrule.js';
 import { validateEnvoyFilter } from './envoyfilter.js';
@@ -17,39 +18,30 @@ import { validateWorkloadGroup } from './workloadgroup.js';
 
 export type { KindValidator, ObjectMetaLite } from '../result.js';
 
-export interface IstioKindEntry {
-  readonly group: string;
-  readonly kind: string;
-  /** Served versions; the first is Istio's canonical one. Lookup ignores versions (see findKind). */
-  readonly versions: readonly string[];
-  /** Lower-case plural, as in AdmissionRequest.resource.resource. */
-  readonly plural: string;
+export interface IstioKindEntry extends IstioKindName {
   readonly validate: KindValidator;
-  /** The proto message Istio decodes `spec` into (its v1alpha3/v1beta1/v1alpha1 type for every served version). */
-  readonly proto: string;
 }
 
-const NET = 'networking.istio.io';
-const NET_VERSIONS = ['v1', 'v1alpha3', 'v1beta1'] as const;
+const VALIDATORS: Readonly<Record<IstioKind, KindValidator>> = {
+  VirtualService: validateVirtualService,
+  DestinationRule: validateDestinationRule,
+  Gateway: validateGateway,
+  ServiceEntry: validateServiceEntry,
+  Sidecar: validateSidecar,
+  WorkloadEntry: validateWorkloadEntry,
+  WorkloadGroup: validateWorkloadGroup,
+  EnvoyFilter: validateEnvoyFilter,
+  ProxyConfig: validateProxyConfig,
+  AuthorizationPolicy: validateAuthorizationPolicy,
+  PeerAuthentication: validatePeerAuthentication,
+  RequestAuthentication: validateRequestAuthentication,
+  Telemetry: validateTelemetry,
+  WasmPlugin: validateWasmPlugin,
+  TrafficExtension: validateTrafficExtension,
+};
 
-/** The 15 Istio kinds (33 served group/version/kinds) the webhook validates. */
-export const ISTIO_KINDS: readonly IstioKindEntry[] = [
-  { group: NET, kind: 'VirtualService', versions: NET_VERSIONS, plural: 'virtualservices', validate: validateVirtualService, proto: 'istio.networking.v1alpha3.VirtualService' },
-  { group: NET, kind: 'DestinationRule', versions: NET_VERSIONS, plural: 'destinationrules', validate: validateDestinationRule, proto: 'istio.networking.v1alpha3.DestinationRule' },
-  { group: NET, kind: 'Gateway', versions: NET_VERSIONS, plural: 'gateways', validate: validateGateway, proto: 'istio.networking.v1alpha3.Gateway' },
-  { group: NET, kind: 'ServiceEntry', versions: NET_VERSIONS, plural: 'serviceentries', validate: validateServiceEntry, proto: 'istio.networking.v1alpha3.ServiceEntry' },
-  { group: NET, kind: 'Sidecar', versions: NET_VERSIONS, plural: 'sidecars', validate: validateSidecar, proto: 'istio.networking.v1alpha3.Sidecar' },
-  { group: NET, kind: 'WorkloadEntry', versions: NET_VERSIONS, plural: 'workloadentries', validate: validateWorkloadEntry, proto: 'istio.networking.v1alpha3.WorkloadEntry' },
-  { group: NET, kind: 'WorkloadGroup', versions: NET_VERSIONS, plural: 'workloadgroups', validate: validateWorkloadGroup, proto: 'istio.networking.v1alpha3.WorkloadGroup' },
-  { group: NET, kind: 'EnvoyFilter', versions: ['v1alpha3'], plural: 'envoyfilters', validate: validateEnvoyFilter, proto: 'istio.networking.v1alpha3.EnvoyFilter' },
-  { group: NET, kind: 'ProxyConfig', versions: ['v1beta1'], plural: 'proxyconfigs', validate: validateProxyConfig, proto: 'istio.networking.v1beta1.ProxyConfig' },
-  { group: 'security.istio.io', kind: 'AuthorizationPolicy', versions: ['v1', 'v1beta1'], plural: 'authorizationpolicies', validate: validateAuthorizationPolicy, proto: 'istio.security.v1beta1.AuthorizationPolicy' },
-  { group: 'security.istio.io', kind: 'PeerAuthentication', versions: ['v1', 'v1beta1'], plural: 'peerauthentications', validate: validatePeerAuthentication, proto: 'istio.security.v1beta1.PeerAuthentication' },
-  { group: 'security.istio.io', kind: 'RequestAuthentication', versions: ['v1', 'v1beta1'], plural: 'requestauthentications', validate: validateRequestAuthentication, proto: 'istio.security.v1beta1.RequestAuthentication' },
-  { group: 'telemetry.istio.io', kind: 'Telemetry', versions: ['v1', 'v1alpha1'], plural: 'telemetries', validate: validateTelemetry, proto: 'istio.telemetry.v1alpha1.Telemetry' },
-  { group: 'extensions.istio.io', kind: 'WasmPlugin', versions: ['v1alpha1'], plural: 'wasmplugins', validate: validateWasmPlugin, proto: 'istio.extensions.v1alpha1.WasmPlugin' },
-  { group: 'extensions.istio.io', kind: 'TrafficExtension', versions: ['v1alpha1'], plural: 'trafficextensions', validate: validateTrafficExtension, proto: 'istio.extensions.v1alpha1.TrafficExtension' },
-];
+/** The 15 Istio kinds (33 served group/version/kinds) the webhook validates, each with its validator. */
+export const ISTIO_KINDS: readonly IstioKindEntry[] = ISTIO_KIND_NAMES.map((n) => ({ ...n, validate: VALIDATORS[n.kind] }));
 
 /**
  * Gateway API kinds are in Istio's webhook schema set with EmptyValidate: only the metadata
