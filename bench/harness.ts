@@ -104,6 +104,13 @@ export interface LoadResult {
   p999: number;
   /** Server CPU per request (all its threads), ms. */
   cpuMsPerRequest: number;
+  /** The load generator's own CPU per request (this process: TLS client, request bookkeeping), ms. */
+  clientCpuMsPerRequest: number;
+  /**
+   * CPUs kept busy by the server and the load generator together ((server + client CPU) / wall time). On a
+   * machine with that many CPUs the run is CPU-bound: no server on it can go faster than the generator allows.
+   */
+  cpusBusy: number;
   rssMiB: number;
 }
 
@@ -139,10 +146,13 @@ export async function load(server: RunningServer, path: string, body: string, to
   for (let i = 0; i < Math.max(200, concurrency * 4); i += concurrency) await Promise.all(Array.from({ length: concurrency }, one));
   latencies.length = 0;
   const cpu0 = processCpuMs(server.pid);
+  const client0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await Promise.all(Array.from({ length: concurrency }, worker));
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = processCpuMs(server.pid) - cpu0;
+  const clientUsage = process.cpuUsage(client0);
+  const clientCpu = (clientUsage.user + clientUsage.system) / 1000;
   agent.destroy();
   const sorted = latencies.sort((a, b) => a - b);
   return {
@@ -152,6 +162,8 @@ export async function load(server: RunningServer, path: string, body: string, to
     p99: pct(sorted, 99),
     p999: pct(sorted, 99.9),
     cpuMsPerRequest: cpu / sorted.length,
+    clientCpuMsPerRequest: clientCpu / sorted.length,
+    cpusBusy: (cpu + clientCpu) / 1000 / secs,
     rssMiB: rssMiB(server.pid),
   };
 }

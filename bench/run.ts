@@ -15,6 +15,7 @@ import { validateObject } from '../src/validate/webhook.js';
 import { AUTHORIZATION_POLICY, BENCH_FEATURES, VIRTUAL_SERVICE, admissionReview, defaultSettings, envHeavyPod, realisticPod } from './fixtures.js';
 import { benchCerts, freePort, load, rssMiB, startProcess, type BenchServer, type LoadResult } from './harness.js';
 import { istiodServer } from './istiod-peer.js';
+import { poolThroughput, type PoolThroughput } from './pool-scaling.js';
 
 const QUICK = process.argv.includes('--quick');
 const CONCURRENCY = (process.argv.find((a) => a.startsWith('--concurrency='))?.slice('--concurrency='.length) ?? '1,10,50').split(',').map(Number);
@@ -74,6 +75,22 @@ const micro = {
 // --- HTTP ----------------------------------------------------------------------------------------
 // Servers run as they ship: plain JavaScript, mesh-admission as `node dist/main.js` with its default flags.
 execFileSync(process.execPath, [resolve(import.meta.dirname, '../scripts/build-if-stale.mjs')], { stdio: 'inherit' });
+
+// --- the worker pool alone: no HTTP and no load generator taking a core -----------------------------
+const poolRuns: Array<PoolThroughput & { what: string }> = [];
+for (const [what, fresh] of [
+  ['hit', () => () => podBody],
+  ['miss', () => uniqueBodies(pod, TOTAL + 1000)],
+] as const) {
+  for (const w of [1, 2]) poolRuns.push({ what, ...(await poolThroughput(w, fresh(), TOTAL, 8)) });
+}
+const poolScaling = Object.fromEntries(
+  ['hit', 'miss'].map((what) => {
+    const [one, two] = [1, 2].map((w) => poolRuns.find((r) => r.what === what && r.workers === w)!.answersPerSecond);
+    return [what, two! / one!];
+  }),
+);
+
 const tls = await benchCerts();
 const echo: BenchServer = {
   name: 'echo',
@@ -141,7 +158,7 @@ const vsIstiod = istiod
         return { server: r.server, concurrency: r.concurrency, rps: i ? r.rps / i.rps : Number.NaN, cpuPerRequest: i ? r.cpuMsPerRequest / i.cpuMsPerRequest : Number.NaN };
       })
   : [];
-const result = { date: new Date().toISOString(), node: process.version, requestsPerRun: TOTAL, micro, http: rows, idleRssMiB: idleRss, workers2vs1Throughput: workerScaling, meshVsIstiod: vsIstiod };
+const result = { date: new Date().toISOString(), node: process.version, requestsPerRun: TOTAL, micro, pool: poolRuns, poolWorkers2vs1: poolScaling, http: rows, idleRssMiB: idleRss, workers2vs1Throughput: workerScaling, meshVsIstiod: vsIstiod };
 const outDir = resolve(import.meta.dirname, 'results');
 mkdirSync(outDir, { recursive: true });
 const outFile = resolve(outDir, `${result.date.replace(/[:.]/g, '-')}${QUICK ? '-quick' : ''}.json`);
@@ -151,11 +168,13 @@ const f = (n: number, d = 2) => n.toFixed(d);
 console.log(`mesh-admission benchmark (node ${process.version}, ${TOTAL} requests per HTTP run, keep-alive)`);
 console.log(`  inject realistic pod CPU: hit ${f(micro.injectHitMs, 3)} ms, miss ${f(micro.injectMissMs, 3)} ms; 2000-env pod: hit ${f(micro.heavyHitMs)} ms, miss ${f(micro.heavyMissMs)} ms`);
 console.log(`  validate CPU: VirtualService ${f(micro.validateVirtualServiceUs, 1)} µs, AuthorizationPolicy ${f(micro.validateAuthorizationPolicyUs, 1)} µs`);
-console.log('  server | what | conc | req/s (× echo) | p50 | p99 (× echo) | p99.9 | CPU/req ms (× echo) | RSS MiB');
+for (const r of poolRuns) console.log(`  worker pool alone (no HTTP), ${r.what}, ${r.workers} worker(s), ${r.inFlight} in flight: ${Math.round(r.answersPerSecond)} answers/s, ${f(r.cpuMsPerAnswer, 3)} ms CPU each`);
+console.log(`  worker pool alone, 2 workers / 1 worker: ${Object.entries(poolScaling).map(([k, v]) => `${k} ${f(v)}×`).join(', ')}`);
+console.log('  server | what | conc | req/s (× echo) | p50 | p99 (× echo) | p99.9 | CPU/req ms (× echo) | load generator CPU/req ms | CPUs busy | RSS MiB');
 for (const r of rows) {
   const v = r.vsEcho;
   console.log(
-    `  ${r.server} | ${r.what} | ${r.concurrency} | ${Math.round(r.rps)}${v ? ` (${f(v.rps)}×)` : ''} | ${f(r.p50)} | ${f(r.p99)}${v ? ` (${f(v.p99)}×)` : ''} | ${f(r.p999)} | ${f(r.cpuMsPerRequest, 3)}${v ? ` (${f(v.cpuPerRequest)}×)` : ''} | ${Math.round(r.rssMiB)}`,
+    `  ${r.server} | ${r.what} | ${r.concurrency} | ${Math.round(r.rps)}${v ? ` (${f(v.rps)}×)` : ''} | ${f(r.p50)} | ${f(r.p99)}${v ? ` (${f(v.p99)}×)` : ''} | ${f(r.p999)} | ${f(r.cpuMsPerRequest, 3)}${v ? ` (${f(v.cpuPerRequest)}×)` : ''} | ${f(r.clientCpuMsPerRequest, 3)} | ${f(r.cpusBusy)} | ${Math.round(r.rssMiB)}`,
   );
 }
 console.log(`  idle RSS MiB: ${Object.entries(idleRss).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
