@@ -8,7 +8,9 @@
  * the reload has been acknowledged.
  *
  * A request that takes longer than the deadline fails with MA320 and its worker is terminated and
- * replaced; requests queued behind it are handed to the replacement.
+ * replaced; requests queued behind it are handed to the replacement. A configuration is bounded the same
+ * way: one that no worker has compiled and canary-checked within the configuration deadline (a template
+ * that never ends on the canary pod), or that a worker dies loading, is refused and never goes live.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -22,10 +24,15 @@ import type { ConfigGeneration, ConfigRefusal, FromWorker, ToWorker, WorkerInit 
 /** Below the API server's default webhook timeout (10 s), so it gets our error rather than its own. */
 export const DEFAULT_WORKER_DEADLINE_MS = 9000;
 
+/** Compiling Istio's templates and injecting the canary takes well under a second; this is for the stuck ones. */
+export const DEFAULT_CONFIG_DEADLINE_MS = 20_000;
+
 export interface WorkerPoolOptions {
   size: number;
   features: EngineFeatures;
   deadlineMs?: number;
+  /** How long every worker gets to compile and canary-check a configuration before it is refused. */
+  configDeadlineMs?: number;
   /** Told about replaced workers and configuration failures. */
   onEvent?: (level: 'warn' | 'error', message: string, detail: Record<string, unknown>) => void;
 }
@@ -43,6 +50,8 @@ interface Slot {
   worker: Worker;
   inflight: Map<number, Pending>;
   configWaiters: Map<number, (refusal?: ConfigRefusal) => void>;
+  /** The generations it loads from workerData before it says it is ready. */
+  initGens: ReadonlySet<number>;
   ready: boolean;
   replaced: boolean;
 }
@@ -71,6 +80,7 @@ function spawnWorker(workerData: WorkerInit): Worker {
 export class AdmissionWorkerPool {
   private readonly slots: Slot[] = [];
   private readonly deadlineMs: number;
+  private readonly configDeadlineMs: number;
   private nextId = 1;
   private nextGen = 1;
   private active: ConfigGeneration | undefined;
@@ -82,6 +92,7 @@ export class AdmissionWorkerPool {
 
   constructor(private readonly options: WorkerPoolOptions) {
     this.deadlineMs = options.deadlineMs ?? DEFAULT_WORKER_DEADLINE_MS;
+    this.configDeadlineMs = options.configDeadlineMs ?? DEFAULT_CONFIG_DEADLINE_MS;
     for (let i = 0; i < Math.max(1, options.size); i++) this.slots.push(this.spawn());
   }
 
@@ -97,7 +108,7 @@ export class AdmissionWorkerPool {
   private spawn(): Slot {
     const configs = [this.active, this.preparing].filter((c): c is ConfigGeneration => c !== undefined);
     const worker = spawnWorker({ features: this.options.features, configs, caches: this.caches });
-    const slot: Slot = { worker, inflight: new Map(), configWaiters: new Map(), ready: false, replaced: false };
+    const slot: Slot = { worker, inflight: new Map(), configWaiters: new Map(), initGens: new Set(configs.map((c) => c.gen)), ready: false, replaced: false };
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
     worker.on('error', (e) => this.options.onEvent?.('error', 'admission worker failed', { err: describeError(e) }));
     worker.on('exit', (code) => this.onExit(slot, code));
@@ -112,18 +123,30 @@ export class AdmissionWorkerPool {
       clearTimeout(p.timer);
       p.resolve({ body: m.body, summary: m.summary, worker: slot.worker.threadId });
     } else if (m.t === 'config') {
-      const w = slot.configWaiters.get(m.gen);
-      slot.configWaiters.delete(m.gen);
-      w?.(m.error !== undefined ? { error: m.error, ...(m.code ? { code: m.code } : {}) } : undefined);
+      this.settle(slot, m.gen, m.error !== undefined ? { error: m.error, ...(m.code ? { code: m.code } : {}) } : undefined);
     } else if (m.t === 'ready') {
       slot.ready = true;
+      // What it loaded from workerData without a refusal (refusals are posted before 'ready') is loaded.
+      for (const gen of slot.initGens) this.settle(slot, gen);
       for (const p of slot.inflight.values()) this.arm(slot, p);
     }
   }
 
+  private settle(slot: Slot, gen: number, refusal?: ConfigRefusal): void {
+    const w = slot.configWaiters.get(gen);
+    slot.configWaiters.delete(gen);
+    w?.(refusal);
+  }
+
+  private refuseAll(slot: Slot, why: string): void {
+    const refusal: ConfigRefusal = { error: admissionError('MA322_WORKER_CONFIG', why).message, code: 'MA322_WORKER_CONFIG' };
+    for (const gen of [...slot.configWaiters.keys()]) this.settle(slot, gen, refusal);
+  }
+
   private onExit(slot: Slot, code: number): void {
-    for (const w of slot.configWaiters.values()) w(); // its replacement loads the configuration from workerData
-    slot.configWaiters.clear();
+    // One that dies starting up may be dying of the very configuration it was loading: that one never goes live.
+    // A ready one's waiters went (or go, below) to its replacement, which loads the configuration from workerData.
+    if (!slot.ready || this.closing) this.refuseAll(slot, `its worker exited (exit code ${code}) before it had loaded it`);
     if (slot.replaced || this.closing) return;
     // An unexpected exit (out of memory, a crash): fail what it held, start a replacement.
     for (const p of slot.inflight.values()) {
@@ -134,10 +157,15 @@ export class AdmissionWorkerPool {
     if (slot.ready) {
       this.replace(slot);
     } else {
-      // It died starting up: retry after a pause instead of spinning (its slot answers nothing meanwhile).
+      // It died starting up: retry after a pause instead of spinning. Requests routed to the slot meanwhile were
+      // never started; the replacement takes them.
       slot.replaced = true;
       setTimeout(() => {
-        if (!this.closing && this.slots.includes(slot)) this.replace(slot);
+        if (this.closing || !this.slots.includes(slot)) return;
+        const queued = [...slot.inflight.values()];
+        slot.inflight.clear();
+        const fresh = this.replace(slot);
+        for (const p of queued) this.send(fresh, p);
       }, 1000).unref();
     }
     this.options.onEvent?.('error', 'admission worker exited; replaced', { code });
@@ -148,7 +176,25 @@ export class AdmissionWorkerPool {
     const fresh = this.spawn();
     if (i >= 0) this.slots[i] = fresh;
     this.replacements++;
+    // A reload waiting on the old worker now waits on the replacement, which loads the same generations.
+    for (const [gen, w] of slot.configWaiters) {
+      if (fresh.initGens.has(gen)) fresh.configWaiters.set(gen, w);
+      else w({ error: admissionError('MA322_WORKER_CONFIG', 'its worker was replaced before it had loaded it').message, code: 'MA322_WORKER_CONFIG' });
+    }
+    slot.configWaiters.clear();
     return fresh;
+  }
+
+  /** Terminate a stuck worker; what was queued behind it never started, so its replacement answers it. */
+  private recycle(slot: Slot, message: string, detail: Record<string, unknown>): void {
+    const queued = [...slot.inflight.values()];
+    slot.inflight.clear();
+    for (const p of queued) clearTimeout(p.timer);
+    slot.replaced = true;
+    const fresh = this.replace(slot);
+    void slot.worker.terminate();
+    this.options.onEvent?.('warn', message, { ...detail, requeued: queued.length });
+    for (const p of queued) this.send(fresh, p);
   }
 
   private onDeadline(slot: Slot, id: number): void {
@@ -156,15 +202,7 @@ export class AdmissionWorkerPool {
     if (!stuck) return;
     slot.inflight.delete(id);
     stuck.reject(admissionError('MA320_WORKER_DEADLINE', this.deadlineMs));
-    const queued = [...slot.inflight.values()];
-    slot.inflight.clear();
-    for (const p of queued) clearTimeout(p.timer);
-    slot.replaced = true;
-    const fresh = this.replace(slot);
-    void slot.worker.terminate();
-    this.options.onEvent?.('warn', 'admission worker exceeded the deadline; replaced', { deadlineMs: this.deadlineMs, requeued: queued.length });
-    // They never started: the replacement answers them.
-    for (const p of queued) this.send(fresh, p);
+    this.recycle(slot, 'admission worker exceeded the deadline; replaced', { deadlineMs: this.deadlineMs });
   }
 
   private pick(): Slot {
@@ -200,11 +238,27 @@ export class AdmissionWorkerPool {
    * Phase one of a reload: every worker compiles `raw` and injects the canary pod. Resolves with the
    * generation to `activate` once all have it; when any worker refuses it, rejects with that worker's own
    * error (e.g. MA301 with the parse error, MA302 when the canary fails; MA322 for an error without a
-   * code), and then the reload must not go live.
+   * code, for a worker that died loading it, and for one still loading it at the configuration deadline,
+   * which is replaced), and then the reload must not go live.
    */
   async prepare(raw: RawInjectConfig, hash: string): Promise<number> {
     const c: ConfigGeneration = { gen: this.nextGen++, raw, hash };
     this.preparing = c;
+    const expire = (extended: boolean) => {
+      const stuck = this.slots.filter((slot) => slot.configWaiters.has(c.gen));
+      // A worker still starting (its boot and what it was spawned with count too) gets one more period.
+      if (!extended && stuck.some((slot) => !slot.ready)) {
+        timer = setTimeout(() => expire(true), this.configDeadlineMs).unref();
+        return;
+      }
+      // Replacements must not load it again.
+      if (this.preparing === c) this.preparing = undefined;
+      for (const slot of stuck) {
+        this.settle(slot, c.gen, { error: admissionError('MA322_WORKER_CONFIG', `not compiled and canary-checked within ${this.configDeadlineMs} ms`).message, code: 'MA322_WORKER_CONFIG' });
+        this.recycle(slot, 'admission worker did not load a configuration within its deadline; replaced', { configDeadlineMs: this.configDeadlineMs });
+      }
+    };
+    let timer = setTimeout(() => expire(false), this.configDeadlineMs).unref();
     const results = await Promise.all(
       this.slots.map(
         (slot) =>
@@ -214,6 +268,7 @@ export class AdmissionWorkerPool {
           }),
       ),
     );
+    clearTimeout(timer);
     const refused = results.find((e) => e !== undefined);
     if (refused !== undefined) {
       if (this.preparing === c) this.preparing = undefined;

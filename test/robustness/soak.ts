@@ -2,7 +2,8 @@
  * `npm run soak -- [--seconds 60]`: mixed inject/validate load from keep-alive and fresh-connection clients
  * against the real server process while
  *   - the inject configuration directory is rewritten every 0.5 s with the kubelet's `..data` atomic swap
- *     (alternating valid configurations, every tenth one invalid),
+ *     (alternating valid configurations, every tenth one invalid: bad YAML, bad values, or a template that
+ *     cannot inject the canary pod),
  *   - the serving certificate is rotated twice (a new leaf from the same CA, swapped the same way),
  *   - slow and stalled clients hold connections open (idle sockets, half-sent headers, half-sent bodies,
  *     bodies dribbled a few bytes at a time).
@@ -53,6 +54,11 @@ function tagged(g: number): string {
 export function generation(g: number): { raw: RawInjectConfig; valid: boolean } {
   const config = `# soak generation ${g}\n${BASE.config}`;
   if (g > 0 && g % 10 === 0) {
+    if (g % 30 === 0) {
+      // Well-formed, but it cannot inject the canary pod: the workers must refuse it before it goes live.
+      const canaryFails = `# soak generation ${g}\npolicy: enabled\ndefaultTemplates: [sidecar]\ntemplates:\n  sidecar: |\n    {{ fail "soak generation ${g} cannot inject the canary" }}\n`;
+      return { raw: { config: canaryFails, values: tagged(g) }, valid: false };
+    }
     // Invalid in one file only: the reload must be refused whole, never paired with the other file.
     return g % 20 === 0
       ? { raw: { config, values: `{"global": {"tag": "soak-${g}"` }, valid: false }

@@ -15,8 +15,8 @@ const pools: AdmissionWorkerPool[] = [];
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.close()));
 });
-function pool(size: number, deadlineMs?: number): AdmissionWorkerPool {
-  const p = new AdmissionWorkerPool({ size, features, deadlineMs });
+function pool(size: number, deadlineMs?: number, configDeadlineMs?: number): AdmissionWorkerPool {
+  const p = new AdmissionWorkerPool({ size, features, deadlineMs, configDeadlineMs });
   pools.push(p);
   return p;
 }
@@ -99,6 +99,33 @@ describe('admission worker pool', () => {
     const after = await Promise.all(Array.from({ length: 10 }, () => p.admit('inject', review(pod()), '/inject')));
     expect(after.filter((a) => !patchOf(a.body).includes('"one"'))).toEqual([]);
   }, 60_000);
+
+  it('refuses a configuration whose canary never finishes at the configuration deadline, and keeps serving', async () => {
+    const p = pool(2, 9000, 1500);
+    await load(p, oneTemplate('metadata:\n  labels:\n    flavour: "one"'));
+    const hang = oneTemplate('{{ range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}metadata: {}');
+    const t0 = Date.now();
+    await expect(p.prepare(hang, 'hang')).rejects.toMatchObject({ code: 'MA322_WORKER_CONFIG', message: expect.stringContaining('within 1500 ms') });
+    expect(Date.now() - t0).toBeLessThan(6000);
+    // Both workers were stuck in it; their replacements load only the generation that is live.
+    expect(p.replacements).toBe(2);
+    const after = await Promise.all(Array.from({ length: 10 }, () => p.admit('inject', review(pod()), '/inject')));
+    expect(after.filter((a) => !patchOf(a.body).includes('"one"'))).toEqual([]);
+    // And the next good reload goes through.
+    await load(p, oneTemplate('metadata:\n  labels:\n    flavour: "two"'));
+    expect(patchOf((await p.admit('inject', review(pod()), '/inject')).body)).toContain('"two"');
+  }, 60_000);
+
+  it('refuses a configuration that kills the worker loading it (out of memory), then serves the previous one', async () => {
+    const p = pool(1, 9000, 20_000);
+    await load(p, oneTemplate('metadata:\n  labels:\n    flavour: "one"'));
+    // Every canary injection grows a list of 1 KB strings past the worker's heap cap: the worker dies, and so
+    // does its replacement loading the same generation; only then is the configuration refused.
+    const oom = oneTemplate('{{ $l := list }}{{ range until 10000000 }}{{ $l = append $l (printf "%01024d" .) }}{{ end }}metadata: {}');
+    await expect(p.prepare(oom, 'oom')).rejects.toMatchObject({ code: 'MA322_WORKER_CONFIG', message: expect.stringContaining('exited') });
+    const answer = await p.admit('inject', review(pod()), '/inject');
+    expect(patchOf(answer.body)).toContain('"one"');
+  }, 90_000);
 
   it('replaces a worker stuck past the deadline and answers the next request from its replacement', async () => {
     const p = pool(1, 1500);
