@@ -114,11 +114,28 @@ export interface LoadResult {
   rssMiB: number;
 }
 
+/** This process's CPU time (user + system, every thread) since `start`, in ms. */
+export function ownCpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
+/** `total` calls of `one`, `concurrency` of them outstanding at a time (a closed loop: each lane waits for its answer). */
+export async function closedLoop(total: number, concurrency: number, one: () => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < total) {
+      next++;
+      await one();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+}
+
 /** Closed-loop load on keep-alive connections (as the API server does), bounded in count. */
 export async function load(server: RunningServer, path: string, body: string, total: number, concurrency: number): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: false });
   const latencies: number[] = [];
-  let next = 0;
   const one = () =>
     new Promise<void>((ok, fail) => {
       const t0 = process.hrtime.bigint();
@@ -136,23 +153,16 @@ export async function load(server: RunningServer, path: string, body: string, to
       req.on('error', fail);
       req.end(body);
     });
-  const worker = async () => {
-    while (next < total) {
-      next++;
-      await one();
-    }
-  };
   // Warm the connections and the JIT, as a long-running server is.
   for (let i = 0; i < Math.max(200, concurrency * 4); i += concurrency) await Promise.all(Array.from({ length: concurrency }, one));
   latencies.length = 0;
   const cpu0 = processCpuMs(server.pid);
   const client0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await closedLoop(total, concurrency, one);
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = processCpuMs(server.pid) - cpu0;
-  const clientUsage = process.cpuUsage(client0);
-  const clientCpu = (clientUsage.user + clientUsage.system) / 1000;
+  const clientCpu = ownCpuMsSince(client0);
   agent.destroy();
   const sorted = latencies.sort((a, b) => a - b);
   return {

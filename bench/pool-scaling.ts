@@ -8,6 +8,7 @@ import { readRawConfigDir } from '../src/config/dir-source.js';
 import { hashRawConfig } from '../src/config/types.js';
 import type { AdmissionWorkerPool } from '../src/workers/pool.js';
 import { BENCH_FEATURES, TEMPLATES_DIR } from './fixtures.js';
+import { closedLoop, ownCpuMsSince } from './harness.js';
 
 export interface PoolThroughput {
   workers: number;
@@ -24,24 +25,16 @@ export async function poolThroughput(workers: number, bodies: () => string, tota
   try {
     const raw = readRawConfigDir(TEMPLATES_DIR);
     pool.activate(await pool.prepare(raw, hashRawConfig(raw)));
-    const run = async (n: number) => {
-      let next = 0;
-      const lane = async () => {
-        while (next < n) {
-          next++;
-          const a = await pool.admit('inject', bodies(), '/inject');
-          if (!a.summary.decoded || a.summary.reason !== 'injected') throw new Error(`pool bench pod not injected: ${a.body.slice(0, 300)}`);
-        }
-      };
-      await Promise.all(Array.from({ length: inFlight }, lane));
+    const one = async () => {
+      const a = await pool.admit('inject', bodies(), '/inject');
+      if (!a.summary.decoded || a.summary.reason !== 'injected') throw new Error(`pool bench pod not injected: ${a.body.slice(0, 300)}`);
     };
-    await run(Math.max(1000, total / 4));
+    await closedLoop(Math.max(1000, total / 4), inFlight, one);
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    await run(total);
+    await closedLoop(total, inFlight, one);
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-    const cpu = process.cpuUsage(cpu0);
-    return { workers, inFlight, answersPerSecond: total / secs, cpuMsPerAnswer: (cpu.user + cpu.system) / 1000 / total };
+    return { workers, inFlight, answersPerSecond: total / secs, cpuMsPerAnswer: ownCpuMsSince(cpu0) / total };
   } finally {
     await pool.close();
   }

@@ -13,7 +13,7 @@ import { createEngines, lookupsFromState } from '../src/workers/engines.js';
 import { templateCacheOf } from '../src/inject/template-cache.js';
 import { validateObject } from '../src/validate/webhook.js';
 import { AUTHORIZATION_POLICY, BENCH_FEATURES, VIRTUAL_SERVICE, admissionReview, defaultSettings, envHeavyPod, realisticPod } from './fixtures.js';
-import { benchCerts, freePort, load, rssMiB, startProcess, type BenchServer, type LoadResult } from './harness.js';
+import { benchCerts, freePort, load, ownCpuMsSince, rssMiB, startProcess, type BenchServer, type LoadResult } from './harness.js';
 import { istiodServer } from './istiod-peer.js';
 import { poolThroughput, type PoolThroughput } from './pool-scaling.js';
 
@@ -33,8 +33,7 @@ function cpuMedianMs(fn: () => void, batches: number, perBatch: number, warmup =
   for (let b = 0; b < batches; b++) {
     const start = process.cpuUsage();
     for (let i = 0; i < perBatch; i++) fn();
-    const d = process.cpuUsage(start);
-    samples.push((d.user + d.system) / 1000 / perBatch);
+    samples.push(ownCpuMsSince(start) / perBatch);
   }
   return median(samples);
 }

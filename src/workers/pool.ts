@@ -67,6 +67,11 @@ interface Slot {
  */
 export const WORKER_OLD_GENERATION_MB = 160;
 
+/** A refusal the pool itself decides (the worker died, was replaced, or ran out of time), as MA322. */
+function poolRefusal(why: string): ConfigRefusal {
+  return { error: admissionError('MA322_WORKER_CONFIG', why).message, code: 'MA322_WORKER_CONFIG' };
+}
+
 function spawnWorker(workerData: WorkerInit): Worker {
   const here = import.meta.url;
   const resourceLimits = { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB };
@@ -139,8 +144,7 @@ export class AdmissionWorkerPool {
   }
 
   private refuseAll(slot: Slot, why: string): void {
-    const refusal: ConfigRefusal = { error: admissionError('MA322_WORKER_CONFIG', why).message, code: 'MA322_WORKER_CONFIG' };
-    for (const gen of [...slot.configWaiters.keys()]) this.settle(slot, gen, refusal);
+    for (const gen of [...slot.configWaiters.keys()]) this.settle(slot, gen, poolRefusal(why));
   }
 
   private onExit(slot: Slot, code: number): void {
@@ -179,7 +183,7 @@ export class AdmissionWorkerPool {
     // A reload waiting on the old worker now waits on the replacement, which loads the same generations.
     for (const [gen, w] of slot.configWaiters) {
       if (fresh.initGens.has(gen)) fresh.configWaiters.set(gen, w);
-      else w({ error: admissionError('MA322_WORKER_CONFIG', 'its worker was replaced before it had loaded it').message, code: 'MA322_WORKER_CONFIG' });
+      else w(poolRefusal('its worker was replaced before it had loaded it'));
     }
     slot.configWaiters.clear();
     return fresh;
@@ -254,7 +258,7 @@ export class AdmissionWorkerPool {
       // Replacements must not load it again.
       if (this.preparing === c) this.preparing = undefined;
       for (const slot of stuck) {
-        this.settle(slot, c.gen, { error: admissionError('MA322_WORKER_CONFIG', `not compiled and canary-checked within ${this.configDeadlineMs} ms`).message, code: 'MA322_WORKER_CONFIG' });
+        this.settle(slot, c.gen, poolRefusal(`not compiled and canary-checked within ${this.configDeadlineMs} ms`));
         this.recycle(slot, 'admission worker did not load a configuration within its deadline; replaced', { configDeadlineMs: this.configDeadlineMs });
       }
     };
