@@ -18,7 +18,7 @@ import type { AdmissionEngines } from './admission/answer.js';
 import { hashRawConfig } from './config/types.js';
 import { AdmissionWorkerPool } from './workers/pool.js';
 import type { CacheLookups, EngineFeatures } from './workers/engines.js';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeClient } from './kube/rest.js';
 
 interface TlsSource {
   initial: { cert: string; key: string };
@@ -99,9 +99,9 @@ function cluster(): Promise<ClusterServices> {
   return services;
 }
 
-let kc: KubeConfig | undefined;
+let kc: KubeClient | undefined;
 /** One client configuration for every watch this process runs (in-cluster, or KUBECONFIG). */
-async function kubeConfig(): Promise<KubeConfig> {
+async function kubeConfig(): Promise<KubeClient> {
   kc ??= (await cluster()).loadKubeConfig().kc;
   return kc;
 }

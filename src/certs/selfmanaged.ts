@@ -1,8 +1,8 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import type * as k8s from '@kubernetes/client-node';
 import { Gauge, type Registry } from 'prom-client';
 import { admissionError, describeError } from '../errors.js';
-import { apiErrorInfo, makeApis } from '../kube/client.js';
+import { apiErrorInfo, makeApis, type KubeApis, type KubeClient } from '../kube/client.js';
+import type { Secret } from '../kube/types.js';
 import { backdateFor, generateCA, issueServingCert, splitPemCertificates, type PemPair } from './generate.js';
 
 /** What the TLS server and the webhook patcher need. `caBundle` is PEM and may hold several CAs during a rotation. */
@@ -13,7 +13,7 @@ export interface CertMaterial {
 }
 
 export interface SelfManagedCertOptions {
-  kc: k8s.KubeConfig;
+  kc: KubeClient;
   namespace: string;
   secretName: string;
   dnsNames: string[];
@@ -85,7 +85,7 @@ function issuedAt(pem: string): number {
 }
 
 /** Decode and check a Secret; undefined when anything is missing or inconsistent, so it gets rebuilt. */
-function decode(secret: k8s.V1Secret, now: number): Stored | undefined {
+function decode(secret: Secret, now: number): Stored | undefined {
   const d = secret.data ?? {};
   const caPem = unb64(d['ca.crt']);
   const caKey = unb64(d['ca.key']);
@@ -130,7 +130,7 @@ export class SelfManagedCerts {
   private readonly caOverlapMs: number;
   private material: CertMaterial | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private readonly core: k8s.CoreV1Api;
+  private readonly core: KubeApis['core'];
 
   constructor(private readonly opts: SelfManagedCertOptions) {
     this.now = opts.now ?? (() => new Date());
@@ -212,7 +212,7 @@ export class SelfManagedCerts {
   private async round(): Promise<CertMaterial | 'conflict'> {
     const { namespace, secretName: name } = this.opts;
     const now = this.now().getTime();
-    let secret: k8s.V1Secret | undefined;
+    let secret: Secret | undefined;
     try {
       secret = await this.core.readNamespacedSecret({ namespace, name });
     } catch (e) {
@@ -223,7 +223,7 @@ export class SelfManagedCerts {
     const next = await this.plan(stored, now);
     if (next === stored && stored !== undefined) return toMaterial(stored);
 
-    const body: k8s.V1Secret = {
+    const body: Secret = {
       apiVersion: 'v1',
       kind: 'Secret',
       type: 'kubernetes.io/tls',

@@ -3,7 +3,7 @@ import { apiCall } from './cluster.js';
 
 /**
  * The upgrade audit's reading side: Istio's CRDs as the cluster serves them and every stored object of
- * them. Read raw (the typed client would rename x-kubernetes-* fields), one list call per kind.
+ * them, one list call per kind.
  */
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

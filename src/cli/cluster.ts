@@ -28,13 +28,9 @@ export async function apiCall<T>(what: string, call: () => Promise<T>): Promise<
   }
 }
 
-/**
- * A typed client object as plain JSON (dates become RFC 3339 strings). The typed models of the kinds read
- * here (Pod, Namespace, webhook configurations) spell their fields as the API does, so a JSON round trip is
- * exact; CRDs are not among them (they are read raw).
- */
-export function toJson(obj: object): JsonObject {
-  return JSON.parse(JSON.stringify(obj)) as JsonObject;
+/** An API answer as the JSON object it already is (the client parses and keeps every field as sent). */
+export function asJson(obj: object): JsonObject {
+  return obj as JsonObject;
 }
 
 export async function namespaceLabels(apis: KubeApis, namespace: string): Promise<Record<string, string>> {
@@ -44,12 +40,12 @@ export async function namespaceLabels(apis: KubeApis, namespace: string): Promis
 
 export async function mutatingWebhookConfigurations(apis: KubeApis): Promise<JsonObject[]> {
   const list = await apiCall('list mutatingwebhookconfigurations', () => apis.admission.listMutatingWebhookConfiguration());
-  return list.items.map((c) => ({ ...toJson(c), kind: 'MutatingWebhookConfiguration' }));
+  return list.items.map((c) => ({ ...asJson(c), kind: 'MutatingWebhookConfiguration' }));
 }
 
 export async function validatingWebhookConfigurations(apis: KubeApis): Promise<JsonObject[]> {
   const list = await apiCall('list validatingwebhookconfigurations', () => apis.admission.listValidatingWebhookConfiguration());
-  return list.items.map((c) => ({ ...toJson(c), kind: 'ValidatingWebhookConfiguration' }));
+  return list.items.map((c) => ({ ...asJson(c), kind: 'ValidatingWebhookConfiguration' }));
 }
 
 /**

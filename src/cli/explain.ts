@@ -106,13 +106,13 @@ async function offlineInputs(v: Values, io: CliIO): Promise<Inputs> {
 
 async function clusterInputs(v: Values, positionals: string[], io: CliIO): Promise<Inputs> {
   // Loaded here only: explaining a file stays a fast, local call without the Kubernetes client.
-  const { apiCall, cliApis, injectorConfigMaps, mutatingWebhookConfigurations, namespaceLabels, toJson } = await import('./cluster.js');
+  const { apiCall, cliApis, injectorConfigMaps, mutatingWebhookConfigurations, namespaceLabels, asJson } = await import('./cluster.js');
   const apis = cliApis(v.kubeconfig);
   let pods: Inputs['pods'];
   if (positionals.length === 1) {
     const name = positionals[0]!;
     const pod = await apiCall(`get pod ${v.namespace}/${name}`, () => apis.core.readNamespacedPod({ namespace: v.namespace, name }));
-    const json = toJson(pod);
+    const json = asJson(pod);
     pods = [{ title: `Pod ${v.namespace}/${name}`, namespace: v.namespace, pod: { metadata: json.metadata ?? {}, spec: json.spec ?? {} } as JsonObject }];
   } else {
     const file = v.filename!;

@@ -17,7 +17,7 @@ import { normalizeAs } from '../k8s/normalize.js';
 import { printYaml } from '../k8s/yaml-print.js';
 import { apiErrorInfo, type KubeApis } from '../kube/client.js';
 import { buildInjectionSettings } from '../workers/engines.js';
-import { apiCall, cliApis, injectorConfigMaps, toJson } from './cluster.js';
+import { apiCall, cliApis, injectorConfigMaps, asJson } from './cluster.js';
 import { parseVerbArgs } from './args.js';
 import { readInput, type CliIO } from './io.js';
 import { compareOutcomes, unifiedDiff, type Comparison, type Outcome } from './preview-diff.js';
@@ -357,7 +357,7 @@ export async function previewCommand(argv: string[], io: CliIO): Promise<number>
       ns !== undefined ? apis.core.listNamespacedPod({ namespace: ns }) : apis.core.listPodForAllNamespaces(),
     );
     const workloads = groupWorkloads(
-      list.items.map((p) => ({ ...toJson(p), kind: 'Pod' })),
+      list.items.map((p) => ({ ...asJson(p), kind: 'Pod' })),
       revision,
     );
     const policyFile = v['injection-policy'];

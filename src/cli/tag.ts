@@ -71,13 +71,11 @@ async function write(apis: KubeApis, obj: WebhookConfig, existing: readonly Webh
   const old = existing.find((c) => c.kind === obj.kind && c.metadata.name === name);
   const body = old ? { ...obj, metadata: { ...obj.metadata, resourceVersion: old.metadata['resourceVersion'] } } : obj;
   const a = apis.admission;
-  // The typed client wants its model types; the JSON here has the API's own field names.
-  const typed = body as never;
   if (obj.kind === 'MutatingWebhookConfiguration') {
-    if (old) await apiCall(`replace mutatingwebhookconfiguration ${name}`, () => a.replaceMutatingWebhookConfiguration({ name, body: typed }));
-    else await apiCall(`create mutatingwebhookconfiguration ${name}`, () => a.createMutatingWebhookConfiguration({ body: typed }));
-  } else if (old) await apiCall(`replace validatingwebhookconfiguration ${name}`, () => a.replaceValidatingWebhookConfiguration({ name, body: typed }));
-  else await apiCall(`create validatingwebhookconfiguration ${name}`, () => a.createValidatingWebhookConfiguration({ body: typed }));
+    if (old) await apiCall(`replace mutatingwebhookconfiguration ${name}`, () => a.replaceMutatingWebhookConfiguration({ name, body }));
+    else await apiCall(`create mutatingwebhookconfiguration ${name}`, () => a.createMutatingWebhookConfiguration({ body }));
+  } else if (old) await apiCall(`replace validatingwebhookconfiguration ${name}`, () => a.replaceValidatingWebhookConfiguration({ name, body }));
+  else await apiCall(`create validatingwebhookconfiguration ${name}`, () => a.createValidatingWebhookConfiguration({ body }));
   return old ? 'replaced' : 'created';
 }
 

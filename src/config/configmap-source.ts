@@ -1,6 +1,6 @@
-import type * as k8s from '@kubernetes/client-node';
 import { admissionError } from '../errors.js';
-import { makeApis } from '../kube/client.js';
+import { makeApis, type KubeApis, type KubeClient } from '../kube/client.js';
+import type { ConfigMap } from '../kube/types.js';
 import { startListWatch, type Backoff, type ListWatchHandle } from '../kube/list-watch.js';
 import type { ConfigHolder, OfferResult } from './holder.js';
 import { DEFAULT_INJECT_CONFIGMAP, DEFAULT_MESH_CONFIGMAP, type RawInjectConfig } from './types.js';
@@ -11,7 +11,7 @@ export interface ConfigMapRef {
 }
 
 export interface ConfigMapSourceOptions {
-  kc: k8s.KubeConfig;
+  kc: KubeClient;
   /** Injector ConfigMap with keys `config` and `values`; default istio-system/istio-sidecar-injector. */
   inject?: ConfigMapRef;
   /** Mesh ConfigMap and key; default istio-system/istio key `mesh`; `false` to not watch mesh config. */
@@ -28,9 +28,9 @@ export interface ConfigMapSource {
 }
 
 function listOne(
-  core: k8s.CoreV1Api,
+  core: KubeApis['core'],
   ref: ConfigMapRef,
-): () => Promise<{ items: k8s.V1ConfigMap[]; resourceVersion: string }> {
+): () => Promise<{ items: ConfigMap[]; resourceVersion: string }> {
   return async () => {
     const list = await core.listNamespacedConfigMap({
       namespace: ref.namespace,
@@ -90,7 +90,7 @@ export function watchInjectConfigMaps<T>(holder: ConfigHolder<T>, opts: ConfigMa
   const onError = (e: Error): void => warn(e.message);
 
   handles.push(
-    startListWatch<k8s.V1ConfigMap>({
+    startListWatch<ConfigMap>({
       kc: opts.kc,
       path: `/api/v1/namespaces/${injectRef.namespace}/configmaps`,
       fieldSelector: `metadata.name=${injectRef.name}`,
@@ -118,7 +118,7 @@ export function watchInjectConfigMaps<T>(holder: ConfigHolder<T>, opts: ConfigMa
 
   if (meshRef !== false) {
     handles.push(
-      startListWatch<k8s.V1ConfigMap>({
+      startListWatch<ConfigMap>({
         kc: opts.kc,
         path: `/api/v1/namespaces/${meshRef.namespace}/configmaps`,
         fieldSelector: `metadata.name=${meshRef.name}`,

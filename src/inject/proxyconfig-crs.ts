@@ -1,4 +1,5 @@
 import { PROXY_CONFIG_ANNOTATION, mergeProxyConfig, type MeshConfig, type ProxyConfig } from './settings/mesh.js';
+import { stringMap } from '../k8s/json.js';
 import { isPlainObject } from './settings/proto-fields.js';
 
 /** A networking.istio.io/v1beta1 ProxyConfig resource, reduced to what injection uses. */
@@ -19,10 +20,12 @@ export function fromCustomResource(obj: unknown): ProxyConfigResource | undefine
   const meta = obj.metadata;
   const spec = isPlainObject(obj.spec) ? obj.spec : {};
   const config: ProxyConfig = {};
-  if (typeof spec.concurrency === 'number') config.concurrency = spec.concurrency;
-  if (isPlainObject(spec.environmentVariables)) config.proxyMetadata = spec.environmentVariables;
-  if (isPlainObject(spec.image)) config.image = spec.image;
-  const selector = isPlainObject(spec.selector) && isPlainObject(spec.selector.matchLabels) ? (spec.selector.matchLabels as Record<string, string>) : undefined;
+  // Only the proto's own field types (int32, map<string,string>, string): the resource comes from a watch and
+  // goes on to every worker, so nothing of another shape or depth may ride along.
+  if (typeof spec.concurrency === 'number' && Number.isInteger(spec.concurrency)) config.concurrency = spec.concurrency;
+  if (isPlainObject(spec.environmentVariables)) config.proxyMetadata = stringMap(spec.environmentVariables);
+  if (isPlainObject(spec.image)) config.image = typeof spec.image.imageType === 'string' ? { imageType: spec.image.imageType } : {};
+  const selector = isPlainObject(spec.selector) && isPlainObject(spec.selector.matchLabels) ? stringMap(spec.selector.matchLabels) : undefined;
   return {
     namespace: typeof meta.namespace === 'string' ? meta.namespace : '',
     name: typeof meta.name === 'string' ? meta.name : '',

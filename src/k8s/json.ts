@@ -10,6 +10,17 @@ export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * The string entries of a map field (labels, annotations, a map<string,string> in a CRD), anything else dropped:
+ * what a watch hands on to the workers is then flat, however the object it came in was shaped.
+ */
+export function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isJsonObject(v)) return out;
+  for (const [k, val] of Object.entries(v)) if (typeof val === 'string') out[k] = val;
+  return out;
+}
+
 /** Deeper than any Kubernetes object; bounds recursion so hostile input cannot exhaust the stack. */
 export const MAX_JSON_DEPTH = 1000;
 

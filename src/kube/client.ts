@@ -1,7 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
-import * as k8s from '@kubernetes/client-node';
 import { admissionError, describeError } from '../errors.js';
+import { connectionFromKubeconfig, defaultKubeconfigPaths, normaliseServer, readKubeconfigFiles, type KubeConnection } from './kubeconfig.js';
+import { KubeClient, type Query } from './rest.js';
+import type { ConfigMap, CoreEvent, KubernetesObject, Namespace, Node, ObjectList, Pod, Secret, WebhookConfiguration } from './types.js';
+
+export { KubeClient } from './rest.js';
 
 export interface KubeClientOptions {
   /** Explicit kubeconfig file; wins over everything but `server`. */
@@ -17,11 +21,11 @@ export interface KubeClientOptions {
 const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 const SA_CA = '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';
 
-/** How the KubeConfig was obtained, for the startup log line. */
+/** How the connection was found, for the startup log line. */
 export type KubeConfigOrigin = 'options' | 'file' | 'in-cluster' | 'KUBECONFIG' | 'default';
 
 /**
- * Build a KubeConfig in this order: explicit server, explicit file, in-cluster ServiceAccount, $KUBECONFIG,
+ * Build a client in this order: explicit server, explicit file, in-cluster ServiceAccount, $KUBECONFIG,
  * ~/.kube/config. In-cluster comes before $KUBECONFIG because a pod with both is almost always misconfigured
  * by an inherited env var, and the ServiceAccount is what RBAC was written for.
  */
@@ -29,62 +33,40 @@ export function loadKubeConfig(
   opts: KubeClientOptions = {},
   env: NodeJS.ProcessEnv = process.env,
   fileExists: (p: string) => boolean = existsSync,
-): { kc: k8s.KubeConfig; origin: KubeConfigOrigin } {
-  const kc = new k8s.KubeConfig();
+): { kc: KubeClient; origin: KubeConfigOrigin } {
+  const client = (connection: KubeConnection, origin: KubeConfigOrigin) => ({ kc: new KubeClient(connection), origin });
   try {
     if (opts.server !== undefined) {
-      let url: URL;
-      try {
-        url = new URL(opts.server);
-      } catch {
-        throw new Error(`server "${opts.server}" is not a URL`);
-      }
-      kc.loadFromOptions({
-        clusters: [
-          {
-            name: 'explicit',
-            server: url.toString().replace(/\/$/, ''),
-            skipTLSVerify: opts.skipTLSVerify ?? false,
-            ...(opts.caFile !== undefined ? { caFile: opts.caFile } : {}),
-          },
-        ],
-        users: [{ name: 'explicit', ...(opts.token !== undefined ? { token: opts.token } : {}) }],
-        contexts: [{ name: 'explicit', cluster: 'explicit', user: 'explicit' }],
-        currentContext: 'explicit',
-      });
-      return { kc, origin: 'options' };
+      const connection: KubeConnection = {
+        server: normaliseServer(opts.server),
+        skipTLSVerify: opts.skipTLSVerify ?? false,
+        auth: opts.token !== undefined ? { kind: 'token', token: opts.token } : { kind: 'none' },
+      };
+      if (opts.caFile !== undefined) connection.ca = readFileSync(opts.caFile);
+      return client(connection, 'options');
     }
     if (opts.kubeconfigPath !== undefined) {
       if (!fileExists(opts.kubeconfigPath)) throw new Error(`kubeconfig ${opts.kubeconfigPath} does not exist`);
-      kc.loadFromFile(opts.kubeconfigPath);
-      if (opts.context !== undefined) kc.setCurrentContext(opts.context);
-      return { kc, origin: 'file' };
+      return client(connectionFromKubeconfig(readKubeconfigFiles([opts.kubeconfigPath]), opts.context), 'file');
     }
     const host = env['KUBERNETES_SERVICE_HOST'];
     if (host !== undefined && fileExists(SA_TOKEN)) {
       const port = env['KUBERNETES_SERVICE_PORT'] ?? '443';
       const hostPart = isIPv6(host) ? `[${host}]` : host;
-      // Same shape as client-node's loadFromCluster, but from the env we were given: the tokenFile provider
-      // re-reads the projected token, which the kubelet rotates hourly.
-      kc.loadFromOptions({
-        clusters: [{ name: 'in-cluster', server: `https://${hostPart}:${port}`, caFile: SA_CA, skipTLSVerify: false }],
-        users: [{ name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile: SA_TOKEN } } }],
-        contexts: [{ name: 'in-cluster', cluster: 'in-cluster', user: 'in-cluster' }],
-        currentContext: 'in-cluster',
-      });
-      return { kc, origin: 'in-cluster' };
+      // The token file, not its content: the kubelet rotates the projected token hourly.
+      const connection: KubeConnection = { server: `https://${hostPart}:${port}`, skipTLSVerify: false, auth: { kind: 'tokenFile', path: SA_TOKEN } };
+      const ca = readCa(SA_CA);
+      if (ca !== undefined) connection.ca = ca;
+      return client(connection, 'in-cluster');
     }
     const origin: KubeConfigOrigin = env['KUBECONFIG'] ? 'KUBECONFIG' : 'default';
-    kc.loadFromDefault();
-    if (opts.context !== undefined) kc.setCurrentContext(opts.context);
-    if (kc.getCurrentCluster() === null) throw new Error('no current cluster in kubeconfig');
-    return { kc, origin };
+    return client(connectionFromKubeconfig(readKubeconfigFiles(defaultKubeconfigPaths(env, fileExists)), opts.context), origin);
   } catch (e) {
     throw admissionError('MA700_KUBE_CONFIG', describeError(e));
   }
 }
 
-/** What went wrong in an API call, normalised across client-node's ApiException, watch errors and Status bodies. */
+/** What went wrong in an API call, normalised across KubeApiError, watch errors and Status bodies. */
 export interface ApiErrorInfo {
   code: number | undefined;
   reason: string | undefined;
@@ -120,17 +102,81 @@ export function apiErrorInfo(e: unknown): ApiErrorInfo {
   return { code, reason: undefined, message: describeError(e) };
 }
 
-/** `@kubernetes/client-node` ObjectParam APIs for the resources this service touches. */
-export interface KubeApis {
-  core: k8s.CoreV1Api;
-  admission: k8s.AdmissionregistrationV1Api;
-  custom: k8s.CustomObjectsApi;
+
+function readCa(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    // Without the ServiceAccount CA the system roots are tried; the TLS error then names the problem.
+    return undefined;
+  }
 }
 
-export function makeApis(kc: k8s.KubeConfig): KubeApis {
+type Selectors = { labelSelector?: string; fieldSelector?: string };
+type DryRun = { dryRun?: 'All' };
+const JSON_PATCH = 'application/json-patch+json';
+const enc = encodeURIComponent;
+const pick = (q: Selectors & DryRun & Record<string, unknown>): Query => ({ labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, dryRun: q.dryRun });
+
+/**
+ * The calls this service makes, named as @kubernetes/client-node's ObjectParam APIs name them so the call
+ * sites read like the Kubernetes API reference; each is one REST call on `kc`.
+ */
+export function makeApis(kc: KubeClient) {
+  const core = (path: string) => `/api/v1${path}`;
+  const ns = (namespace: string, plural: string, name?: string) => core(`/namespaces/${enc(namespace)}/${plural}${name !== undefined ? `/${enc(name)}` : ''}`);
+  const admission = (plural: string, name?: string) => `/apis/admissionregistration.k8s.io/v1/${plural}${name !== undefined ? `/${enc(name)}` : ''}`;
+  type Custom = { group: string; version: string; plural: string };
+  const custom = (c: Custom & { namespace?: string; name?: string }) =>
+    `/apis/${enc(c.group)}/${enc(c.version)}${c.namespace !== undefined ? `/namespaces/${enc(c.namespace)}` : ''}/${enc(c.plural)}${c.name !== undefined ? `/${enc(c.name)}` : ''}`;
+  const get = <T>(path: string, query?: Query) => kc.request<T>('GET', path, query !== undefined ? { query } : {});
+  const send = <T>(method: string, path: string, body: unknown, query?: Query) => kc.request<T>(method, path, { body, ...(query !== undefined ? { query } : {}) });
+  const patch = <T>(path: string, ops: readonly object[]) => kc.request<T>('PATCH', path, { body: ops, contentType: JSON_PATCH });
+  const webhookApis = (plural: string) => ({
+    list: (q: Selectors = {}) => get<ObjectList<WebhookConfiguration>>(admission(plural), pick(q)),
+    create: (p: { body: object }) => send<WebhookConfiguration>('POST', admission(plural), p.body),
+    replace: (p: { name: string; body: object }) => send<WebhookConfiguration>('PUT', admission(plural, p.name), p.body),
+    patch: (p: { name: string; body: readonly object[] }) => patch<WebhookConfiguration>(admission(plural, p.name), p.body),
+    delete: (p: { name: string }) => kc.request<unknown>('DELETE', admission(plural, p.name)),
+  });
+  const mwc = webhookApis('mutatingwebhookconfigurations');
+  const vwc = webhookApis('validatingwebhookconfigurations');
   return {
-    core: kc.makeApiClient(k8s.CoreV1Api),
-    admission: kc.makeApiClient(k8s.AdmissionregistrationV1Api),
-    custom: kc.makeApiClient(k8s.CustomObjectsApi),
+    core: {
+      readNamespace: (p: { name: string }) => get<Namespace>(core(`/namespaces/${enc(p.name)}`)),
+      listNamespace: (q: Selectors = {}) => get<ObjectList<Namespace>>(core('/namespaces'), pick(q)),
+      listNode: (q: Selectors = {}) => get<ObjectList<Node>>(core('/nodes'), pick(q)),
+      readNamespacedConfigMap: (p: { namespace: string; name: string }) => get<ConfigMap>(ns(p.namespace, 'configmaps', p.name)),
+      listNamespacedConfigMap: (p: { namespace: string } & Selectors) => get<ObjectList<ConfigMap>>(ns(p.namespace, 'configmaps'), pick(p)),
+      readNamespacedSecret: (p: { namespace: string; name: string }) => get<Secret>(ns(p.namespace, 'secrets', p.name)),
+      createNamespacedSecret: (p: { namespace: string; body: Secret }) => send<Secret>('POST', ns(p.namespace, 'secrets'), p.body),
+      replaceNamespacedSecret: (p: { namespace: string; name: string; body: Secret }) => send<Secret>('PUT', ns(p.namespace, 'secrets', p.name), p.body),
+      createNamespacedEvent: (p: { namespace: string; body: CoreEvent }) => send<CoreEvent>('POST', ns(p.namespace, 'events'), p.body),
+      readNamespacedPod: (p: { namespace: string; name: string }) => get<Pod>(ns(p.namespace, 'pods', p.name)),
+      listNamespacedPod: (p: { namespace: string } & Selectors) => get<ObjectList<Pod>>(ns(p.namespace, 'pods'), pick(p)),
+      listPodForAllNamespaces: (q: Selectors = {}) => get<ObjectList<Pod>>(core('/pods'), pick(q)),
+    },
+    admission: {
+      listMutatingWebhookConfiguration: mwc.list,
+      createMutatingWebhookConfiguration: mwc.create,
+      replaceMutatingWebhookConfiguration: mwc.replace,
+      patchMutatingWebhookConfiguration: mwc.patch,
+      deleteMutatingWebhookConfiguration: mwc.delete,
+      listValidatingWebhookConfiguration: vwc.list,
+      createValidatingWebhookConfiguration: vwc.create,
+      replaceValidatingWebhookConfiguration: vwc.replace,
+      patchValidatingWebhookConfiguration: vwc.patch,
+      deleteValidatingWebhookConfiguration: vwc.delete,
+    },
+    custom: {
+      listClusterCustomObject: (p: Custom & Selectors) => get<ObjectList>(custom(p), pick(p)),
+      listNamespacedCustomObject: (p: Custom & { namespace: string } & Selectors) => get<ObjectList>(custom(p), pick(p)),
+      getNamespacedCustomObject: (p: Custom & { namespace: string; name: string }) => get<KubernetesObject>(custom(p)),
+      createNamespacedCustomObject: (p: Custom & { namespace: string; body: object } & DryRun) => send<KubernetesObject>('POST', custom(p), p.body, pick(p)),
+      replaceNamespacedCustomObject: (p: Custom & { namespace: string; name: string; body: object } & DryRun) =>
+        send<KubernetesObject>('PUT', custom(p), p.body, pick(p)),
+    },
   };
 }
+
+export type KubeApis = ReturnType<typeof makeApis>;

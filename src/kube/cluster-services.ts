@@ -1,6 +1,6 @@
 /**
- * Everything the server needs from the Kubernetes API, behind one module so that main.ts can load it (and
- * with it @kubernetes/client-node, ~80 MiB of RSS) only when a flag asks for the cluster.
+ * Everything the server needs from the Kubernetes API, behind one module so that main.ts loads it only when a
+ * flag asks for the cluster.
  */
 export { loadKubeConfig } from './client.js';
 export { eventRecorder } from './events.js';

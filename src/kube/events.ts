@@ -1,5 +1,5 @@
-import * as k8s from '@kubernetes/client-node';
-import { makeApis } from './client.js';
+import { makeApis, type KubeClient } from './client.js';
+import type { CoreEvent } from './types.js';
 
 export interface EventTarget {
   kind: string;
@@ -17,7 +17,7 @@ export interface EventTarget {
  */
 let seq = 0;
 
-export function eventRecorder(kc: k8s.KubeConfig, component: string, onError?: (e: unknown) => void) {
+export function eventRecorder(kc: KubeClient, component: string, onError?: (e: unknown) => void) {
   const core = makeApis(kc).core;
   return async (target: EventTarget, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> => {
     let uid = target.uid;
@@ -31,7 +31,8 @@ export function eventRecorder(kc: k8s.KubeConfig, component: string, onError?: (
       }
     }
     const now = new Date();
-    const body: k8s.CoreV1Event = {
+    const at = now.toISOString().replace(/\.\d+Z$/, 'Z');
+    const body: CoreEvent = {
       // client-go's naming: <object>.<unix nanos in hex>, unique per event.
       metadata: { name: `${target.name}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(++seq)).toString(16)}`, namespace: target.namespace },
       involvedObject: { kind: target.kind, namespace: target.namespace, name: target.name, apiVersion: target.apiVersion ?? 'v1', ...(uid !== undefined ? { uid } : {}) },
@@ -42,8 +43,8 @@ export function eventRecorder(kc: k8s.KubeConfig, component: string, onError?: (
       source: { component },
       reportingComponent: component,
       reportingInstance: process.env.POD_NAME ?? component,
-      firstTimestamp: now,
-      lastTimestamp: now,
+      firstTimestamp: at,
+      lastTimestamp: at,
       count: 1,
     };
     try {

@@ -1,6 +1,7 @@
-import * as k8s from '@kubernetes/client-node';
 import { admissionError } from '../errors.js';
 import { apiErrorInfo } from './client.js';
+import type { KubeClient, Query, WatchHandle } from './rest.js';
+import type { KubernetesObject } from './types.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -14,13 +15,13 @@ export interface Backoff {
   maxMs: number;
 }
 
-export interface ListWatchOptions<T extends k8s.KubernetesObject> {
-  kc: k8s.KubeConfig;
+export interface ListWatchOptions<T extends KubernetesObject> {
+  kc: KubeClient;
   /** Collection path, e.g. `/api/v1/namespaces/istio-system/configmaps`. */
   path: string;
   labelSelector?: string;
   fieldSelector?: string;
-  /** Typed LIST with the same selectors; the returned resourceVersion is where the watch resumes. */
+  /** LIST with the same selectors; the returned resourceVersion is where the watch resumes. */
   list: () => Promise<ListResult<T>>;
   /** The full state after every (re)list: replaces whatever the caller cached. */
   onSync: (items: T[]) => void;
@@ -42,14 +43,13 @@ const DEFAULT_BACKOFF: Backoff = { initialMs: 200, maxMs: 30_000 };
 /**
  * LIST then WATCH from the list's resourceVersion, forever: a clean close resumes from the last seen version,
  * a 410 Gone (as HTTP status or as an ERROR event) re-lists, and any other failure retries with exponential
- * backoff. Written instead of client-node's informer because that one stops for good on a generic error.
+ * backoff. An informer that never gives up: one that stops for good on a generic error leaves the cache stale forever.
  */
-export function startListWatch<T extends k8s.KubernetesObject>(opts: ListWatchOptions<T>): ListWatchHandle {
+export function startListWatch<T extends KubernetesObject>(opts: ListWatchOptions<T>): ListWatchHandle {
   const backoff = opts.backoff ?? DEFAULT_BACKOFF;
-  const watch = new k8s.Watch(opts.kc);
   let stopped = false;
   let resourceVersion: string | undefined;
-  let controller: AbortController | undefined;
+  let controller: WatchHandle | undefined;
   let sleepTimer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
   let delay = backoff.initialMs;
@@ -74,14 +74,14 @@ export function startListWatch<T extends k8s.KubernetesObject>(opts: ListWatchOp
   const watchOnce = (): Promise<'closed' | 'gone' | 'error'> =>
     new Promise((resolve) => {
       let outcome: 'closed' | 'gone' | 'error' = 'closed';
-      const params: Record<string, string | number | boolean | undefined> = {
+      const params: Query = {
         resourceVersion,
         allowWatchBookmarks: true,
         labelSelector: opts.labelSelector,
         fieldSelector: opts.fieldSelector,
         timeoutSeconds: opts.watchTimeoutSeconds ?? 300,
       };
-      watch
+      opts.kc
         .watch(
           opts.path,
           params,

@@ -1,12 +1,12 @@
 import { isIP } from 'node:net';
-import type * as k8s from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import { SelfManagedCerts, type CertMaterial } from '../certs/selfmanaged.js';
+import type { KubeClient } from './rest.js';
 import type { Backoff } from './list-watch.js';
 import { WebhookPatcher, type WebhookPatcherStatus } from './webhook-patcher.js';
 
 export interface ManagedTlsOptions {
-  kc: k8s.KubeConfig;
+  kc: KubeClient;
   /** Namespace of the webhook Service, the certificate Secret and the dry-run Gateway. */
   namespace: string;
   service: string;

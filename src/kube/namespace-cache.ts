@@ -1,5 +1,6 @@
-import * as k8s from '@kubernetes/client-node';
-import { makeApis } from './client.js';
+import { stringMap } from '../k8s/json.js';
+import { makeApis, type KubeClient } from './client.js';
+import type { Namespace } from './types.js';
 import { startListWatch, type ListWatchHandle } from './list-watch.js';
 
 /**
@@ -16,12 +17,12 @@ export interface NamespaceCache {
   stop(): void;
 }
 
-export function startNamespaceCache(kc: k8s.KubeConfig, onError?: (e: Error) => void): NamespaceCache {
+export function startNamespaceCache(kc: KubeClient, onError?: (e: Error) => void): NamespaceCache {
   const byName = new Map<string, Record<string, string>>();
   const listeners: Array<() => void> = [];
   const changed = () => listeners.forEach((fn) => fn());
   const core = makeApis(kc).core;
-  const handle: ListWatchHandle = startListWatch<k8s.V1Namespace>({
+  const handle: ListWatchHandle = startListWatch<Namespace>({
     kc,
     path: '/api/v1/namespaces',
     list: async () => {
@@ -30,14 +31,14 @@ export function startNamespaceCache(kc: k8s.KubeConfig, onError?: (e: Error) => 
     },
     onSync: (items) => {
       byName.clear();
-      for (const ns of items) if (ns.metadata?.name) byName.set(ns.metadata.name, ns.metadata.annotations ?? {});
+      for (const ns of items) if (ns.metadata?.name) byName.set(ns.metadata.name, stringMap(ns.metadata.annotations));
       changed();
     },
     onEvent: (type, ns) => {
       const name = ns.metadata?.name;
       if (!name) return;
       if (type === 'DELETED') byName.delete(name);
-      else byName.set(name, ns.metadata?.annotations ?? {});
+      else byName.set(name, stringMap(ns.metadata?.annotations));
       changed();
     },
     onError,

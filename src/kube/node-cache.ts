@@ -1,5 +1,5 @@
-import * as k8s from '@kubernetes/client-node';
-import { makeApis } from './client.js';
+import { makeApis, type KubeClient } from './client.js';
+import type { Node } from './types.js';
 import { startListWatch, type ListWatchHandle } from './list-watch.js';
 import { supportsNativeSidecars } from './native-sidecars.js';
 
@@ -15,13 +15,18 @@ export interface NodeCache {
   stop(): void;
 }
 
+const kubeletVersion = (n: Node): string => {
+  const v = n.status?.nodeInfo?.kubeletVersion;
+  return typeof v === 'string' ? v : '';
+};
+
 /** Kubelet versions of all nodes, kept current by list+watch so admission reads memory only. */
-export function startNodeCache(kc: k8s.KubeConfig, onError?: (e: Error) => void): NodeCache {
+export function startNodeCache(kc: KubeClient, onError?: (e: Error) => void): NodeCache {
   const versions = new Map<string, string>();
   const listeners: Array<() => void> = [];
   const changed = () => listeners.forEach((fn) => fn());
   const core = makeApis(kc).core;
-  const handle: ListWatchHandle = startListWatch<k8s.V1Node>({
+  const handle: ListWatchHandle = startListWatch<Node>({
     kc,
     path: '/api/v1/nodes',
     list: async () => {
@@ -30,14 +35,14 @@ export function startNodeCache(kc: k8s.KubeConfig, onError?: (e: Error) => void)
     },
     onSync: (items) => {
       versions.clear();
-      for (const n of items) if (n.metadata?.name) versions.set(n.metadata.name, n.status?.nodeInfo?.kubeletVersion ?? '');
+      for (const n of items) if (n.metadata?.name) versions.set(n.metadata.name, kubeletVersion(n));
       changed();
     },
     onEvent: (type, n) => {
       const name = n.metadata?.name;
       if (!name) return;
       if (type === 'DELETED') versions.delete(name);
-      else versions.set(name, n.status?.nodeInfo?.kubeletVersion ?? '');
+      else versions.set(name, kubeletVersion(n));
       changed();
     },
     onError,

@@ -1,5 +1,5 @@
-import * as k8s from '@kubernetes/client-node';
-import { makeApis } from './client.js';
+import { makeApis, type KubeClient } from './client.js';
+import type { KubernetesObject } from './types.js';
 import { startListWatch, type ListWatchHandle } from './list-watch.js';
 import { fromCustomResource, sortResources, type ProxyConfigResource } from '../inject/proxyconfig-crs.js';
 
@@ -20,7 +20,7 @@ const PLURAL = 'proxyconfigs';
  * networking.istio.io ProxyConfig resources in all namespaces, kept by list+watch. A cluster
  * without the CRD simply has none (the watch keeps retrying with backoff and reports why).
  */
-export function startProxyConfigCache(kc: k8s.KubeConfig, onError?: (e: Error) => void): ProxyConfigCache {
+export function startProxyConfigCache(kc: KubeClient, onError?: (e: Error) => void): ProxyConfigCache {
   const byKey = new Map<string, ProxyConfigResource>();
   let sorted: readonly ProxyConfigResource[] = [];
   const listeners: Array<() => void> = [];
@@ -28,14 +28,14 @@ export function startProxyConfigCache(kc: k8s.KubeConfig, onError?: (e: Error) =
     sorted = sortResources([...byKey.values()]);
     listeners.forEach((fn) => fn());
   };
-  const keyOf = (o: k8s.KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
   const custom = makeApis(kc).custom;
-  const handle: ListWatchHandle = startListWatch<k8s.KubernetesObject>({
+  const handle: ListWatchHandle = startListWatch<KubernetesObject>({
     kc,
     path: `/apis/${GROUP}/${VERSION}/${PLURAL}`,
     list: async () => {
       const res = (await custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as {
-        items?: k8s.KubernetesObject[];
+        items?: KubernetesObject[];
         metadata?: { resourceVersion?: string };
       };
       return { items: res.items ?? [], resourceVersion: res.metadata?.resourceVersion ?? '' };

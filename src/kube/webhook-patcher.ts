@@ -1,7 +1,7 @@
-import type * as k8s from '@kubernetes/client-node';
 import { admissionError, describeError } from '../errors.js';
 import { splitPemCertificates } from '../certs/generate.js';
-import { apiErrorInfo, makeApis, type KubeApis } from './client.js';
+import { apiErrorInfo, makeApis, type KubeApis, type KubeClient } from './client.js';
+import type { KubernetesObject } from './types.js';
 import { startListWatch, type Backoff, type ListWatchHandle } from './list-watch.js';
 
 export const REVISION_LABEL = 'istio.io/rev';
@@ -111,7 +111,7 @@ export interface PatcherEvent {
 }
 
 export interface WebhookPatcherOptions {
-  kc: k8s.KubeConfig;
+  kc: KubeClient;
   /** Value of the `istio.io/rev` label this instance owns; Istio's chart uses "default". */
   revision?: string;
   /** Namespace for the dry-run `invalid-gateway`. */
@@ -212,7 +212,7 @@ export class WebhookPatcher {
         : [{ labelSelector: `${OWNER_LABEL}=${OWNER_VALUE},${REVISION_LABEL}=${this.revision}` }];
     return selectors.map((sel) => {
       const owned = new Set<string>();
-      const h = startListWatch<k8s.KubernetesObject>({
+      const h = startListWatch<KubernetesObject>({
         kc: this.opts.kc,
         path,
         ...sel,
@@ -222,7 +222,7 @@ export class WebhookPatcher {
             kind === 'mutating'
               ? await a.listMutatingWebhookConfiguration(sel)
               : await a.listValidatingWebhookConfiguration(sel);
-          return { items: l.items as k8s.KubernetesObject[], resourceVersion: l.metadata?.resourceVersion ?? '' };
+          return { items: l.items as KubernetesObject[], resourceVersion: l.metadata?.resourceVersion ?? '' };
         },
         onSync: (items) => {
           for (const n of owned) this.cache[kind].delete(n);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiCall } from '../../src/cli/cluster.js';
 
-/** An error shaped like @kubernetes/client-node's ApiException: an HTTP code and a Status body. */
+/** An error shaped like KubeApiError: an HTTP code and a Status body. */
 function apiError(code: number, message: string): Error {
   return Object.assign(new Error(`HTTP ${code}`), { code, body: JSON.stringify({ kind: 'Status', code, message }) });
 }

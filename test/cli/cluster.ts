@@ -14,7 +14,7 @@ export function useFakeCluster(seed: (fake: FakeApiServer) => void = () => {}): 
   useFakeApiServer((f) => {
     fake = f;
     kubeconfig = join(testTempDir('kc-'), 'config');
-    writeFileSync(kubeconfig, f.kubeConfig().exportConfig());
+    writeFileSync(kubeconfig, f.kubeconfigYaml());
     seed(f);
   });
   return {

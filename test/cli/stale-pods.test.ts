@@ -121,7 +121,7 @@ describe('stale-pods --from-cluster (against the fake API server)', () => {
     fake.put('/api/v1/namespaces/shop/pods', pod('shop', 'old', 'h-old'));
     fake.put('/api/v1/namespaces/blog/pods', pod('blog', 'istiod-injected'));
     const kubeconfig = join(testTempDir('kc-'), 'config');
-    writeFileSync(kubeconfig, fake.kubeConfig().exportConfig());
+    writeFileSync(kubeconfig, fake.kubeconfigYaml());
     const run = async (...extra: string[]) => {
       let out = '';
       let err = '';

@@ -36,6 +36,21 @@ describe("Istio's ProxyConfig precedence (EffectiveProxyConfig)", () => {
   });
 });
 
+describe('a ProxyConfig resource read from a watch', () => {
+  it("keeps only the proto's field types, so a hostile or broken object cannot ride along to the workers", () => {
+    let deep: Record<string, unknown> = {};
+    const top = deep;
+    for (let i = 0; i < 100_000; i++) deep = (deep['a'] = {}) as Record<string, unknown>;
+    const r = fromCustomResource({
+      metadata: { namespace: 'ns', name: 'p' },
+      spec: { concurrency: 1.5, environmentVariables: { GOOD: 'x', DEEP: top, N: 3 }, image: { imageType: 'distroless', extra: top }, selector: { matchLabels: { app: 'a', bad: top } } },
+    })!;
+    expect(r.config).toEqual({ proxyMetadata: { GOOD: 'x' }, image: { imageType: 'distroless' } });
+    expect(r.matchLabels).toEqual({ app: 'a' });
+    expect(() => structuredClone(r)).not.toThrow();
+  });
+});
+
 describe('ProxyConfig cache against the fake API server', () => {
   let fake: FakeApiServer;
   let cache: ProxyConfigCache | undefined;

@@ -26,8 +26,8 @@ describe('loadKubeConfig', () => {
   it('uses explicit server options first', () => {
     const { kc, origin } = loadKubeConfig({ server: 'http://127.0.0.1:1234/', token: 't' }, {});
     expect(origin).toBe('options');
-    expect(kc.getCurrentCluster()?.server).toBe('http://127.0.0.1:1234');
-    expect(kc.getCurrentUser()?.token).toBe('t');
+    expect(kc.server).toBe('http://127.0.0.1:1234');
+    expect(kc.connection.auth).toEqual({ kind: 'token', token: 't' });
   });
 
   it('loads an explicit kubeconfig file and context', () => {
@@ -37,7 +37,7 @@ describe('loadKubeConfig', () => {
       writeFileSync(file, KUBECONFIG);
       const { kc, origin } = loadKubeConfig({ kubeconfigPath: file, context: 'c2' }, {});
       expect(origin).toBe('file');
-      expect(kc.getCurrentCluster()?.server).toBe('https://two.example:6443');
+      expect(kc.server).toBe('https://two.example:6443');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -50,7 +50,8 @@ describe('loadKubeConfig', () => {
       () => true,
     );
     expect(origin).toBe('in-cluster');
-    expect(kc.getCurrentCluster()?.server).toBe('https://10.0.0.1:443');
+    expect(kc.server).toBe('https://10.0.0.1:443');
+    expect(kc.connection.auth).toEqual({ kind: 'tokenFile', path: '/var/run/secrets/kubernetes.io/serviceaccount/token' });
   });
 
   it('explains what is wrong instead of crashing', () => {
@@ -58,6 +59,43 @@ describe('loadKubeConfig', () => {
       /cannot configure the Kubernetes client: server "not a url" is not a URL/,
     );
     expect(() => loadKubeConfig({ kubeconfigPath: '/no/such/file' }, {})).toThrow(/does not exist/);
+  });
+
+  it('merges a KUBECONFIG list as kubectl does: the first file to name an entry or a current-context wins', () => {
+    const dir = testTempDir('kc-');
+    try {
+      const a = join(dir, 'a');
+      const b = join(dir, 'b');
+      writeFileSync(a, `clusters: [{name: one, cluster: {server: 'https://first.example'}}]\nusers: [{name: u, user: {username: admin, password: pw}}]\n`);
+      writeFileSync(b, `${KUBECONFIG}`.replace('current-context: c1', 'current-context: c2'));
+      const { kc, origin } = loadKubeConfig({}, { KUBECONFIG: `${a}:${join(dir, 'missing')}:${b}` });
+      expect(origin).toBe('KUBECONFIG');
+      expect(kc.server).toBe('https://two.example:6443');
+      const one = loadKubeConfig({ context: 'c1' }, { KUBECONFIG: `${a}:${b}` }).kc;
+      expect(one.server).toBe('https://first.example');
+      expect(one.connection.auth).toEqual({ kind: 'basic', username: 'admin', password: 'pw' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the entry that is wrong in a kubeconfig', () => {
+    const dir = testTempDir('kc-');
+    try {
+      const file = join(dir, 'config');
+      const load = (text: string) => {
+        writeFileSync(file, text);
+        return () => loadKubeConfig({ kubeconfigPath: file }, {});
+      };
+      expect(load(KUBECONFIG.replace('current-context: c1', 'current-context: nope'))).toThrow(/context "nope" is not in kubeconfig/);
+      expect(load(KUBECONFIG.replace("user: {token: abc}", "user: {client-certificate: cert.pem}"))).toThrow(/user "u": cannot read client-certificate .*cert\.pem: ENOENT/);
+      expect(load(KUBECONFIG.replace("user: {token: abc}", "user: {auth-provider: {name: gcp}}"))).toThrow(/auth-provider "gcp" is not supported/);
+      expect(load(KUBECONFIG.replace("{server: 'https://one.example:6443'}", "{server: 'https://one.example', proxy-url: 'http://p'}"))).toThrow(/cluster "one": proxy-url is not supported/);
+      expect(load('clusters: {a: 1}\n')).toThrow(/"clusters" must be a list/);
+      expect(load('clusters: [\n')).toThrow(/kubeconfig .*config: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,19 +1,25 @@
 import { describe, it, expect } from 'vitest';
-import * as k8s from '@kubernetes/client-node';
 import { FakeApiServer, CONFIGMAPS, GATEWAYS } from './fake-apiserver.js';
-import { apiErrorInfo } from '../../src/kube/client.js';
+import { apiErrorInfo, makeApis, type KubeApis } from '../../src/kube/client.js';
+import type { KubeClient } from '../../src/kube/rest.js';
+import type { ConfigMap } from '../../src/kube/types.js';
 import { useFakeApiServer } from './harness.js';
 
 let fake: FakeApiServer;
-let core: k8s.CoreV1Api;
+let kc: KubeClient;
+let core: KubeApis['core'];
+const cms = '/api/v1/namespaces/ns/configmaps';
+const create = (body: ConfigMap) => kc.request<ConfigMap>('POST', cms, { body });
+const replace = (name: string, body: ConfigMap) => kc.request<ConfigMap>('PUT', `${cms}/${name}`, { body });
 useFakeApiServer((f) => {
   fake = f;
-  core = fake.kubeConfig().makeApiClient(k8s.CoreV1Api);
+  kc = fake.kubeConfig();
+  core = makeApis(kc).core;
 });
 
-describe('fake API server driven by the real @kubernetes/client-node', () => {
+describe('fake API server driven by our client', () => {
   it('creates, reads and lists with a resourceVersion, sending the bearer token', async () => {
-    await core.createNamespacedConfigMap({ namespace: 'ns', body: { metadata: { name: 'a' }, data: { k: 'v' } } });
+    await create({ metadata: { name: 'a' }, data: { k: 'v' } });
     const got = await core.readNamespacedConfigMap({ namespace: 'ns', name: 'a' });
     expect(got.data).toEqual({ k: 'v' });
     expect(got.metadata?.resourceVersion).toMatch(/^\d+$/);
@@ -26,41 +32,30 @@ describe('fake API server driven by the real @kubernetes/client-node', () => {
   it('answers 404 and 409 with Status bodies the client surfaces', async () => {
     const e404 = await core.readNamespacedConfigMap({ namespace: 'ns', name: 'nope' }).catch((e: unknown) => e);
     expect(apiErrorInfo(e404)).toMatchObject({ code: 404, reason: 'NotFound', message: 'configmaps "nope" not found' });
-    await core.createNamespacedConfigMap({ namespace: 'ns', body: { metadata: { name: 'a' } } });
-    const e409 = await core
-      .createNamespacedConfigMap({ namespace: 'ns', body: { metadata: { name: 'a' } } })
-      .catch((e: unknown) => e);
+    await create({ metadata: { name: 'a' } });
+    const e409 = await create({ metadata: { name: 'a' } }).catch((e: unknown) => e);
     expect(apiErrorInfo(e409)).toMatchObject({ code: 409, reason: 'AlreadyExists' });
   });
 
   it('rejects a PUT carrying a stale resourceVersion with 409 Conflict', async () => {
-    const a = await core.createNamespacedConfigMap({ namespace: 'ns', body: { metadata: { name: 'a' } } });
-    await core.replaceNamespacedConfigMap({ namespace: 'ns', name: 'a', body: { ...a, data: { x: '1' } } });
-    const stale = await core
-      .replaceNamespacedConfigMap({ namespace: 'ns', name: 'a', body: { ...a, data: { x: '2' } } })
-      .catch((e: unknown) => e);
+    const a = await create({ metadata: { name: 'a' } });
+    await replace('a', { ...a, data: { x: '1' } });
+    const stale = await replace('a', { ...a, data: { x: '2' } }).catch((e: unknown) => e);
     expect(apiErrorInfo(stale).code).toBe(409);
     expect((await core.readNamespacedConfigMap({ namespace: 'ns', name: 'a' })).data).toEqual({ x: '1' });
   });
 
   it('applies JSON patches and merge patches by content type', async () => {
-    await core.createNamespacedConfigMap({ namespace: 'ns', body: { metadata: { name: 'a' }, data: { x: '1', y: '2' } } });
-    await core.patchNamespacedConfigMap({
-      namespace: 'ns',
-      name: 'a',
-      body: [{ op: 'replace', path: '/data/x', value: '10' }],
-    });
+    await create({ metadata: { name: 'a' }, data: { x: '1', y: '2' } });
+    await kc.request('PATCH', `${cms}/a`, { body: [{ op: 'replace', path: '/data/x', value: '10' }], contentType: 'application/json-patch+json' });
     expect(fake.requests.at(-1)!.contentType).toBe('application/json-patch+json');
-    await core.patchNamespacedConfigMap(
-      { namespace: 'ns', name: 'a', body: { data: { y: null, z: '3' } } },
-      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
-    );
+    await kc.request('PATCH', `${cms}/a`, { body: { data: { y: null, z: '3' } }, contentType: 'application/merge-patch+json' });
     expect(fake.requests.at(-1)!.contentType).toBe('application/merge-patch+json');
     expect((await core.readNamespacedConfigMap({ namespace: 'ns', name: 'a' })).data).toEqual({ x: '10', z: '3' });
   });
 
   it('runs admission on a dry-run create without storing it', async () => {
-    const custom = fake.kubeConfig().makeApiClient(k8s.CustomObjectsApi);
+    const { custom } = makeApis(kc);
     fake.admission = ({ object, dryRun }) =>
       (object.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.['reject'] === 'yes'
         ? { code: 400, message: `admission webhook "v.example" denied the request: nope (dryRun=${dryRun})` }
@@ -79,12 +74,12 @@ describe('fake API server driven by the real @kubernetes/client-node', () => {
     const first = fake.put(CONFIGMAPS('ns'), { metadata: { name: 'a' }, data: { v: '1' } });
     fake.put(CONFIGMAPS('ns'), { metadata: { name: 'a' }, data: { v: '2' } });
     const events: Array<[string, unknown]> = [];
-    const watch = new k8s.Watch(fake.kubeConfig());
+    const watch = kc;
     const done = new Promise<unknown>((resolve) => {
       void watch.watch(
         CONFIGMAPS('ns'),
         { resourceVersion: first.metadata!.resourceVersion },
-        (type, obj: { data?: unknown }) => events.push([type, obj.data]),
+        (type, obj) => events.push([type, (obj as { data?: unknown }).data]),
         resolve,
       );
     });

@@ -1,13 +1,13 @@
 /**
  * A small in-memory Kubernetes API server for tests, speaking the real wire protocol well enough for
- * @kubernetes/client-node: typed reads and lists with resourceVersion, `?watch=true` chunked NDJSON streams with
+ * our Kubernetes client (src/kube/rest.ts): reads and lists with resourceVersion, `?watch=true` chunked NDJSON streams with
  * replay from a resourceVersion and 410 after compaction, JSON/merge PATCH, PUT with optimistic concurrency,
  * POST with `?dryRun=All`, DELETE, and Status errors (404, 409, 410, 422...).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jsonpatch from 'fast-json-patch';
-import * as k8s from '@kubernetes/client-node';
+import { KubeClient } from '../../src/kube/rest.js';
 
 export type Obj = Record<string, unknown> & {
   apiVersion?: string;
@@ -188,16 +188,28 @@ export class FakeApiServer {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
-  /** A KubeConfig pointing at this server with a bearer token, like a ServiceAccount would have. */
-  kubeConfig(): k8s.KubeConfig {
-    const kc = new k8s.KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'fake', server: `http://127.0.0.1:${this.port}`, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 'test-token' }],
-      contexts: [{ name: 'c', cluster: 'fake', user: 'u' }],
-      currentContext: 'c',
-    });
-    return kc;
+  /** A client for this server with a bearer token, like a ServiceAccount would have. */
+  kubeConfig(): KubeClient {
+    return new KubeClient({ server: `http://127.0.0.1:${this.port}`, skipTLSVerify: true, auth: { kind: 'token', token: 'test-token' } });
+  }
+
+  /** The same as a kubeconfig file's text, for commands that take --kubeconfig. */
+  kubeconfigYaml(): string {
+    return [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      `- name: fake`,
+      `  cluster: {server: 'http://127.0.0.1:${this.port}', insecure-skip-tls-verify: true}`,
+      'users:',
+      '- name: u',
+      '  user: {token: test-token}',
+      'contexts:',
+      '- name: c',
+      '  context: {cluster: fake, user: u}',
+      'current-context: c',
+      '',
+    ].join('\n');
   }
 
   // ---- direct manipulation, as another client (kubectl) would do ----

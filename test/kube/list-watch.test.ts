@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import * as k8s from '@kubernetes/client-node';
 import { FakeApiServer, CONFIGMAPS } from './fake-apiserver.js';
+import { makeApis } from '../../src/kube/client.js';
 import { startListWatch, type ListWatchHandle } from '../../src/kube/list-watch.js';
+import type { ConfigMap } from '../../src/kube/types.js';
 import { until, useFakeApiServer } from './harness.js';
 
 let fake: FakeApiServer;
@@ -14,8 +15,8 @@ useFakeApiServer((f) => (fake = f), () => {
 
 function mirror(): { state: Map<string, string>; syncs: number; errors: string[] } {
   const out = { state: new Map<string, string>(), syncs: 0, errors: [] as string[] };
-  const core = fake.kubeConfig().makeApiClient(k8s.CoreV1Api);
-  handle = startListWatch<k8s.V1ConfigMap>({
+  const { core } = makeApis(fake.kubeConfig());
+  handle = startListWatch<ConfigMap>({
     kc: fake.kubeConfig(),
     path: CONFIGMAPS('ns'),
     list: async () => {

@@ -62,6 +62,9 @@ export interface ServerProcessOptions {
   logLevel?: string;
   /** Admission worker threads (default 1, what the manifests' 1-CPU limit gives). */
   workers?: number;
+  /** More flags, and a kubeconfig for the ones that reach a cluster (the process then ignores an in-cluster env). */
+  extraArgs?: string[];
+  kubeconfig?: string;
 }
 
 export interface ServerProcess {
@@ -134,13 +137,19 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
     '--workers', String(opts.workers ?? 1),
   ];
   if (opts.injectConfigDir !== undefined) args.push('--inject-config-dir', opts.injectConfigDir);
+  args.push(...(opts.extraArgs ?? []));
+  const env = { ...process.env };
+  if (opts.kubeconfig !== undefined) {
+    env['KUBECONFIG'] = opts.kubeconfig;
+    delete env['KUBERNETES_SERVICE_HOST'];
+  }
   // Once monitoring moves off the webhook port its default (15014) would clash between parallel runs.
   let monitoringPort: number | undefined;
   if (hasMonitoringPortFlag()) {
     monitoringPort = await freePort();
     args.push('--monitoring-port', String(monitoringPort));
   }
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let bytes = 0;
   let tail = '';

@@ -6,7 +6,9 @@
  *     cannot inject the canary pod),
  *   - the serving certificate is rotated twice (a new leaf from the same CA, swapped the same way),
  *   - slow and stalled clients hold connections open (idle sockets, half-sent headers, half-sent bodies,
- *     bodies dribbled a few bytes at a time).
+ *     bodies dribbled a few bytes at a time),
+ *   - the Node and ProxyConfig watches (`--native-sidecars auto --watch-proxyconfigs`) go to an API server that
+ *     misbehaves on every request (hostile-kube.ts).
  * Every answer is checked as in the fuzz tool, and every injected pod must carry the template hash of a
  * configuration that was valid at some point (a pair of files no ConfigMap version held has another hash).
  */
@@ -19,6 +21,7 @@ import { readRawConfigDir } from '../../src/config/dir-source.js';
 import { Tally, judge, send, type Answer, type Expectation, type Sent } from './client.js';
 import { VALID_DOCS, envelope, freshPod, kindOf, rngFor, type Rng } from './fuzz-cases.js';
 import { probeHealth, type HealthFigures } from './health.js';
+import { startHostileKube } from './hostile-kube.js';
 import { finish, fmtKib, isMain, numericFlags, stopQuietly, type RunResult } from './report.js';
 import { PROJECT_ROOT, atomicWriteDir, sleep, startServerProcess, tempDir, watchRss, type ServerProcess } from './server-process.js';
 
@@ -178,7 +181,8 @@ export async function runSoak(options: Partial<SoakOptions> = {}): Promise<RunRe
   let data = atomicWriteDir(configDir, { config: first.raw.config, values: first.raw.values }, 0);
   log(`soak: ${o.seconds} s, ${o.keepAliveClients} keep-alive + ${o.freshClients} fresh-connection clients, reload every ${o.reloadEveryMs} ms, ${o.rotations} certificate rotations, stalled and slow clients; ${VALID_DOCS.length} Istio resources`);
 
-  const server = await startServerProcess({ injectConfigDir: configDir });
+  const kube = await startHostileKube(workDir, rngFor(o.seed, -2));
+  const server = await startServerProcess({ injectConfigDir: configDir, kubeconfig: kube.kubeconfig, extraArgs: ['--native-sidecars', 'auto', '--watch-proxyconfigs'] });
   const rss = watchRss(server);
   const tally = new Tally();
   const seenHashes = new Map<string, number>();
@@ -288,6 +292,7 @@ export async function runSoak(options: Partial<SoakOptions> = {}): Promise<RunRe
   const peak = rss.peak();
   const drops = stalled.reduce((n, s) => n + s.drops(), 0);
   await stopQuietly(server);
+  await kube.stop();
   rmSync(workDir, { recursive: true, force: true });
 
   const limitsPassed: string[] = [];
@@ -297,6 +302,10 @@ export async function runSoak(options: Partial<SoakOptions> = {}): Promise<RunRe
   if (o.seconds >= 5 && seenHashes.size < 2) limitsPassed.push(`only ${seenHashes.size} configuration(s) seen in injected pods after ${gen} reloads`);
   log(`soak: ${gen} reloads written (${invalid.size} invalid), ${seenHashes.size} configurations seen in injected pods, ${rotationsSeen}/${o.rotations} rotations served`);
   log(`soak: stalled connections: 10 held open, dropped by the server ${drops} times; slow clients answered ${slowAnswered}`);
+  const kubeCounts = [...kube.counts()].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`);
+  log(`soak: hostile API server answered ${kube.total()} requests: ${kubeCounts.join(', ')}`);
+  // The watches must have kept coming back after every kind of failure, not given up after the first.
+  if (o.seconds >= 5 && kube.total() < 10) limitsPassed.push(`the hostile API server saw only ${kube.total()} requests: the watches stopped retrying`);
   if (health) log(`soak: /healthz ${health.polls} polls, ${health.slow} slower than 1 s or failed, slowest ${Math.round(health.maxMs)} ms`);
   log(`soak: /metrics ${fmtKib(metricsBefore)} -> ${fmtKib(metricsAfter)}; slowest answer ${Math.round(tally.maxLatencyMs)} ms (${tally.slowest}); 429 answers ${tally.overloaded}`);
   return finish('soak', tally, peak, limitsPassed, { reloads: gen, rotations: rotationsSeen }, log);
