@@ -4,6 +4,7 @@
  * needs for its log line and metrics, so neither the request nor the answer crosses back as objects.
  */
 import { admissionError, describeError } from '../errors.js';
+import { ANSWER_MEMO_MAX_BODY, answerMemoFor, answerMemoKey, patchBase64 } from './answer-memo.js';
 import { decodeReview, encodeDecodeFailure } from './review.js';
 import { MAX_LOG_STRING, MAX_MESSAGE_CHARS, capString, capWarnings } from './caps.js';
 import { checkEnvelope } from './envelope.js';
@@ -16,6 +17,11 @@ export type WebhookKind = 'inject' | 'validate';
 export interface AdmissionEngines {
   inject(request: AdmissionRequest, path: string): AdmissionDecision;
   validate(request: AdmissionRequest): AdmissionDecision;
+  /**
+   * An identity that stays the same exactly as long as injection answers depend on the request alone (one
+   * configuration and cache snapshot, pure templates); undefined when they may not be remembered.
+   */
+  injectMemoScope?(): object | undefined;
 }
 
 /** What the server logs and counts about one answered review. */
@@ -48,12 +54,11 @@ export interface AdmissionAnswer {
  * The response review as text, field for field what `JSON.stringify(encodeDecision(...))` writes, but
  * the base64 patch is appended as is instead of being scanned for escapes a second time.
  */
-export function encodeDecisionText(review: AdmissionReview, decision: AdmissionDecision): string {
+export function encodeDecisionText(review: AdmissionReview, decision: AdmissionDecision, patchText?: string): string {
   let s = `{"kind":"AdmissionReview","apiVersion":${JSON.stringify(review.apiVersion)},"response":{"uid":${JSON.stringify(review.request.uid)},"allowed":${decision.allowed}`;
   if (decision.message !== undefined) s += `,"status":{"metadata":{},"message":${JSON.stringify(capString(decision.message, MAX_MESSAGE_CHARS))}}`;
-  if (decision.patch !== undefined && decision.patch.length > 0) {
-    s += `,"patch":"${Buffer.from(JSON.stringify(decision.patch)).toString('base64')}","patchType":"JSONPatch"`;
-  }
+  const patch = patchText ?? patchBase64(decision);
+  if (patch !== undefined) s += `,"patch":"${patch}","patchType":"JSONPatch"`;
   if (decision.allowed && decision.warnings !== undefined && decision.warnings.length > 0) s += `,"warnings":${JSON.stringify(capWarnings(decision.warnings))}`;
   return `${s}}}`;
 }
@@ -82,9 +87,23 @@ export function answerReview(engines: AdmissionEngines, kind: WebhookKind, body:
   const r = review.request;
   let decision = ingressDenial(r);
   let engineError: string | undefined;
-  if (!decision) {
+  let patchText: string | undefined;
+  const scope = !decision && kind === 'inject' && body.length <= ANSWER_MEMO_MAX_BODY ? engines.injectMemoScope?.() : undefined;
+  const memo = scope !== undefined ? answerMemoFor(scope) : undefined;
+  const key = memo !== undefined ? answerMemoKey(r, path) : '';
+  const remembered = memo?.get(key);
+  if (remembered !== undefined) {
+    decision = remembered.decision;
+    patchText = remembered.patchBase64;
+  } else if (!decision) {
     try {
       decision = kind === 'inject' ? engines.inject(r, path) : engines.validate(r);
+      if (memo !== undefined) {
+        patchText = patchBase64(decision);
+        // Only the text is kept: the operations, parts of pods, would keep far more memory alive.
+        const { patch: _ops, ...rest } = decision;
+        memo.set(key, { decision: rest, patchBase64: patchText });
+      }
     } catch (e) {
       // An engine bug must still produce an answer the API server can act on.
       engineError = describeError(e);
@@ -97,7 +116,7 @@ export function answerReview(engines: AdmissionEngines, kind: WebhookKind, body:
   const kindName = typeof rawKind === 'object' && rawKind !== null ? (rawKind as { kind?: unknown }).kind : undefined;
   const generateName = str(obj.metadata?.generateName);
   return {
-    body: encodeDecisionText(review, decision),
+    body: encodeDecisionText(review, decision, patchText),
     summary: {
       decoded: true,
       uid: r.uid,

@@ -9,6 +9,7 @@
  * that tried to edit one in place would throw instead of corrupting the next answer.
  */
 import { createHash } from 'node:crypto';
+import { BoundedLru } from '../bounded-lru.js';
 import type { JsonObject } from '../k8s/json.js';
 import type { InjectionParams, InjectionSettings } from './types.js';
 
@@ -48,56 +49,14 @@ export function templateIsPure(text: string): boolean {
   return true;
 }
 
-interface Entry {
-  steps: readonly RenderedStep[];
-  bytes: number;
-}
-
-/** A size- and memory-bounded LRU (Map keeps insertion order; a hit moves the entry to the end). */
-export class TemplateCache {
-  private readonly entries = new Map<string, Entry>();
-  private bytes = 0;
-  hits = 0;
-  misses = 0;
-  constructor(
-    private readonly maxEntries = TEMPLATE_CACHE_MAX_ENTRIES,
-    private readonly maxBytes = TEMPLATE_CACHE_MAX_BYTES,
-  ) {}
-
-  get(key: string): readonly RenderedStep[] | undefined {
-    const e = this.entries.get(key);
-    if (!e) {
-      this.misses++;
-      return undefined;
-    }
-    this.hits++;
-    this.entries.delete(key);
-    this.entries.set(key, e);
-    return e.steps;
+/** Rendered steps per template-input hash; the bytes are estimated from the rendered text's size. */
+export class TemplateCache extends BoundedLru<readonly RenderedStep[]> {
+  constructor(maxEntries = TEMPLATE_CACHE_MAX_ENTRIES, maxBytes = TEMPLATE_CACHE_MAX_BYTES) {
+    super(maxEntries, maxBytes);
   }
 
-  set(key: string, steps: readonly RenderedStep[], textBytes: number): void {
-    const bytes = textBytes * PARSED_BYTES_PER_TEXT_BYTE;
-    if (bytes > this.maxBytes) return;
-    const old = this.entries.get(key);
-    if (old) {
-      this.bytes -= old.bytes;
-      this.entries.delete(key);
-    }
-    this.entries.set(key, { steps, bytes });
-    this.bytes += bytes;
-    for (const [k, e] of this.entries) {
-      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.bytes -= e.bytes;
-    }
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-  get estimatedBytes(): number {
-    return this.bytes;
+  override set(key: string, steps: readonly RenderedStep[], textBytes: number): void {
+    super.set(key, steps, textBytes * PARSED_BYTES_PER_TEXT_BYTE);
   }
 }
 

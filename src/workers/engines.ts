@@ -9,6 +9,7 @@ import { compileInjectionSettings } from '../inject/engine.js';
 import type { ProxyConfigResource } from '../inject/proxyconfig-crs.js';
 import type { InjectionSettings } from '../inject/types.js';
 import type { InjectionPolicy } from '../inject/policy/rules.js';
+import { templateIsPure } from '../inject/template-cache.js';
 import { injectAdmission } from '../inject/webhook.js';
 import { supportsNativeSidecars } from '../kube/native-sidecars.js';
 import { createValidationEngine } from '../validate/engine.js';
@@ -71,9 +72,49 @@ export function loadSchemaValidator(features: EngineFeatures): { validator: CrdV
   return { validator, compileMs: validator.warmUp(), file };
 }
 
-export function createEngines(features: EngineFeatures, current: () => ActiveConfig, lookups: () => CacheLookups, crdValidator?: CrdValidator): AdmissionEngines {
+/** Whether every template of a configuration is pure, so that its answers depend on the request alone. */
+const pureConfigs = new WeakMap<InjectionSettings, boolean>();
+function allTemplatesPure(settings: InjectionSettings): boolean {
+  let pure = pureConfigs.get(settings);
+  if (pure === undefined) {
+    pure = Object.values(settings.config.templates).every((t) => typeof t === 'string' && templateIsPure(t));
+    pureConfigs.set(settings, pure);
+  }
+  return pure;
+}
+
+/** One identity per (configuration, cache snapshot) pair: the scope of remembered answers. */
+const scopes = new WeakMap<InjectionSettings, WeakMap<CacheLookups, object>>();
+function scopeOf(settings: InjectionSettings, lookups: CacheLookups): object {
+  let inner = scopes.get(settings);
+  if (inner === undefined) scopes.set(settings, (inner = new WeakMap()));
+  let scope = inner.get(lookups);
+  if (scope === undefined) inner.set(lookups, (scope = {}));
+  return scope;
+}
+
+export interface EngineOptions {
+  /**
+   * The lookups are snapshots (a new object whenever a watch changes, as in a worker), so whole answers can be
+   * remembered per snapshot. Off for live lookups, whose content changes under the same object.
+   */
+  snapshotLookups?: boolean;
+}
+
+export function createEngines(features: EngineFeatures, current: () => ActiveConfig, lookups: () => CacheLookups, crdValidator?: CrdValidator, options: EngineOptions = {}): AdmissionEngines {
   const validate = createValidationEngine({ crdValidator });
   return {
+    injectMemoScope: () => {
+      if (options.snapshotLookups !== true) return undefined;
+      let snap: ActiveConfig;
+      try {
+        snap = current();
+      } catch {
+        // No configuration for this request: inject() answers with why.
+        return undefined;
+      }
+      return allTemplatesPure(snap.value) ? scopeOf(snap.value, lookups()) : undefined;
+    },
     inject: (request: AdmissionRequest, path: string): AdmissionDecision => {
       // One snapshot per request: a reload mid-request cannot mix two configurations.
       const snap = current();

@@ -43,6 +43,7 @@ const engines = createEngines(
   },
   () => lookups,
   loadSchemaValidator(init.features)?.validator,
+  { snapshotLookups: true },
 );
 
 for (const c of init.configs) {

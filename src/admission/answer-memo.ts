@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { BoundedLru } from '../bounded-lru.js';
+import type { AdmissionDecision, AdmissionRequest } from './types.js';
+
+/**
+ * Whole injection decisions remembered per (configuration snapshot, cache snapshot): the pods of one ReplicaSet
+ * reach the webhook as identical requests but for their uid, so a rollout or scale-up computes each pod shape
+ * once and every further pod costs a parse, a hash and the answer text. The engine owning the scope decides
+ * when answers are memoisable at all (pure templates, snapshot lookups); a new snapshot is a new scope.
+ */
+export const ANSWER_MEMO_MAX_ENTRIES = 512;
+export const ANSWER_MEMO_MAX_BYTES = 16 * 1024 * 1024;
+/** Larger bodies are computed every time: hashing them costs about what it would save, and they are rare. */
+export const ANSWER_MEMO_MAX_BODY = 1024 * 1024;
+
+export interface MemoisedDecision {
+  /** Without its `patch` operations: the answer is built from `patchBase64`. */
+  decision: Omit<AdmissionDecision, 'patch'>;
+  /** The patch as the answer carries it (base64 of its JSON), encoded once. */
+  patchBase64: string | undefined;
+}
+
+export class AnswerMemo extends BoundedLru<MemoisedDecision> {
+  constructor(maxEntries = ANSWER_MEMO_MAX_ENTRIES, maxBytes = ANSWER_MEMO_MAX_BYTES) {
+    super(maxEntries, maxBytes, maxBytes / 8);
+  }
+
+  override set(key: string, value: MemoisedDecision): void {
+    const d = value.decision;
+    super.set(key, value, key.length + (value.patchBase64?.length ?? 0) + (d.detail?.length ?? 0) + (d.message?.length ?? 0) + 256);
+  }
+}
+
+const byScope = new WeakMap<object, AnswerMemo>();
+
+export function answerMemoFor(scope: object): AnswerMemo {
+  let m = byScope.get(scope);
+  if (m === undefined) {
+    m = new AnswerMemo();
+    byScope.set(scope, m);
+  }
+  return m;
+}
+
+/** Everything of the request but its uid, with the webhook path (revision, cluster and network live there). */
+export function answerMemoKey(request: AdmissionRequest, path: string): string {
+  return createHash('sha256').update(path).update('\0').update(JSON.stringify({ ...request, uid: '' })).digest('base64');
+}
+
+export function patchBase64(decision: AdmissionDecision): string | undefined {
+  return decision.patch !== undefined && decision.patch.length > 0 ? Buffer.from(JSON.stringify(decision.patch)).toString('base64') : undefined;
+}
