@@ -15,7 +15,7 @@ import { injectAdmission, type WebhookInjectOptions } from '../inject/webhook.js
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../k8s/json.js';
 import { normalizeAs } from '../k8s/normalize.js';
 import { printYaml } from '../k8s/yaml-print.js';
-import { apiErrorInfo, type KubeApis } from '../kube/client.js';
+import { apiErrorInfo, listInPages, type KubeApis } from '../kube/client.js';
 import { buildInjectionSettings } from '../workers/engines.js';
 import { apiCall, cliApis, injectorConfigMaps, asJson } from './cluster.js';
 import { parseVerbArgs } from './args.js';
@@ -354,7 +354,7 @@ export async function previewCommand(argv: string[], io: CliIO): Promise<number>
     const proposed = loadSettings(proposedRaw.raw, revision, `proposed configuration (${proposedRaw.source})`);
     const ns = v.namespace;
     const list = await apiCall(ns !== undefined ? `list pods in ${ns}` : 'list pods', () =>
-      ns !== undefined ? apis.core.listNamespacedPod({ namespace: ns }) : apis.core.listPodForAllNamespaces(),
+      listInPages((q) => (ns !== undefined ? apis.core.listNamespacedPod({ namespace: ns, ...q }) : apis.core.listPodForAllNamespaces(q)), (p) => p),
     );
     const workloads = groupWorkloads(
       list.items.map((p) => ({ ...asJson(p), kind: 'Pod' })),

@@ -2,7 +2,8 @@ import { parseAllDocuments } from 'yaml';
 import { admissionError, describeError } from '../errors.js';
 import { readRawConfigDir } from '../config/dir-source.js';
 import { TEMPLATE_HASH_ANNOTATION, hashRawConfig } from '../config/types.js';
-import { apiErrorInfo, loadKubeConfig, makeApis } from '../kube/client.js';
+import { apiErrorInfo, listInPages, loadKubeConfig, makeApis } from '../kube/client.js';
+import type { Pod } from '../kube/types.js';
 
 export interface StalePodsIO {
   stdout(s: string): void;
@@ -167,8 +168,10 @@ async function podsFromCluster(args: Args): Promise<Record<string, unknown>[]> {
   const { kc } = loadKubeConfig(args.kubeconfig ? { kubeconfigPath: args.kubeconfig } : {});
   const core = makeApis(kc).core;
   try {
-    const list = args.namespace ? await core.listNamespacedPod({ namespace: args.namespace }) : await core.listPodForAllNamespaces();
-    return list.items.map((p) => ({ kind: 'Pod', metadata: p.metadata ?? {} }));
+    const ns = args.namespace;
+    // Paged, and only each pod's metadata kept: a cluster's pods do not have to fit in memory whole.
+    const list = await listInPages((q) => (ns ? core.listNamespacedPod({ namespace: ns, ...q }) : core.listPodForAllNamespaces(q)), (p: Pod) => ({ kind: 'Pod', metadata: p.metadata ?? {} }));
+    return list.items;
   } catch (e) {
     throw admissionError('MA701_KUBE_API', 'list pods', apiErrorInfo(e).message);
   }

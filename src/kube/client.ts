@@ -112,11 +112,41 @@ function readCa(path: string): Buffer | undefined {
   }
 }
 
-type Selectors = { labelSelector?: string; fieldSelector?: string };
+type Selectors = { labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string };
 type DryRun = { dryRun?: 'All' };
 const JSON_PATCH = 'application/json-patch+json';
 const enc = encodeURIComponent;
-const pick = (q: Selectors & DryRun & Record<string, unknown>): Query => ({ labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, dryRun: q.dryRun });
+const pick = (q: Selectors & DryRun & Record<string, unknown>): Query => ({
+  labelSelector: q.labelSelector,
+  fieldSelector: q.fieldSelector,
+  limit: q.limit,
+  continue: q.continue,
+  dryRun: q.dryRun,
+});
+
+/** Items per page of a paged LIST, as client-go's reflector asks for them. */
+export const LIST_PAGE_SIZE = 500;
+
+/**
+ * A LIST read in pages of LIST_PAGE_SIZE, each item reduced by `keep` as its page arrives, so that a large
+ * cluster's Nodes never sit in memory whole (5,000 full Node objects are hundreds of MiB parsed). The pages of
+ * one list share the first page's resourceVersion, which is where the watch resumes.
+ */
+export async function listInPages<T, R>(
+  page: (q: { limit: number; continue?: string }) => Promise<{ items?: T[]; metadata?: { resourceVersion?: string; continue?: string } }>,
+  keep: (item: T) => R,
+): Promise<{ items: R[]; resourceVersion: string }> {
+  const items: R[] = [];
+  let resourceVersion: string | undefined;
+  let token: string | undefined;
+  do {
+    const res = await page({ limit: LIST_PAGE_SIZE, ...(token !== undefined ? { continue: token } : {}) });
+    resourceVersion ??= res.metadata?.resourceVersion ?? '';
+    for (const item of res.items ?? []) items.push(keep(item));
+    token = res.metadata?.continue || undefined;
+  } while (token !== undefined);
+  return { items, resourceVersion };
+}
 
 /**
  * The calls this service makes, named as @kubernetes/client-node's ObjectParam APIs name them so the call

@@ -1,5 +1,5 @@
 import { stringMap } from '../k8s/json.js';
-import { makeApis, type KubeClient } from './client.js';
+import { listInPages, makeApis, type KubeClient } from './client.js';
 import type { Namespace } from './types.js';
 import { startListWatch, type ListWatchHandle } from './list-watch.js';
 
@@ -25,10 +25,7 @@ export function startNamespaceCache(kc: KubeClient, onError?: (e: Error) => void
   const handle: ListWatchHandle = startListWatch<Namespace>({
     kc,
     path: '/api/v1/namespaces',
-    list: async () => {
-      const res = await core.listNamespace();
-      return { items: res.items, resourceVersion: res.metadata?.resourceVersion ?? '' };
-    },
+    list: () => listInPages((q) => core.listNamespace(q), (ns: Namespace): Namespace => ({ metadata: { name: ns.metadata?.name, annotations: stringMap(ns.metadata?.annotations) } })),
     onSync: (items) => {
       byName.clear();
       for (const ns of items) if (ns.metadata?.name) byName.set(ns.metadata.name, stringMap(ns.metadata.annotations));

@@ -1,4 +1,4 @@
-import { makeApis, type KubeClient } from './client.js';
+import { listInPages, makeApis, type KubeClient } from './client.js';
 import type { Node } from './types.js';
 import { startListWatch, type ListWatchHandle } from './list-watch.js';
 import { supportsNativeSidecars } from './native-sidecars.js';
@@ -29,10 +29,8 @@ export function startNodeCache(kc: KubeClient, onError?: (e: Error) => void): No
   const handle: ListWatchHandle = startListWatch<Node>({
     kc,
     path: '/api/v1/nodes',
-    list: async () => {
-      const res = await core.listNode();
-      return { items: res.items, resourceVersion: res.metadata?.resourceVersion ?? '' };
-    },
+    // Only the name and the kubelet version of each Node are kept, page by page.
+    list: () => listInPages((q) => core.listNode(q), (n: Node): Node => ({ metadata: { name: n.metadata?.name }, status: { nodeInfo: { kubeletVersion: kubeletVersion(n) } } })),
     onSync: (items) => {
       versions.clear();
       for (const n of items) if (n.metadata?.name) versions.set(n.metadata.name, kubeletVersion(n));

@@ -1,4 +1,4 @@
-import { makeApis, type KubeClient } from './client.js';
+import { listInPages, makeApis, type KubeClient } from './client.js';
 import type { KubernetesObject } from './types.js';
 import { startListWatch, type ListWatchHandle } from './list-watch.js';
 import { fromCustomResource, sortResources, type ProxyConfigResource } from '../inject/proxyconfig-crs.js';
@@ -33,13 +33,7 @@ export function startProxyConfigCache(kc: KubeClient, onError?: (e: Error) => vo
   const handle: ListWatchHandle = startListWatch<KubernetesObject>({
     kc,
     path: `/apis/${GROUP}/${VERSION}/${PLURAL}`,
-    list: async () => {
-      const res = (await custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as {
-        items?: KubernetesObject[];
-        metadata?: { resourceVersion?: string };
-      };
-      return { items: res.items ?? [], resourceVersion: res.metadata?.resourceVersion ?? '' };
-    },
+    list: () => listInPages((q) => custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, ...q }), (o: KubernetesObject) => o),
     onSync: (items) => {
       byKey.clear();
       for (const o of items) {

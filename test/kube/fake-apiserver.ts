@@ -422,12 +422,27 @@ export class FakeApiServer {
 
   private list(p: ResourcePath, url: URL, res: http.ServerResponse): void {
     const match = this.matcher(p, url);
-    const items = [...this.store.entries()].filter(([k, o]) => match(k, o)).map(([, o]) => o);
+    let entries = [...this.store.entries()].filter(([k, o]) => match(k, o)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // Paging as the real server does it: `limit`, then `continue` with an opaque token naming the snapshot's
+    // resourceVersion and the last key sent (this fake reads later pages from the current store).
+    let rv = String(this.rv);
+    const token = url.searchParams.get('continue');
+    if (token) {
+      const t = JSON.parse(Buffer.from(token, 'base64url').toString()) as { rv: string; after: string };
+      rv = t.rv;
+      entries = entries.filter(([k]) => k > t.after);
+    }
+    const limit = Number(url.searchParams.get('limit') ?? 0);
+    const page = limit > 0 ? entries.slice(0, limit) : entries;
+    const more = page.length < entries.length;
     this.send(res, 200, {
       kind: `${KINDS[p.resource]}List`,
       apiVersion: apiVersionOf(p),
-      metadata: { resourceVersion: String(this.rv) },
-      items,
+      metadata: {
+        resourceVersion: rv,
+        ...(more ? { continue: Buffer.from(JSON.stringify({ rv, after: page.at(-1)![0] })).toString('base64url'), remainingItemCount: entries.length - page.length } : {}),
+      },
+      items: page.map(([, o]) => o),
     });
   }
 

@@ -47,4 +47,20 @@ describe('node cache against the fake API server', () => {
     fake.remove('/api/v1/nodes', 'old');
     await until(() => cache!.nativeSidecars() === true);
   });
+
+  it('lists a large cluster in pages of 500', async () => {
+    for (let i = 0; i < 1201; i++) fake.put('/api/v1/nodes', { ...node(`n${String(i).padStart(4, '0')}`, i === 1200 ? 'v1.28.0' : 'v1.33.0'), spec: { podCIDR: '10.0.0.0/24' } });
+    cache = startNodeCache(fake.kubeConfig());
+    await cache.synced;
+    const lists = fake.requests.filter((r) => r.path === '/api/v1/nodes' && r.query.get('watch') !== 'true');
+    expect(lists.map((r) => [r.query.get('limit'), r.query.has('continue')])).toEqual([
+      ['500', false],
+      ['500', true],
+      ['500', true],
+    ]);
+    expect(cache.snapshot()).toHaveLength(1201);
+    // The one old kubelet on the last page counts: no native sidecars for unscheduled pods.
+    expect(cache.nativeSidecars()).toBe(false);
+    expect(cache.nativeSidecars('n0007')).toBe(true);
+  });
 });
