@@ -126,6 +126,8 @@ const pick = (q: Selectors & DryRun & Record<string, unknown>): Query => ({
 
 /** Items per page of a paged LIST, as client-go's reflector asks for them. */
 export const LIST_PAGE_SIZE = 500;
+/** 1,000,000 items: a server that hands out `continue` tokens forever is broken, not large. */
+export const LIST_MAX_PAGES = 2000;
 
 /**
  * A LIST read in pages of LIST_PAGE_SIZE, each item reduced by `keep` as its page arrives, so that a large
@@ -139,7 +141,9 @@ export async function listInPages<T, R>(
   const items: R[] = [];
   let resourceVersion: string | undefined;
   let token: string | undefined;
+  let pages = 0;
   do {
+    if (++pages > LIST_MAX_PAGES) throw new Error(`the list did not end after ${LIST_MAX_PAGES} pages of ${LIST_PAGE_SIZE}`);
     const res = await page({ limit: LIST_PAGE_SIZE, ...(token !== undefined ? { continue: token } : {}) });
     resourceVersion ??= res.metadata?.resourceVersion ?? '';
     for (const item of res.items ?? []) items.push(keep(item));

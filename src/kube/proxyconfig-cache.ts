@@ -1,7 +1,7 @@
 import { listInPages, makeApis, type KubeClient } from './client.js';
 import type { KubernetesObject } from './types.js';
 import { startListWatch, type ListWatchHandle } from './list-watch.js';
-import { fromCustomResource, sortResources, type ProxyConfigResource } from '../inject/proxyconfig-crs.js';
+import { fromCustomResource, slimCustomResource, sortResources, type ProxyConfigResource } from '../inject/proxyconfig-crs.js';
 
 export interface ProxyConfigCache {
   /** Every ProxyConfig resource, oldest first; the same array until something changes. */
@@ -33,7 +33,8 @@ export function startProxyConfigCache(kc: KubeClient, onError?: (e: Error) => vo
   const handle: ListWatchHandle = startListWatch<KubernetesObject>({
     kc,
     path: `/apis/${GROUP}/${VERSION}/${PLURAL}`,
-    list: () => listInPages((q) => custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, ...q }), (o: KubernetesObject) => o),
+    // Each item reduced to what injection reads as its page arrives.
+    list: () => listInPages((q) => custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, ...q }), (o: KubernetesObject): KubernetesObject => slimCustomResource(o) ?? {}),
     onSync: (items) => {
       byKey.clear();
       for (const o of items) {

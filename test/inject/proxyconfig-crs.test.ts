@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveProxyConfig, fromCustomResource, sortResources } from '../../src/inject/proxyconfig-crs.js';
+import { effectiveProxyConfig, fromCustomResource, slimCustomResource, sortResources } from '../../src/inject/proxyconfig-crs.js';
 import { applyMeshConfig } from '../../src/inject/settings/mesh.js';
 import { FakeApiServer } from '../kube/fake-apiserver.js';
 import { until, useFakeApiServer } from '../kube/harness.js';
@@ -48,6 +48,23 @@ describe('a ProxyConfig resource read from a watch', () => {
     expect(r.config).toEqual({ proxyMetadata: { GOOD: 'x' }, image: { imageType: 'distroless' } });
     expect(r.matchLabels).toEqual({ app: 'a' });
     expect(() => structuredClone(r)).not.toThrow();
+  });
+
+  it('is kept from a paged LIST as the smallest resource that reads back the same', () => {
+    let deep: Record<string, unknown> = {};
+    const top = deep;
+    for (let i = 0; i < 10_000; i++) deep = (deep['a'] = {}) as Record<string, unknown>;
+    const objects = [
+      { metadata: { namespace: 'istio-system', name: 'root', creationTimestamp: '2026-01-01T00:00:00Z', uid: 'u', managedFields: [{ big: 'x'.repeat(10_000) }] }, spec: { concurrency: 2, environmentVariables: { A: 'b' }, image: { imageType: 'distroless' } } },
+      { metadata: { namespace: 'ns', name: 'sel' }, spec: { selector: { matchLabels: { app: 'a' } }, environmentVariables: { DEEP: top } } },
+      { metadata: { name: 'nothing' } },
+    ];
+    for (const o of objects) {
+      const slim = slimCustomResource(o);
+      expect(fromCustomResource(slim)).toEqual(fromCustomResource(o));
+      expect(JSON.stringify(slim).length).toBeLessThan(300);
+    }
+    expect(slimCustomResource({ spec: {} })).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadKubeConfig, apiErrorInfo } from '../../src/kube/client.js';
+import { LIST_MAX_PAGES, listInPages, loadKubeConfig, apiErrorInfo } from '../../src/kube/client.js';
 import { testTempDir } from '../tmp.js';
 
 const KUBECONFIG = `apiVersion: v1
@@ -112,5 +112,21 @@ describe('apiErrorInfo', () => {
     const e = Object.assign(new Error('Gone'), { statusCode: 410 });
     expect(apiErrorInfo(e)).toEqual({ code: 410, reason: undefined, message: 'Gone' });
     expect(apiErrorInfo('plain')).toEqual({ code: undefined, reason: undefined, message: 'plain' });
+  });
+});
+
+describe('listInPages', () => {
+  it('follows continue tokens, keeps the first page resourceVersion, and gives up on a list without end', async () => {
+    const asked: Array<string | undefined> = [];
+    const pages = [
+      { items: [1, 2], metadata: { resourceVersion: '7', continue: 'a' } },
+      { items: [3], metadata: { resourceVersion: '7', continue: '' } },
+    ];
+    const got = await listInPages(async (q) => (asked.push(q.continue), pages[asked.length - 1]!), (n: number) => n * 10);
+    expect(got).toEqual({ items: [10, 20, 30], resourceVersion: '7' });
+    expect(asked).toEqual([undefined, 'a']);
+    let calls = 0;
+    await expect(listInPages(async () => (calls++, { items: [0], metadata: { continue: 'again' } }), (n: number) => n)).rejects.toThrow(`the list did not end after ${LIST_MAX_PAGES} pages`);
+    expect(calls).toBe(LIST_MAX_PAGES);
   });
 });

@@ -3,7 +3,7 @@
  * ProxyConfigs through it (`--native-sidecars auto --watch-proxyconfigs`) while it admits. Each LIST or WATCH
  * gets one behaviour picked by a seeded generator: a good answer (random nodes with changing kubelet versions,
  * ProxyConfigs in a namespace no soak pod uses, some deeply nested), an error Status, a body that is not JSON,
- * an answer cut short, an answer that never comes, a 410 (as HTTP and as an ERROR event), a line that is not
+ * an answer cut short, an answer that never comes, `continue` tokens without end, a 410 (as HTTP and as an ERROR event), a line that is not
  * JSON, an event larger than the client's line cap, a stream trickled a few bytes at a time. None of it may fail an
  * admission, stall the event loop or take memory past the soak's limit.
  */
@@ -14,9 +14,15 @@ import { join } from 'node:path';
 import type { Rng } from './fuzz-cases.js';
 
 // A stalled answer holds that watch for the client's whole 30 s deadline, so it is the rare one.
-const LIST_BEHAVIOURS = [...Array<'ok'>(12).fill('ok'), 'status-500', 'status-500', 'forbidden', 'not-json', 'not-json', 'cut', 'cut', 'stall'] as const;
+const LIST_BEHAVIOURS = [...Array<'ok'>(12).fill('ok'), 'status-500', 'status-500', 'forbidden', 'not-json', 'not-json', 'cut', 'cut', 'stall', 'endless-pages'] as const;
 const WATCH_BEHAVIOURS = ['events', 'events', 'events', 'events', 'gone-event', 'gone-http', 'status-500', 'not-json-line', 'oversized', 'reset', 'trickle'] as const;
 type Behaviour = (typeof LIST_BEHAVIOURS)[number] | (typeof WATCH_BEHAVIOURS)[number];
+
+/** Each behaviour once, `last` at the end, with a good answer before each (a good LIST resets the client's backoff). */
+const cycle = <T extends string>(list: readonly T[], good: T, last: T): T[] =>
+  [...new Set(list)].filter((b) => b !== last && b !== good).concat([last]).flatMap((b) => [good, b]);
+const LIST_CYCLE = cycle(LIST_BEHAVIOURS, 'ok', 'stall');
+const WATCH_CYCLE = cycle(WATCH_BEHAVIOURS, 'events', 'trickle');
 
 /** Larger than the client's 16 MiB watch line cap. */
 const OVERSIZED_BYTES = 17 * 1024 * 1024;
@@ -47,6 +53,7 @@ function proxyConfig(r: Rng, i: number): string {
 
 export async function startHostileKube(dir: string, rng: Rng): Promise<HostileKube> {
   const counts = new Map<string, number>();
+  const served = new Map<string, number>();
   let total = 0;
   let rv = 1000;
   const timers = new Set<NodeJS.Timeout>();
@@ -63,7 +70,15 @@ export async function startHostileKube(dir: string, rng: Rng): Promise<HostileKu
     const url = new URL(req.url ?? '/', 'http://x');
     const what = url.pathname.endsWith('/nodes') ? 'nodes' : url.pathname.endsWith('/proxyconfigs') ? 'proxyconfigs' : 'other';
     const watching = url.searchParams.get('watch') === 'true';
-    const behaviour: Behaviour = what === 'other' ? 'status-500' : watching ? pick(WATCH_BEHAVIOURS) : pick(LIST_BEHAVIOURS);
+    const endless = url.searchParams.get('continue')?.startsWith('more-') === true;
+    // Each path meets every behaviour once first (the stall last: it holds that path for the client's deadline),
+    // so even a short soak sees them all; then they come at random.
+    const kind = `${what} ${watching ? 'watch' : 'list'}`;
+    const n = served.get(kind) ?? 0;
+    if (!endless) served.set(kind, n + 1);
+    const order = watching ? WATCH_CYCLE : LIST_CYCLE;
+    const behaviour: Behaviour =
+      what === 'other' ? 'status-500' : endless ? 'endless-pages' : n < order.length ? order[n]! : watching ? pick(WATCH_BEHAVIOURS) : pick(LIST_BEHAVIOURS);
     const key = `${what} ${watching ? 'watch' : 'list'} ${behaviour}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
     total++;
@@ -78,6 +93,12 @@ export async function startHostileKube(dir: string, rng: Rng): Promise<HostileKu
         const n = Math.floor(rng() * 5);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(`{"kind":"List","metadata":{"resourceVersion":"${++rv}"},"items":[${Array.from({ length: n }, (_, i) => item(i)).join(',')}]}`);
+        return;
+      }
+      case 'endless-pages': {
+        // Every page says there is another: the client must give up at its page cap, not list forever.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(`{"kind":"List","metadata":{"resourceVersion":"${rv}","continue":"more-${total}"},"items":[${item(0)}]}`);
         return;
       }
       case 'status-500':
