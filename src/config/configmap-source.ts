@@ -1,4 +1,5 @@
 import { admissionError } from '../errors.js';
+import { stringMap } from '../k8s/json.js';
 import { makeApis, type KubeApis, type KubeClient } from '../kube/client.js';
 import type { ConfigMap } from '../kube/types.js';
 import { startListWatch, type Backoff, type ListWatchHandle } from '../kube/list-watch.js';
@@ -98,7 +99,7 @@ export function watchInjectConfigMaps<T>(holder: ConfigHolder<T>, opts: ConfigMa
       onSync: (items) => {
         const cm = items.find((i) => i.metadata?.name === injectRef.name);
         // A re-list that no longer finds it is the same as a delete: keep what we have.
-        if (cm !== undefined) injectData = cm.data ?? {};
+        if (cm !== undefined) injectData = stringMap(cm.data);
         injectSynced = true;
         void offer();
       },
@@ -108,7 +109,7 @@ export function watchInjectConfigMaps<T>(holder: ConfigHolder<T>, opts: ConfigMa
           warn(`ConfigMap ${injectRef.namespace}/${injectRef.name} was deleted; keeping the last good injection config`);
           return;
         }
-        injectData = cm.data ?? {};
+        injectData = stringMap(cm.data);
         void offer();
       },
       onError,
@@ -125,7 +126,7 @@ export function watchInjectConfigMaps<T>(holder: ConfigHolder<T>, opts: ConfigMa
         list: listOne(core, meshRef),
         onSync: (items) => {
           const cm = items.find((i) => i.metadata?.name === meshRef.name);
-          if (cm !== undefined) meshData = cm.data?.[meshRef.key];
+          if (cm !== undefined) meshData = stringMap(cm.data)[meshRef.key];
           meshSynced = true;
           void offer();
         },
@@ -135,7 +136,7 @@ export function watchInjectConfigMaps<T>(holder: ConfigHolder<T>, opts: ConfigMa
             warn(`ConfigMap ${meshRef.namespace}/${meshRef.name} was deleted; keeping the last mesh config`);
             return;
           }
-          meshData = cm.data?.[meshRef.key];
+          meshData = stringMap(cm.data)[meshRef.key];
           void offer();
         },
         onError,

@@ -68,6 +68,11 @@ describe('watchInjectConfigMaps', () => {
     fake.put(CONFIGMAPS('custom'), { metadata: { name: 'inj' }, data: { config: 'policy: disabled\n' } });
     await until(() => holder.status().counts.failure === 2);
     expect(holder.status().lastError?.message).toMatch(/key "values" is missing/);
+    // Not a string (no real API server sends it; a broken proxy might): refused like a missing key, never built.
+    fake.put(CONFIGMAPS('custom'), { metadata: { name: 'inj' }, data: { config: { policy: 'disabled' }, values: '{}' } });
+    await until(() => holder.status().counts.failure === 3);
+    expect(holder.status().lastError?.message).toMatch(/key "config" is missing/);
+    expect(holder.current()).toBe(good);
     fake.remove(CONFIGMAPS('custom'), 'inj');
     await until(() => warnings.some((w) => /was deleted; keeping the last good/.test(w)));
     expect(holder.current()).toBe(good);
