@@ -42,9 +42,16 @@ export function answerMemoFor(scope: object): AnswerMemo {
   return m;
 }
 
-/** Everything of the request but its uid, with the webhook path (revision, cluster and network live there). */
-export function answerMemoKey(request: AdmissionRequest, path: string): string {
-  return createHash('sha256').update(path).update('\0').update(JSON.stringify({ ...request, uid: '' })).digest('base64');
+/**
+ * Everything of the request but its uid, with the webhook path (revision, cluster and network live there);
+ * undefined when the request cannot be written back as JSON (the ingress limits make that unreachable).
+ */
+export function answerMemoKey(request: AdmissionRequest, path: string): string | undefined {
+  try {
+    return createHash('sha256').update(path).update('\0').update(JSON.stringify({ ...request, uid: '' })).digest('base64');
+  } catch {
+    return undefined;
+  }
 }
 
 export function patchBase64(decision: AdmissionDecision): string | undefined {

@@ -89,16 +89,16 @@ export function answerReview(engines: AdmissionEngines, kind: WebhookKind, body:
   let engineError: string | undefined;
   let patchText: string | undefined;
   const scope = !decision && kind === 'inject' && body.length <= ANSWER_MEMO_MAX_BODY ? engines.injectMemoScope?.() : undefined;
-  const memo = scope !== undefined ? answerMemoFor(scope) : undefined;
-  const key = memo !== undefined ? answerMemoKey(r, path) : '';
-  const remembered = memo?.get(key);
+  const key = scope !== undefined ? answerMemoKey(r, path) : undefined;
+  const memo = scope !== undefined && key !== undefined ? answerMemoFor(scope) : undefined;
+  const remembered = memo !== undefined && key !== undefined ? memo.get(key) : undefined;
   if (remembered !== undefined) {
     decision = remembered.decision;
     patchText = remembered.patchBase64;
   } else if (!decision) {
     try {
       decision = kind === 'inject' ? engines.inject(r, path) : engines.validate(r);
-      if (memo !== undefined) {
+      if (memo !== undefined && key !== undefined) {
         patchText = patchBase64(decision);
         // Only the text is kept: the operations, parts of pods, would keep far more memory alive.
         const { patch: _ops, ...rest } = decision;
