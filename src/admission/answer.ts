@@ -42,6 +42,8 @@ export type AdmissionSummary =
       detail?: string;
       /** The engine threw (a bug): the answer is a denial with MA105, this is what it threw. */
       engineError?: string;
+      /** Whether the answer memo was consulted, and whether it held the answer. */
+      memo?: 'hit' | 'miss';
     };
 
 export interface AdmissionAnswer {
@@ -131,6 +133,7 @@ export function answerReview(engines: AdmissionEngines, kind: WebhookKind, body:
       ...(decision.message !== undefined ? { message: capString(decision.message, MAX_LOG_STRING) } : {}),
       ...(decision.detail ? { detail: capString(decision.detail, MAX_LOG_STRING) } : {}),
       ...(engineError !== undefined ? { engineError: capString(engineError, MAX_LOG_STRING) } : {}),
+      ...(memo !== undefined ? { memo: remembered !== undefined ? ('hit' as const) : ('miss' as const) } : {}),
     },
   };
 }

@@ -220,6 +220,7 @@ export function buildServer(opts: ServerOptions) {
         metrics.injection.skipByReason.inc({ reason: skipReasonLabel(d.reason.slice('skipped:'.length)) });
       }
       if (!d.allowed) metrics.injection.failure.inc();
+      if (d.memo !== undefined) metrics.injection.answerMemo.inc({ result: d.memo });
       return;
     }
     const labels = validationLabels(d.resource);
@@ -243,6 +244,7 @@ export function buildServer(opts: ServerOptions) {
         ...(d.message ? { message: d.message } : {}),
         ...(d.detail ? { detail: d.detail } : {}),
         ...(d.dryRun ? { dryRun: true } : {}),
+        ...(d.memo === 'hit' ? { memo: 'hit' } : {}),
         durationMs: Math.round(ms * 1000) / 1000,
       },
       'admission',

@@ -14,6 +14,7 @@ export interface ServerMetrics {
     failure: Counter;
     skip: Counter;
     skipByReason: Counter<'reason'>;
+    answerMemo: Counter<'result'>;
     time: Histogram;
   };
   validation: {
@@ -79,6 +80,12 @@ export function createMetrics(registry = new Registry(), defaults = true): Serve
         name: 'mesh_admission_injection_skip_total',
         help: 'Pods not injected, by the reason of the decision.',
         labelNames: ['reason'] as const,
+        registers: r,
+      }),
+      answerMemo: new Counter({
+        name: 'mesh_admission_answer_memo_total',
+        help: 'Injection answers looked up in the workers\' answer memo, by result (hit: a repeated request answered without the engine).',
+        labelNames: ['result'] as const,
         registers: r,
       }),
       time: new Histogram({

@@ -42,7 +42,9 @@ describe('remembered injection answers', () => {
     expect(second.body).toBe(answerReview(computed, 'inject', body('uid-2'), '/inject').body);
     expect(second.body).toBe(first.body.replace('"uid":"uid-1"', '"uid":"uid-2"'));
     expect(JSON.parse(second.body).response.patch.length).toBeGreaterThan(1000);
-    expect(second.summary).toEqual({ ...first.summary, uid: 'uid-2' });
+    expect(first.summary).toMatchObject({ memo: 'miss' });
+    expect(second.summary).toEqual({ ...first.summary, uid: 'uid-2', memo: 'hit' });
+    expect(answerReview(computed, 'inject', body('uid-3'), '/inject').summary).not.toHaveProperty('memo');
   });
 
   it('computes again for another path, another pod, new watch snapshots and a new configuration', () => {

@@ -161,6 +161,25 @@ describe('AdmissionReview envelope (in-process)', () => {
   });
 });
 
+describe('the answer memo as the server counts it', () => {
+  it('counts misses and hits, and a hit does not reach the engine', async () => {
+    const { engines, seen } = recordingEngines();
+    const scope = {};
+    const metrics = createMetrics(new Registry(), false);
+    const app = buildServer({ engines: { ...engines, injectMemoScope: () => scope }, metrics, logger: pino({ level: 'silent' }) });
+    await app.ready();
+    const post = (uid: string) =>
+      app.inject({ method: 'POST', url: '/inject', headers: { 'content-type': 'application/json' }, payload: review('admission.k8s.io/v1', { uid, operation: 'CREATE', namespace: 'ns', object: pod }) });
+    const [a, b] = [await post('u1'), await post('u2')];
+    expect(b.json().response).toEqual({ ...a.json().response, uid: 'u2' });
+    expect(seen.inject).toHaveLength(1);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/mesh_admission_answer_memo_total\{result="miss"\} 1/);
+    expect(text).toMatch(/mesh_admission_answer_memo_total\{result="hit"\} 1/);
+    await app.close();
+  });
+});
+
 describe('AdmissionReview envelope over real HTTPS', () => {
   let ca: { certPem: string; keyPem: string };
   let app: ReturnType<typeof buildServer>;
