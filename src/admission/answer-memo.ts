@@ -5,8 +5,8 @@ import type { AdmissionDecision, AdmissionRequest } from './types.js';
 /**
  * Whole injection decisions remembered per (configuration snapshot, cache snapshot): the pods of one ReplicaSet
  * reach the webhook as identical requests but for their uid, so a rollout or scale-up computes each pod shape
- * once and every further pod costs a parse, a hash and the answer text. The engine owning the scope decides
- * when answers are memoisable at all (pure templates, snapshot lookups); a new snapshot is a new scope.
+ * once and every further pod costs a parse, a hash and the answer text. The engines decide when answers are
+ * memoisable at all (pure templates, snapshot lookups); a new snapshot gets a new memo.
  */
 export const ANSWER_MEMO_MAX_ENTRIES = 512;
 export const ANSWER_MEMO_MAX_BYTES = 16 * 1024 * 1024;
@@ -31,14 +31,14 @@ export class AnswerMemo extends BoundedLru<MemoisedDecision> {
   }
 }
 
-const byScope = new WeakMap<object, AnswerMemo>();
+const byConfig = new WeakMap<object, WeakMap<object, AnswerMemo>>();
 
-export function answerMemoFor(scope: object): AnswerMemo {
-  let m = byScope.get(scope);
-  if (m === undefined) {
-    m = new AnswerMemo();
-    byScope.set(scope, m);
-  }
+/** The memo of one (configuration snapshot, watch snapshot) pair; either object replaced means a fresh memo. */
+export function answerMemoFor(config: object, lookups: object): AnswerMemo {
+  let inner = byConfig.get(config);
+  if (inner === undefined) byConfig.set(config, (inner = new WeakMap()));
+  let m = inner.get(lookups);
+  if (m === undefined) inner.set(lookups, (m = new AnswerMemo()));
   return m;
 }
 

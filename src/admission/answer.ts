@@ -4,7 +4,7 @@
  * needs for its log line and metrics, so neither the request nor the answer crosses back as objects.
  */
 import { admissionError, describeError } from '../errors.js';
-import { ANSWER_MEMO_MAX_BODY, answerMemoFor, answerMemoKey, patchBase64 } from './answer-memo.js';
+import { ANSWER_MEMO_MAX_BODY, answerMemoKey, patchBase64, type AnswerMemo } from './answer-memo.js';
 import { decodeReview, encodeDecodeFailure } from './review.js';
 import { MAX_LOG_STRING, MAX_MESSAGE_CHARS, capString, capWarnings } from './caps.js';
 import { checkEnvelope } from './envelope.js';
@@ -18,10 +18,10 @@ export interface AdmissionEngines {
   inject(request: AdmissionRequest, path: string): AdmissionDecision;
   validate(request: AdmissionRequest): AdmissionDecision;
   /**
-   * An identity that stays the same exactly as long as injection answers depend on the request alone (one
-   * configuration and cache snapshot, pure templates); undefined when they may not be remembered.
+   * The memo for the current configuration and cache snapshot, in which injection answers depend on the request
+   * alone (pure templates); undefined when they may not be remembered.
    */
-  injectMemoScope?(): object | undefined;
+  injectMemo?(): AnswerMemo | undefined;
 }
 
 /** What the server logs and counts about one answered review. */
@@ -90,9 +90,9 @@ export function answerReview(engines: AdmissionEngines, kind: WebhookKind, body:
   let decision = ingressDenial(r);
   let engineError: string | undefined;
   let patchText: string | undefined;
-  const scope = !decision && kind === 'inject' && body.length <= ANSWER_MEMO_MAX_BODY ? engines.injectMemoScope?.() : undefined;
-  const key = scope !== undefined ? answerMemoKey(r, path) : undefined;
-  const memo = scope !== undefined && key !== undefined ? answerMemoFor(scope) : undefined;
+  const candidate = !decision && kind === 'inject' && body.length <= ANSWER_MEMO_MAX_BODY ? engines.injectMemo?.() : undefined;
+  const key = candidate !== undefined ? answerMemoKey(r, path) : undefined;
+  const memo = key !== undefined ? candidate : undefined;
   const remembered = memo !== undefined && key !== undefined ? memo.get(key) : undefined;
   if (remembered !== undefined) {
     decision = remembered.decision;

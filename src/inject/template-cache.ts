@@ -82,6 +82,11 @@ export function templateCacheOf(settings: InjectionSettings): TemplateCache {
   return snapshotCache(settings).cache;
 }
 
+/** Whether every template of the configuration is pure (what whole-answer memoisation needs). */
+export function allTemplatesPure(settings: InjectionSettings): boolean {
+  return allPure(settings, Object.keys(settings.config.templates));
+}
+
 function allPure(settings: InjectionSettings, names: readonly string[]): boolean {
   const sc = snapshotCache(settings);
   for (const n of names) {

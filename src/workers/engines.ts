@@ -9,7 +9,8 @@ import { compileInjectionSettings } from '../inject/engine.js';
 import type { ProxyConfigResource } from '../inject/proxyconfig-crs.js';
 import type { InjectionSettings } from '../inject/types.js';
 import type { InjectionPolicy } from '../inject/policy/rules.js';
-import { templateIsPure } from '../inject/template-cache.js';
+import { answerMemoFor } from '../admission/answer-memo.js';
+import { allTemplatesPure } from '../inject/template-cache.js';
 import { injectAdmission } from '../inject/webhook.js';
 import { supportsNativeSidecars } from '../kube/native-sidecars.js';
 import { createValidationEngine } from '../validate/engine.js';
@@ -72,27 +73,6 @@ export function loadSchemaValidator(features: EngineFeatures): { validator: CrdV
   return { validator, compileMs: validator.warmUp(), file };
 }
 
-/** Whether every template of a configuration is pure, so that its answers depend on the request alone. */
-const pureConfigs = new WeakMap<InjectionSettings, boolean>();
-function allTemplatesPure(settings: InjectionSettings): boolean {
-  let pure = pureConfigs.get(settings);
-  if (pure === undefined) {
-    pure = Object.values(settings.config.templates).every((t) => typeof t === 'string' && templateIsPure(t));
-    pureConfigs.set(settings, pure);
-  }
-  return pure;
-}
-
-/** One identity per (configuration, cache snapshot) pair: the scope of remembered answers. */
-const scopes = new WeakMap<InjectionSettings, WeakMap<CacheLookups, object>>();
-function scopeOf(settings: InjectionSettings, lookups: CacheLookups): object {
-  let inner = scopes.get(settings);
-  if (inner === undefined) scopes.set(settings, (inner = new WeakMap()));
-  let scope = inner.get(lookups);
-  if (scope === undefined) inner.set(lookups, (scope = {}));
-  return scope;
-}
-
 export interface EngineOptions {
   /**
    * The lookups are snapshots (a new object whenever a watch changes, as in a worker), so whole answers can be
@@ -104,7 +84,7 @@ export interface EngineOptions {
 export function createEngines(features: EngineFeatures, current: () => ActiveConfig, lookups: () => CacheLookups, crdValidator?: CrdValidator, options: EngineOptions = {}): AdmissionEngines {
   const validate = createValidationEngine({ crdValidator });
   return {
-    injectMemoScope: () => {
+    injectMemo: () => {
       if (options.snapshotLookups !== true) return undefined;
       let snap: ActiveConfig;
       try {
@@ -113,7 +93,7 @@ export function createEngines(features: EngineFeatures, current: () => ActiveCon
         // No configuration for this request: inject() answers with why.
         return undefined;
       }
-      return allTemplatesPure(snap.value) ? scopeOf(snap.value, lookups()) : undefined;
+      return allTemplatesPure(snap.value) ? answerMemoFor(snap.value, lookups()) : undefined;
     },
     inject: (request: AdmissionRequest, path: string): AdmissionDecision => {
       // One snapshot per request: a reload mid-request cannot mix two configurations.

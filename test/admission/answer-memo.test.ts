@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AnswerMemo, answerMemoFor } from '../../src/admission/answer-memo.js';
+import { AnswerMemo } from '../../src/admission/answer-memo.js';
 import { answerReview, type AdmissionEngines } from '../../src/admission/answer.js';
 import { readRawConfigDir } from '../../src/config/dir-source.js';
 import type { RawInjectConfig } from '../../src/config/types.js';
@@ -35,10 +35,10 @@ describe('remembered injection answers', () => {
     const memoised = engines(RAW, () => l, true);
     const computed = engines(RAW, () => l, false);
     const first = answerReview(memoised, 'inject', body('uid-1'), '/inject');
-    const scope = memoised.injectMemoScope!()!;
-    expect(answerMemoFor(scope).misses).toBe(1);
+    const memo = memoised.injectMemo!()!;
+    expect(memo.misses).toBe(1);
     const second = answerReview(memoised, 'inject', body('uid-2'), '/inject');
-    expect(answerMemoFor(scope).hits).toBe(1);
+    expect(memo.hits).toBe(1);
     expect(second.body).toBe(answerReview(computed, 'inject', body('uid-2'), '/inject').body);
     expect(second.body).toBe(first.body.replace('"uid":"uid-1"', '"uid":"uid-2"'));
     expect(JSON.parse(second.body).response.patch.length).toBeGreaterThan(1000);
@@ -51,32 +51,32 @@ describe('remembered injection answers', () => {
     let l = nodes('v1.33.1');
     const e = engines(RAW, () => l, true);
     const native = answerReview(e, 'inject', body('a'), '/inject');
-    const scope = e.injectMemoScope!()!;
+    const memo = e.injectMemo!()!;
     answerReview(e, 'inject', body('b'), '/inject/cluster/c2/net/n2');
     answerReview(e, 'inject', body('c', { ...pod, metadata: { ...pod.metadata, labels: { app: 'other' } } }), '/inject');
-    expect(answerMemoFor(scope).misses).toBe(3);
+    expect(memo.misses).toBe(3);
     // The node cache now says the kubelet is too old for native sidecars: the same request must see it.
     l = nodes('v1.28.0');
-    expect(e.injectMemoScope!()).not.toBe(scope);
+    expect(e.injectMemo!()).not.toBe(memo);
     const classic = answerReview(e, 'inject', body('a'), '/inject');
     expect(classic.body).not.toBe(native.body);
     const fresh = engines(RAW, () => l, false);
     expect(classic.body).toBe(answerReview(fresh, 'inject', body('a'), '/inject').body);
     const reloaded = engines(RAW, () => l, true);
-    expect(reloaded.injectMemoScope!()).not.toBe(e.injectMemoScope!());
+    expect(reloaded.injectMemo!()).not.toBe(e.injectMemo!());
   });
 
   it('remembers nothing for live lookups, templates that call impure functions, or bodies over 1 MiB', () => {
     const l = nodes('v1.33.1');
-    expect(engines(RAW, () => l, false).injectMemoScope!()).toBeUndefined();
+    expect(engines(RAW, () => l, false).injectMemo!()).toBeUndefined();
     const anchor = '    {{- $ann := .ObjectMeta.Annotations }}';
     expect(RAW.config).toContain(anchor);
     const impure = { ...RAW, config: RAW.config.replace(anchor, `    {{- if false }}{{ now }}{{ end }}\n${anchor}`) };
-    expect(engines(impure, () => l, true).injectMemoScope!()).toBeUndefined();
+    expect(engines(impure, () => l, true).injectMemo!()).toBeUndefined();
     const e = engines(RAW, () => l, true);
     const big = { ...pod, metadata: { ...pod.metadata, annotations: { filler: 'x'.repeat(1024 * 1024) } } };
     answerReview(e, 'inject', body('big', big), '/inject');
-    expect(answerMemoFor(e.injectMemoScope!()!).misses + answerMemoFor(e.injectMemoScope!()!).hits).toBe(0);
+    expect(e.injectMemo!()!.misses + e.injectMemo!()!.hits).toBe(0);
   });
 });
 

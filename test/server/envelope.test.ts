@@ -5,6 +5,7 @@ import { Registry } from 'prom-client';
 import { buildServer, type AdmissionEngines } from '../../src/server/app.js';
 import { createMetrics } from '../../src/server/metrics.js';
 import { buildMonitoringServer } from '../../src/server/monitoring.js';
+import { AnswerMemo } from '../../src/admission/answer-memo.js';
 import { MAX_REQUEST_BODY_BYTES } from '../../src/admission/review.js';
 import type { AdmissionRequest } from '../../src/admission/types.js';
 import { generateCA, issueServingCert } from '../../src/certs/generate.js';
@@ -164,9 +165,9 @@ describe('AdmissionReview envelope (in-process)', () => {
 describe('the answer memo as the server counts it', () => {
   it('counts misses and hits, and a hit does not reach the engine', async () => {
     const { engines, seen } = recordingEngines();
-    const scope = {};
+    const memo = new AnswerMemo();
     const metrics = createMetrics(new Registry(), false);
-    const app = buildServer({ engines: { ...engines, injectMemoScope: () => scope }, metrics, logger: pino({ level: 'silent' }) });
+    const app = buildServer({ engines: { ...engines, injectMemo: () => memo }, metrics, logger: pino({ level: 'silent' }) });
     await app.ready();
     const post = (uid: string) =>
       app.inject({ method: 'POST', url: '/inject', headers: { 'content-type': 'application/json' }, payload: review('admission.k8s.io/v1', { uid, operation: 'CREATE', namespace: 'ns', object: pod }) });
