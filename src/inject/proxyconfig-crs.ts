@@ -35,25 +35,6 @@ export function fromCustomResource(obj: unknown): ProxyConfigResource | undefine
   };
 }
 
-/**
- * The smallest custom resource that reads back as `r` (what a paged LIST keeps of each item, so a list of large
- * or hostile objects is not held whole): fromCustomResource(slimCustomResource(o)) equals fromCustomResource(o).
- */
-export function slimCustomResource(obj: unknown): Record<string, unknown> | undefined {
-  const r = fromCustomResource(obj);
-  if (r === undefined) return undefined;
-  const c = r.config;
-  return {
-    metadata: { namespace: r.namespace, name: r.name, creationTimestamp: r.creationTimestamp },
-    spec: {
-      ...(c.concurrency !== undefined ? { concurrency: c.concurrency } : {}),
-      ...(c.proxyMetadata !== undefined ? { environmentVariables: c.proxyMetadata } : {}),
-      ...(c.image !== undefined ? { image: c.image } : {}),
-      ...(r.matchLabels !== undefined ? { selector: { matchLabels: r.matchLabels } } : {}),
-    },
-  };
-}
-
 /** Oldest first (ties by name), the order in which Istio lets the first match win. */
 export function sortResources(list: ProxyConfigResource[]): ProxyConfigResource[] {
   return [...list].sort((a, b) => a.creationTimestamp.localeCompare(b.creationTimestamp) || a.name.localeCompare(b.name));

@@ -15,16 +15,20 @@ export interface Backoff {
   maxMs: number;
 }
 
-export interface ListWatchOptions<T extends KubernetesObject> {
+/**
+ * `T` is what a watch event carries; `L` is what a LIST keeps of each item (by default the same object), so a
+ * cache that needs a few fields can reduce a large list page by page instead of holding it whole.
+ */
+export interface ListWatchOptions<T extends KubernetesObject, L = T> {
   kc: KubeClient;
   /** Collection path, e.g. `/api/v1/namespaces/istio-system/configmaps`. */
   path: string;
   labelSelector?: string;
   fieldSelector?: string;
   /** LIST with the same selectors; the returned resourceVersion is where the watch resumes. */
-  list: () => Promise<ListResult<T>>;
+  list: () => Promise<ListResult<L>>;
   /** The full state after every (re)list: replaces whatever the caller cached. */
-  onSync: (items: T[]) => void;
+  onSync: (items: L[]) => void;
   onEvent: (type: WatchEventType, obj: T) => void;
   onError?: (e: Error) => void;
   backoff?: Backoff;
@@ -45,7 +49,7 @@ const DEFAULT_BACKOFF: Backoff = { initialMs: 200, maxMs: 30_000 };
  * a 410 Gone (as HTTP status or as an ERROR event) re-lists, and any other failure retries with exponential
  * backoff. An informer that never gives up: one that stops for good on a generic error leaves the cache stale forever.
  */
-export function startListWatch<T extends KubernetesObject>(opts: ListWatchOptions<T>): ListWatchHandle {
+export function startListWatch<T extends KubernetesObject, L = T>(opts: ListWatchOptions<T, L>): ListWatchHandle {
   const backoff = opts.backoff ?? DEFAULT_BACKOFF;
   let stopped = false;
   let resourceVersion: string | undefined;

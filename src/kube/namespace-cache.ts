@@ -22,13 +22,14 @@ export function startNamespaceCache(kc: KubeClient, onError?: (e: Error) => void
   const listeners: Array<() => void> = [];
   const changed = () => listeners.forEach((fn) => fn());
   const core = makeApis(kc).core;
-  const handle: ListWatchHandle = startListWatch<Namespace>({
+  const handle: ListWatchHandle = startListWatch<Namespace, [string | undefined, Record<string, string>]>({
     kc,
     path: '/api/v1/namespaces',
-    list: () => listInPages((q) => core.listNamespace(q), (ns: Namespace): Namespace => ({ metadata: { name: ns.metadata?.name, annotations: stringMap(ns.metadata?.annotations) } })),
+    // Only the name and the annotations of each Namespace are kept, page by page.
+    list: () => listInPages((q) => core.listNamespace(q), (ns: Namespace): [string | undefined, Record<string, string>] => [ns.metadata?.name, stringMap(ns.metadata?.annotations)]),
     onSync: (items) => {
       byName.clear();
-      for (const ns of items) if (ns.metadata?.name) byName.set(ns.metadata.name, stringMap(ns.metadata.annotations));
+      for (const [name, annotations] of items) if (name) byName.set(name, annotations);
       changed();
     },
     onEvent: (type, ns) => {

@@ -26,14 +26,14 @@ export function startNodeCache(kc: KubeClient, onError?: (e: Error) => void): No
   const listeners: Array<() => void> = [];
   const changed = () => listeners.forEach((fn) => fn());
   const core = makeApis(kc).core;
-  const handle: ListWatchHandle = startListWatch<Node>({
+  const handle: ListWatchHandle = startListWatch<Node, [string | undefined, string]>({
     kc,
     path: '/api/v1/nodes',
     // Only the name and the kubelet version of each Node are kept, page by page.
-    list: () => listInPages((q) => core.listNode(q), (n: Node): Node => ({ metadata: { name: n.metadata?.name }, status: { nodeInfo: { kubeletVersion: kubeletVersion(n) } } })),
+    list: () => listInPages((q) => core.listNode(q), (n: Node): [string | undefined, string] => [n.metadata?.name, kubeletVersion(n)]),
     onSync: (items) => {
       versions.clear();
-      for (const n of items) if (n.metadata?.name) versions.set(n.metadata.name, kubeletVersion(n));
+      for (const [name, version] of items) if (name) versions.set(name, version);
       changed();
     },
     onEvent: (type, n) => {

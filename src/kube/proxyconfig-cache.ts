@@ -1,7 +1,7 @@
 import { listInPages, makeApis, type KubeClient } from './client.js';
 import type { KubernetesObject } from './types.js';
 import { startListWatch, type ListWatchHandle } from './list-watch.js';
-import { fromCustomResource, slimCustomResource, sortResources, type ProxyConfigResource } from '../inject/proxyconfig-crs.js';
+import { fromCustomResource, sortResources, type ProxyConfigResource } from '../inject/proxyconfig-crs.js';
 
 export interface ProxyConfigCache {
   /** Every ProxyConfig resource, oldest first; the same array until something changes. */
@@ -28,27 +28,23 @@ export function startProxyConfigCache(kc: KubeClient, onError?: (e: Error) => vo
     sorted = sortResources([...byKey.values()]);
     listeners.forEach((fn) => fn());
   };
-  const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  const keyOf = (r: ProxyConfigResource) => `${r.namespace}/${r.name}`;
   const custom = makeApis(kc).custom;
-  const handle: ListWatchHandle = startListWatch<KubernetesObject>({
+  const handle: ListWatchHandle = startListWatch<KubernetesObject, ProxyConfigResource | undefined>({
     kc,
     path: `/apis/${GROUP}/${VERSION}/${PLURAL}`,
     // Each item reduced to what injection reads as its page arrives.
-    list: () => listInPages((q) => custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, ...q }), (o: KubernetesObject): KubernetesObject => slimCustomResource(o) ?? {}),
+    list: () => listInPages((q) => custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, ...q }), fromCustomResource),
     onSync: (items) => {
       byKey.clear();
-      for (const o of items) {
-        const r = fromCustomResource(o);
-        if (r) byKey.set(keyOf(o), r);
-      }
+      for (const r of items) if (r) byKey.set(keyOf(r), r);
       refresh();
     },
     onEvent: (type, o) => {
-      if (type === 'DELETED') byKey.delete(keyOf(o));
-      else {
-        const r = fromCustomResource(o);
-        if (r) byKey.set(keyOf(o), r);
-      }
+      const r = fromCustomResource(o);
+      if (!r) return;
+      if (type === 'DELETED') byKey.delete(keyOf(r));
+      else byKey.set(keyOf(r), r);
       refresh();
     },
     onError,

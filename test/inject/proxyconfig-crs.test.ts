@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveProxyConfig, fromCustomResource, slimCustomResource, sortResources } from '../../src/inject/proxyconfig-crs.js';
+import { effectiveProxyConfig, fromCustomResource, sortResources } from '../../src/inject/proxyconfig-crs.js';
 import { applyMeshConfig } from '../../src/inject/settings/mesh.js';
 import { FakeApiServer } from '../kube/fake-apiserver.js';
 import { until, useFakeApiServer } from '../kube/harness.js';
@@ -49,23 +49,6 @@ describe('a ProxyConfig resource read from a watch', () => {
     expect(r.matchLabels).toEqual({ app: 'a' });
     expect(() => structuredClone(r)).not.toThrow();
   });
-
-  it('is kept from a paged LIST as the smallest resource that reads back the same', () => {
-    let deep: Record<string, unknown> = {};
-    const top = deep;
-    for (let i = 0; i < 10_000; i++) deep = (deep['a'] = {}) as Record<string, unknown>;
-    const objects = [
-      { metadata: { namespace: 'istio-system', name: 'root', creationTimestamp: '2026-01-01T00:00:00Z', uid: 'u', managedFields: [{ big: 'x'.repeat(10_000) }] }, spec: { concurrency: 2, environmentVariables: { A: 'b' }, image: { imageType: 'distroless' } } },
-      { metadata: { namespace: 'ns', name: 'sel' }, spec: { selector: { matchLabels: { app: 'a' } }, environmentVariables: { DEEP: top } } },
-      { metadata: { name: 'nothing' } },
-    ];
-    for (const o of objects) {
-      const slim = slimCustomResource(o);
-      expect(fromCustomResource(slim)).toEqual(fromCustomResource(o));
-      expect(JSON.stringify(slim).length).toBeLessThan(300);
-    }
-    expect(slimCustomResource({ spec: {} })).toBeUndefined();
-  });
 });
 
 describe('ProxyConfig cache against the fake API server', () => {
@@ -73,6 +56,25 @@ describe('ProxyConfig cache against the fake API server', () => {
   let cache: ProxyConfigCache | undefined;
   useFakeApiServer((f) => (fake = f), () => cache?.stop());
   const path = (ns: string) => `/apis/networking.istio.io/v1beta1/namespaces/${ns}/proxyconfigs`;
+
+  it('keeps from a paged LIST only what injection reads, however large or deep the listed objects are', async () => {
+    let deep: Record<string, unknown> = {};
+    const top = deep;
+    // Deep enough to outweigh everything else; the fake API server itself copies what it stores.
+    for (let i = 0; i < 1_000; i++) deep = (deep['a'] = {}) as Record<string, unknown>;
+    const objects = [
+      { metadata: { namespace: 'istio-system', name: 'root', creationTimestamp: '2026-01-01T00:00:00Z', uid: 'u', managedFields: [{ big: 'x'.repeat(10_000) }] }, spec: { concurrency: 2, environmentVariables: { A: 'b' }, image: { imageType: 'distroless' } } },
+      { metadata: { namespace: 'ns', name: 'sel' }, spec: { selector: { matchLabels: { app: 'a' } }, environmentVariables: { DEEP: top } } },
+      { metadata: { namespace: 'ns', name: 'nothing' } },
+    ];
+    for (const o of objects) fake.put(path(o.metadata.namespace), o);
+    cache = startProxyConfigCache(fake.kubeConfig());
+    await cache.synced;
+    // As stored (the fake API server stamps a creationTimestamp on objects without one).
+    expect(cache.list()).toEqual(sortResources(objects.map((o) => fromCustomResource(fake.get(path(o.metadata.namespace), o.metadata.name))!)));
+    for (const r of cache.list()) expect(JSON.stringify(r).length).toBeLessThan(300);
+    expect(fromCustomResource({ spec: {} })).toBeUndefined();
+  });
 
   it('lists across namespaces, sorts oldest first and follows changes', async () => {
     fake.put(path('shop'), { metadata: { name: 'b', creationTimestamp: '2026-02-01T00:00:00Z' }, spec: { concurrency: 2 } });
