@@ -42,15 +42,12 @@ export interface KubeClientLimits {
   maxResponseBytes: number;
   /** Largest single watch event; etcd's own object limit is 1.5 MiB. */
   maxWatchLineBytes: number;
-  /** A watch with no byte for this long is taken for a dead connection. */
-  watchIdleMs: number;
 }
 
 const DEFAULT_LIMITS: KubeClientLimits = {
   requestTimeoutMs: 30_000,
   maxResponseBytes: 512 * 1024 * 1024,
   maxWatchLineBytes: 16 * 1024 * 1024,
-  watchIdleMs: 0,
 };
 
 /** The projected token is re-read when the file changes, at most this often checked. */
@@ -188,7 +185,6 @@ export class KubeClient {
       req.destroy();
     };
     const hard = setTimeout(() => fail(new Error(`${what}: still open ${hardMs} ms after the server should have ended it`)), hardMs);
-    if (this.limits.watchIdleMs > 0) req.setTimeout(this.limits.watchIdleMs, () => fail(new Error(`${what}: idle for ${this.limits.watchIdleMs} ms`)));
     let aborted = false;
     req.on('close', () => clearTimeout(hard));
     req.on('error', (e) => done(aborted ? abortError() : e));
